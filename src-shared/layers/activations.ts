@@ -38,8 +38,8 @@ export const SATURATION_THRESHOLD: Readonly<Record<'sigmoid' | 'tanh', number>> 
   tanh: Math.atanh(Math.sqrt(0.99)),
 };
 
-/** Default negative slope of leakyRelu and scale of elu when `alpha` is not given. */
-export const DEFAULT_ALPHA: Readonly<Record<'leakyRelu' | 'elu', number>> = {
-  leakyRelu: 0.2,
-  elu: 1,
-};
+/**
+ * Default negative slope of leakyRelu (the `alpha` param), as in Keras and
+ * TensorFlow.js. elu always uses alpha = 1, as Keras's `elu` activation does.
+ */
+export const DEFAULT_LEAKY_ALPHA = 0.3;

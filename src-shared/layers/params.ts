@@ -50,7 +50,8 @@ export function checkValue(spec: ParamSpec, value: unknown): string | undefined 
   switch (spec.kind) {
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) return 'must be a whole number';
-      if (value < spec.min || value > spec.max) return `must be from ${spec.min} to ${spec.max}, got ${value}`;
+      if (value < spec.min || value > spec.max)
+        return `must be from ${spec.min} to ${spec.max}, got ${value}`;
       return undefined;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number';
@@ -71,10 +72,13 @@ export function checkValue(spec: ParamSpec, value: unknown): string | undefined 
         return checkInt(value, spec.min, spec.max);
       }
       if (!Array.isArray(value)) {
-        return spec.scalarAllowed ? 'must be a whole number or a list of them' : 'must be a list of whole numbers';
+        return spec.scalarAllowed
+          ? 'must be a whole number or a list of them'
+          : 'must be a list of whole numbers';
       }
       if (value.length < spec.minLength || value.length > spec.maxLength) {
-        const range = spec.minLength === spec.maxLength ? `${spec.minLength}` : `${spec.minLength} to ${spec.maxLength}`;
+        const range =
+          spec.minLength === spec.maxLength ? `${spec.minLength}` : `${spec.minLength} to ${spec.maxLength}`;
         return `must have ${range} entries, got ${value.length}`;
       }
       for (const item of value) {

@@ -24,13 +24,7 @@ export const LAYER_TYPES = [
 export type LayerType = (typeof LAYER_TYPES)[number];
 
 /** Palette group; also decides the node colour in the editor. */
-export type LayerCategory =
-  | 'inputs'
-  | 'layers'
-  | 'activations'
-  | 'normalization'
-  | 'merges'
-  | 'outputs';
+export type LayerCategory = 'inputs' | 'layers' | 'activations' | 'normalization' | 'merges' | 'outputs';
 
 /**
  * A tensor shape without the batch dimension: `[64]` for a dense layer's output,
@@ -40,11 +34,7 @@ export type Shape = readonly number[];
 
 /** A JSON value as found in a design file's `params`. */
 export type ParamValue =
-  | number
-  | string
-  | boolean
-  | readonly number[]
-  | { readonly [key: string]: number | string };
+  number | string | boolean | readonly number[] | { readonly [key: string]: number | string };
 
 export type Params = Readonly<Record<string, ParamValue>>;
 
@@ -106,12 +96,7 @@ export interface InitializerParamSpec extends ParamSpecBase {
 }
 
 export type ParamSpec =
-  | IntParamSpec
-  | NumberParamSpec
-  | EnumParamSpec
-  | BoolParamSpec
-  | IntListParamSpec
-  | InitializerParamSpec;
+  IntParamSpec | NumberParamSpec | EnumParamSpec | BoolParamSpec | IntListParamSpec | InitializerParamSpec;
 
 /** Facts from outside the graph that shape inference needs. */
 export interface ShapeContext {
@@ -121,6 +106,11 @@ export interface ShapeContext {
    * dataset is chosen); the output then shows `?`.
    */
   outputUnits?: number;
+  /**
+   * Shape of one example of the chosen data set. When known, the `input`
+   * node's `shape` must equal it.
+   */
+  dataInputShape?: Shape;
 }
 
 export type ShapeResult = { ok: true; shape: Shape } | { ok: false; message: string };

@@ -1,0 +1,136 @@
+/**
+ * Choosing the compute backend. Preference order for `auto`: native
+ * TensorFlow with CUDA (`@tensorflow/tfjs-node-gpu`), native TensorFlow on the
+ * CPU (`@tensorflow/tfjs-node`), WebAssembly, then pure JavaScript. Every
+ * attempt is reported, so the UI can say why the GPU was not used.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { tf } from './tf';
+
+/** What a user may ask for on the command line or in the UI. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The tfjs backend names the engine can end up on. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendAttempt {
+  /** `tensorflow-gpu`, `tensorflow`, `wasm` or `cpu`. */
+  candidate: string;
+  ok: boolean;
+  /** Why it failed, in words a user can act on. */
+  reason?: string;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  /** `tensorflow-gpu` when the native binding with CUDA loaded. */
+  variant: string;
+  attempts: BackendAttempt[];
+}
+
+const require = createRequire(import.meta.url);
+
+/** Candidates tried for each preference, best first. */
+const CANDIDATES: Record<BackendPreference, string[]> = {
+  auto: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+  tensorflow: ['tensorflow-gpu', 'tensorflow'],
+  wasm: ['wasm'],
+  cpu: ['cpu'],
+};
+
+let current: BackendChoice | undefined;
+
+/**
+ * Initialises the best available backend for `preference` and makes it
+ * tfjs's active backend. Idempotent per process: a second call with the same
+ * preference returns the first result. Throws only when nothing in the
+ * preference list could load (e.g. `--backend tensorflow` on a machine
+ * without the native binding), with every reason in the message.
+ */
+export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+  if (current && CANDIDATES[preference].includes(current.variant)) return current;
+  const attempts: BackendAttempt[] = [];
+  for (const candidate of CANDIDATES[preference]) {
+    const reason = await tryCandidate(candidate);
+    attempts.push(reason === undefined ? { candidate, ok: true } : { candidate, ok: false, reason });
+    if (reason === undefined) {
+      current = {
+        name: candidate.startsWith('tensorflow') ? 'tensorflow' : (candidate as BackendName),
+        variant: candidate,
+        attempts,
+      };
+      return current;
+    }
+  }
+  const detail = attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ');
+  throw new Error(`no usable backend for "${preference}" (${detail})`);
+}
+
+/** The backend chosen by the last successful {@link initBackend}, if any. */
+export function currentBackend(): BackendChoice | undefined {
+  return current;
+}
+
+async function tryCandidate(candidate: string): Promise<string | undefined> {
+  try {
+    switch (candidate) {
+      case 'tensorflow-gpu':
+        return await loadNative('@tensorflow/tfjs-node-gpu');
+      case 'tensorflow':
+        return await loadNative('@tensorflow/tfjs-node');
+      case 'wasm':
+        await import('@tensorflow/tfjs-backend-wasm');
+        // The threaded build needs cross-origin isolation and fails in Node workers.
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        return (await tf.setBackend('wasm')) ? undefined : 'the WebAssembly backend failed to initialise';
+      case 'cpu':
+        return (await tf.setBackend('cpu')) ? undefined : 'the CPU backend failed to initialise';
+      default:
+        return `unknown backend "${candidate}"`;
+    }
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
+}
+
+/**
+ * Loads a native TensorFlow binding. The package is an optional dependency
+ * whose install step downloads libtensorflow; where that failed the package
+ * may be absent or half-installed, and requiring a half-installed one
+ * registers tfjs kernels twice, so check for the compiled add-on first.
+ */
+async function loadNative(packageName: string): Promise<string | undefined> {
+  let packageJson: string;
+  try {
+    packageJson = require.resolve(`${packageName}/package.json`);
+  } catch {
+    return `${packageName} is not installed (it is optional; its install downloads libtensorflow)`;
+  }
+  const root = dirname(packageJson);
+  const hasAddon = ['lib', 'deps/lib'].some((folder) => {
+    const dir = join(root, folder);
+    return existsSync(dir) && findAddon(dir);
+  });
+  if (!hasAddon)
+    return `${packageName} is installed but its native add-on was not built (libtensorflow missing)`;
+  try {
+    require(packageName);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const hint = packageName.endsWith('-gpu') ? ' (it needs CUDA 11.2 and cuDNN 8.1)' : '';
+    return `${packageName} failed to load${hint}: ${message}`;
+  }
+  return (await tf.setBackend('tensorflow'))
+    ? undefined
+    : `${packageName} loaded but the backend did not start`;
+}
+
+function findAddon(dir: string): boolean {
+  // Layout: lib/napi-v8/tfjs_binding.node
+  for (const version of ['napi-v8', 'napi-v9', 'napi-v7', 'napi-v6', 'napi-v5']) {
+    if (existsSync(join(dir, version, 'tfjs_binding.node'))) return true;
+  }
+  return false;
+}

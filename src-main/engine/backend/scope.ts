@@ -1,0 +1,52 @@
+/**
+ * Helpers around tfjs's memory scopes and custom gradients with types that
+ * fit how the engine uses them.
+ */
+import { tf, type Tensor, type Variable } from './tf';
+
+/**
+ * Runs `fn` in a tfjs scope and frees every tensor it created. Unlike
+ * `tf.tidy`, the result may be any plain value: tidy walks its result looking
+ * for tensors, which for a large Float32Array costs more than the step itself.
+ * Variables assigned inside keep their new values.
+ */
+export function scoped<T>(fn: () => T): T {
+  tf.engine().startScope();
+  try {
+    return fn();
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
+/** Gradient function of a two-input custom op: returns [∂/∂a, ∂/∂b]. */
+export type BinaryGradient = (dy: Tensor, saved: Tensor[]) => [Tensor, Tensor];
+
+/**
+ * A two-input op with a hand-written gradient. `forward` returns the value
+ * and the tensors its gradient needs.
+ */
+export function customBinaryOp(
+  forward: (a: Tensor, b: Tensor) => { value: Tensor; save: Tensor[]; gradient: BinaryGradient },
+): (a: Tensor, b: Tensor) => Tensor {
+  const op = tf.customGrad(((a: Tensor, b: Tensor, save: (tensors: Tensor[]) => void) => {
+    const result = forward(a, b);
+    save(result.save);
+    return {
+      value: result.value,
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => result.gradient(dy as Tensor, saved),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op as unknown as (a: Tensor, b: Tensor) => Tensor;
+}
+
+/**
+ * A variable holding `initial`, which is then released: tf.variable shares
+ * the data but keeps the initial tensor registered, and forgetting to dispose
+ * it leaks one tensor per variable.
+ */
+export function variableFrom(initial: Tensor, trainable: boolean, name?: string): Variable {
+  const variable = tf.variable(initial, trainable, name);
+  initial.dispose();
+  return variable;
+}

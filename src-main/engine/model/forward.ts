@@ -1,0 +1,156 @@
+/**
+ * The forward pass of a compiled network, written as tfjs ops so that tfjs's
+ * autodiff (plus the hand-written gradients in fast-ops) differentiates it.
+ * Weights are passed in as arguments rather than read from the variables, so
+ * the trainer can take gradients with respect to them and to the "probes"
+ * (zeros added to each layer's output, whose gradient is the gradient with
+ * respect to that output).
+ */
+import type { Activation } from '../../../src-shared/layers/activations';
+import { tf, type Tensor } from '../backend/tf';
+import { applyActivation } from './activations';
+import { conv2dFast, matMulFast } from './fast-ops';
+import { toPair, type Network, type NetworkNode } from './network';
+
+type Tensor4D = ReturnType<typeof tf.tensor4d>;
+
+export interface ForwardOptions {
+  /** Batch statistics in BatchNorm, dropout active. */
+  training: boolean;
+  /** Per node (same index as network.nodes): a zero tensor added to the node's output, or null. */
+  probes?: readonly (Tensor | null)[];
+  /** Seed of this step's dropout masks (derived per node inside). */
+  dropoutSeed?: number;
+}
+
+export interface ForwardResult {
+  /** Each node's output (after its probe), indexed like network.nodes. For `output` the logits. */
+  outputs: Tensor[];
+  /** The pre-activation z of nodes that apply an activation, else undefined. */
+  preActivations: (Tensor | undefined)[];
+  /** Batch mean and variance of each BatchNorm (indexed like network.movingStats), in training mode. */
+  batchStats: { mean: Tensor; variance: Tensor }[];
+}
+
+/**
+ * Runs the network on `x` ([batch, ...inputShape]) with `weights` (one tensor
+ * per network.weights entry, same order).
+ */
+export function forward(
+  network: Network,
+  x: Tensor,
+  weights: readonly Tensor[],
+  options: ForwardOptions,
+): ForwardResult {
+  const outputs: Tensor[] = [];
+  const preActivations: (Tensor | undefined)[] = [];
+  const batchStats: ForwardResult['batchStats'] = [];
+  network.nodes.forEach((node, index) => {
+    const inputs = node.inputs.map((i) => outputs[i]);
+    const w = node.weights.map((i) => weights[i]);
+    let pre: Tensor | undefined;
+    let out: Tensor;
+    const activate = (z: Tensor, activation: Activation | undefined): Tensor => {
+      if (!activation || activation === 'linear') return z;
+      pre = z;
+      return applyActivation(activation, z, node.params.alpha as number);
+    };
+    switch (node.type) {
+      case 'input':
+        out = x;
+        break;
+      case 'dense':
+        out = activate(withBias(matMulFast(inputs[0], w[0]), w[1]), node.activation);
+        break;
+      case 'output':
+        out = withBias(matMulFast(inputs[0], w[0]), w[1]);
+        break;
+      case 'conv2d': {
+        const z = conv2dFast(inputs[0], w[0], {
+          strides: toPair(node.params.strides),
+          padding: node.params.padding as 'same' | 'valid',
+        });
+        out = activate(withBias(z, w[1]), node.activation);
+        break;
+      }
+      case 'maxPooling2d':
+      case 'averagePooling2d': {
+        const pool = node.type === 'maxPooling2d' ? tf.maxPool : tf.avgPool;
+        out = pool(
+          inputs[0] as Tensor4D,
+          toPair(node.params.poolSize),
+          toPair(node.params.strides),
+          node.params.padding as 'same' | 'valid',
+        );
+        break;
+      }
+      case 'flatten':
+        out = tf.reshape(inputs[0], [inputs[0].shape[0], -1]);
+        break;
+      case 'dropout':
+        out = dropout(inputs[0], node, options, index);
+        break;
+      case 'activation':
+        out = activate(inputs[0], node.activation);
+        break;
+      case 'batchNormalization':
+        out = batchNorm(network, node, inputs[0], w, options.training, batchStats);
+        break;
+      case 'layerNormalization': {
+        const { mean, variance } = tf.moments(inputs[0], -1, true);
+        out = normalize(inputs[0], mean, variance, w, node.params.epsilon as number);
+        break;
+      }
+      case 'add':
+        out = inputs.length === 2 ? tf.add(inputs[0], inputs[1]) : tf.addN(inputs);
+        break;
+      case 'concatenate': {
+        const axis = node.params.axis as number;
+        out = tf.concat(inputs, axis === -1 ? -1 : axis);
+        break;
+      }
+    }
+    const probe = options.probes?.[index];
+    outputs.push(probe ? tf.add(out, probe) : out);
+    preActivations.push(pre);
+  });
+  return { outputs, preActivations, batchStats };
+}
+
+function withBias(z: Tensor, bias: Tensor | undefined): Tensor {
+  return bias ? tf.add(z, bias) : z;
+}
+
+function normalize(x: Tensor, mean: Tensor, variance: Tensor, w: Tensor[], epsilon: number): Tensor {
+  const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
+  return tf.add(tf.mul(normalized, w[0]), w[1]);
+}
+
+function batchNorm(
+  network: Network,
+  node: NetworkNode,
+  x: Tensor,
+  w: Tensor[],
+  training: boolean,
+  batchStats: ForwardResult['batchStats'],
+): Tensor {
+  const epsilon = node.params.epsilon as number;
+  if (training) {
+    // Statistics over every axis but the channels: batch (and height, width for images).
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const { mean, variance } = tf.moments(x, axes);
+    batchStats.push({ mean, variance });
+    return normalize(x, mean, variance, w, epsilon);
+  }
+  const moving = network.movingStats.find((m) => m.nodeId === node.id)!;
+  return normalize(x, moving.mean, moving.variance, w, epsilon);
+}
+
+function dropout(x: Tensor, node: NetworkNode, options: ForwardOptions, index: number): Tensor {
+  const rate = node.params.rate as number;
+  if (!options.training || rate === 0) return x;
+  // tfjs's seeded uniform is generated in JavaScript, hence identical on every backend.
+  const seed = ((options.dropoutSeed ?? 0) + index * 7919) >>> 0;
+  const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), rate), 'float32');
+  return tf.mul(x, tf.mul(keep, 1 / (1 - rate)));
+}

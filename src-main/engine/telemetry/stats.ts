@@ -1,0 +1,187 @@
+/**
+ * Per-layer telemetry computed on the backend. Layers whose tensors have the
+ * same shape are stacked and reduced together (a deep MLP has a handful of
+ * distinct shapes), so the cost in ops grows with the number of distinct
+ * shapes, not of layers; the result is one [layers × LAYER_STAT_STRIDE]
+ * tensor that the trainer reads back in a single transfer with the loss.
+ */
+import type { Activation } from '../../../src-shared/layers/activations';
+import { RELU_FAMILY, SATURATION_THRESHOLD } from '../../../src-shared/layers/activations';
+import { HISTOGRAM_BINS, HISTOGRAM_LOG10_MIN } from '../../../src-shared/telemetry';
+import { tf, type Tensor } from '../backend/tf';
+
+/** What the trainer observed at one layer during one step. */
+export interface LayerObservation {
+  /** Gradient of the measured weight (kernel, or gamma), when the layer has one. */
+  weightGrad?: Tensor;
+  /** That weight before this step, and the step the optimizer proposes for it. */
+  weight?: Tensor;
+  weightStep?: Tensor;
+  /** Gradient with respect to the layer's output. */
+  outputGrad: Tensor;
+  output: Tensor;
+  /** Pre-activation, for layers that apply `activation`. */
+  preActivation?: Tensor;
+  activation?: Activation;
+}
+
+type Tensor2D = ReturnType<typeof tf.tensor2d>;
+type Reducer = (stacks: Tensor[]) => Tensor;
+
+/**
+ * Statistics of every layer, [layers, LAYER_STAT_STRIDE], in the packed
+ * order of LAYER_STAT_FIELDS then the histogram; NaN where a statistic does
+ * not apply. Call inside tf.tidy.
+ */
+export function computeLayerStats(layers: readonly LayerObservation[]): Tensor {
+  const kernel = grouped(
+    layers.map((l) => (l.weightGrad ? [l.weightGrad] : undefined)),
+    3 + HISTOGRAM_BINS,
+    kernelStats,
+  );
+  const outGrad = grouped(
+    layers.map((l) => [l.outputGrad]),
+    1,
+    ([g]) => robustNorm(flatten(g)),
+  );
+  const update = grouped(
+    layers.map((l) => (l.weight && l.weightStep ? [l.weight, l.weightStep] : undefined)),
+    1,
+    ([weight, step]) => tf.div(robustNorm(flatten(step)), robustNorm(flatten(weight))),
+  );
+  const moments = grouped(
+    layers.map((l) => [l.output]),
+    2,
+    ([y]) => {
+      const { mean, variance } = tf.moments(flatten(y), 1);
+      return tf.stack([mean, tf.sqrt(variance)], 1);
+    },
+  );
+  const saturated = tf.addN(
+    (['sigmoid', 'tanh'] as const).map((kind) =>
+      grouped(
+        layers.map((l) => (l.activation === kind && l.preActivation ? [l.preActivation] : undefined)),
+        1,
+        ([z]) =>
+          tf.expandDims(
+            tf.mean(tf.cast(tf.greater(tf.abs(flatten(z)), SATURATION_THRESHOLD[kind]), 'float32'), 1),
+            1,
+          ),
+        0,
+      ),
+    ),
+  );
+  const hasSaturation = layers.map((l) => l.activation === 'sigmoid' || l.activation === 'tanh');
+  const dead = grouped(
+    layers.map((l) =>
+      l.activation && RELU_FAMILY.includes(l.activation) && l.preActivation ? [l.preActivation] : undefined,
+    ),
+    1,
+    ([z]) => {
+      const [k, batch] = z.shape;
+      const perUnit = tf.max(tf.reshape(z, [k, batch, -1]), 1);
+      return tf.expandDims(tf.mean(tf.cast(tf.lessEqual(perUnit, 0), 'float32'), 1), 1);
+    },
+  );
+  const column = (t: Tensor, start: number, size: number) => tf.slice(t, [0, start], [-1, size]);
+  return tf.concat(
+    [
+      column(kernel, 0, 1),
+      outGrad,
+      column(kernel, 1, 2),
+      update,
+      moments,
+      withMissing(saturated, hasSaturation),
+      dead,
+      column(kernel, 3, HISTOGRAM_BINS),
+    ],
+    1,
+  );
+}
+
+/** [k, ...] → [k, n]. */
+function flatten(t: Tensor): Tensor {
+  return tf.reshape(t, [t.shape[0], -1]);
+}
+
+/**
+ * ‖row‖₂ of each row of [k, n], as max|x| · ‖x / max|x|‖₂ so that gradients
+ * of 1e-25 do not underflow to 0 when squared in float32. Returns [k, 1].
+ */
+function robustNorm(rows: Tensor): Tensor {
+  const magnitude = tf.abs(rows);
+  const max = tf.max(magnitude, 1, true);
+  const scaled = tf.divNoNan(magnitude, max);
+  return tf.mul(max, tf.sqrt(tf.sum(tf.square(scaled), 1, true)));
+}
+
+/** [norm, mean|g|, max|g|, histogram…] of each stacked gradient: [k, 3 + bins]. */
+function kernelStats([grad]: Tensor[]): Tensor {
+  const magnitude = tf.abs(flatten(grad));
+  const max = tf.max(magnitude, 1, true);
+  const norm = tf.mul(max, tf.sqrt(tf.sum(tf.square(tf.divNoNan(magnitude, max)), 1, true)));
+  const mean = tf.mean(magnitude, 1, true);
+  // Bin = ⌊log10|g|⌋ − MIN, clamped: zeros (log = −∞) land in the first bin.
+  const bins = tf.cast(
+    tf.clipByValue(
+      tf.floor(tf.sub(tf.mul(tf.log(magnitude), Math.LOG10E), HISTOGRAM_LOG10_MIN)),
+      0,
+      HISTOGRAM_BINS - 1,
+    ),
+    'int32',
+  );
+  const counts = tf.cast(
+    tf.denseBincount(bins as Tensor2D, tf.tensor2d([], [0, 0], 'float32'), HISTOGRAM_BINS),
+    'float32',
+  );
+  return tf.concat([norm, mean, max, counts], 1);
+}
+
+/**
+ * Applies `reduce` to each group of same-shaped entries (stacked on a new
+ * leading axis) and returns [layers, width] in layer order, with `fill`
+ * (NaN: "does not apply") for layers without an entry.
+ */
+function grouped(
+  entries: readonly (Tensor[] | undefined)[],
+  width: number,
+  reduce: Reducer,
+  fill = NaN,
+): Tensor {
+  const groups = new Map<string, number[]>();
+  entries.forEach((entry, i) => {
+    if (!entry) return;
+    const key = entry.map((t) => t.shape.join('x')).join('|');
+    const members = groups.get(key) ?? [];
+    members.push(i);
+    groups.set(key, members);
+  });
+  const parts: Tensor[] = [];
+  const rowOf = new Array<number>(entries.length).fill(-1);
+  let rows = 0;
+  for (const members of groups.values()) {
+    const arity = entries[members[0]]!.length;
+    const stacks = Array.from({ length: arity }, (_, a) =>
+      members.length === 1
+        ? tf.expandDims(entries[members[0]]![a], 0)
+        : tf.stack(members.map((i) => entries[i]![a])),
+    );
+    parts.push(reduce(stacks));
+    members.forEach((layer, k) => (rowOf[layer] = rows + k));
+    rows += members.length;
+  }
+  parts.push(tf.fill([1, width], fill));
+  const all = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  const index = rowOf.map((r) => (r < 0 ? rows : r));
+  return tf.gather(all, tf.tensor1d(index, 'int32'));
+}
+
+/** Keeps values where `present`, NaN elsewhere (for statistics summed over kinds). */
+function withMissing(values: Tensor, present: readonly boolean[]): Tensor {
+  const mask = tf.tensor2d(
+    present.map((p) => [p ? 1 : 0]),
+    [present.length, 1],
+    'bool',
+  );
+  return tf.where(mask, values, tf.fill(values.shape, NaN));
+}

@@ -1,0 +1,148 @@
+/**
+ * One training step: forward, backward, optional telemetry, the finiteness
+ * check and the update, with a single read-back from the backend.
+ */
+import type { LossName } from '../../../src-shared/layers';
+import { scoped } from '../backend/scope';
+import { tf, type Tensor } from '../backend/tf';
+import { forward, type ForwardResult } from '../model/forward';
+import { accuracy, computeLoss } from '../model/loss';
+import type { Network } from '../model/network';
+import { computeLayerStats, type LayerObservation } from '../telemetry/stats';
+import type { Optimizer } from './optimizers';
+
+export interface StepContext {
+  network: Network;
+  optimizer: Optimizer;
+  loss: LossName;
+  classification: boolean;
+  /** Global-norm clipping threshold; 0 disables. */
+  clipNorm: number;
+}
+
+export interface StepOutcome {
+  loss: number;
+  accuracy: number | null;
+  /** L2 norm of all gradients together (before clipping). */
+  gradNorm: number;
+  /** Per-layer stats for layers after the input, in network order, when telemetry was asked for. */
+  stats?: Float32Array;
+  /** False when the loss or a gradient was NaN/Inf: nothing was updated. */
+  finite: boolean;
+}
+
+/**
+ * Trains on one batch. When `telemetry` is set, zero "probes" are added to
+ * every layer's output so their gradients give ∂loss/∂output, and the layer
+ * statistics are computed on the backend. Everything read back travels in one
+ * transfer; the update is committed only if it is finite.
+ */
+export function trainingStep(
+  context: StepContext,
+  x: Tensor,
+  y: Tensor,
+  options: { telemetry: boolean; dropoutSeed: number },
+): StepOutcome {
+  const { network, optimizer } = context;
+  const variables = network.weights.map((w) => w.variable);
+  const kept: Tensor[] = [];
+  const keep = <T extends Tensor | undefined>(t: T): T => {
+    // The caller owns x; only tensors made inside the step are kept and freed here.
+    if (t && t !== x) kept.push(tf.keep(t));
+    return t;
+  };
+  try {
+    return scoped((): StepOutcome => {
+      const batch = x.shape[0];
+      const observed = network.nodes
+        .map((node, i) => (i !== network.inputIndex ? i : -1))
+        .filter((i) => i >= 0);
+      const probes = options.telemetry
+        ? observed.map((i) => tf.zeros([batch, ...network.nodes[i].outputShape]))
+        : [];
+      let result: ForwardResult | undefined;
+      const lossFunction = (...args: Tensor[]): Tensor => {
+        const weights = args.slice(0, variables.length);
+        const probeByNode = new Array<Tensor | null>(network.nodes.length).fill(null);
+        observed.forEach((node, k) => (probeByNode[node] = args[variables.length + k] ?? null));
+        result = forward(network, x, weights, {
+          training: true,
+          probes: options.telemetry ? probeByNode : undefined,
+          dropoutSeed: options.dropoutSeed,
+        });
+        result.outputs.forEach(keep);
+        result.preActivations.forEach(keep);
+        result.batchStats.forEach((s) => (keep(s.mean), keep(s.variance)));
+        return computeLoss(context.loss, result.outputs[network.outputIndex], y);
+      };
+      const { value: loss, grads } = tf.valueAndGrads(lossFunction)([...variables, ...probes]);
+      const forwardResult = result!;
+      const weightGrads = grads.slice(0, variables.length);
+      const squaredNorm = tf.sum(tf.square(tf.concat(weightGrads.map((g) => tf.reshape(g, [-1])))));
+      const applied =
+        context.clipNorm > 0
+          ? scaleAll(
+              weightGrads,
+              tf.div(context.clipNorm, tf.maximum(tf.sqrt(squaredNorm), context.clipNorm)),
+            )
+          : weightGrads;
+      const proposal = optimizer.propose(variables, applied);
+      const scalars = tf.stack([
+        loss,
+        context.classification ? accuracy(forwardResult.outputs[network.outputIndex], y) : tf.scalar(NaN),
+        squaredNorm,
+      ]);
+      let stats: Tensor | undefined;
+      if (options.telemetry) {
+        const observations: LayerObservation[] = observed.map((nodeIndex, k) => {
+          const node = network.nodes[nodeIndex];
+          const measured = node.measuredWeight;
+          return {
+            weightGrad: measured === undefined ? undefined : weightGrads[measured],
+            weight: measured === undefined ? undefined : variables[measured],
+            weightStep: measured === undefined ? undefined : proposal.steps[measured],
+            outputGrad: grads[variables.length + k],
+            output: forwardResult.outputs[nodeIndex],
+            preActivation: forwardResult.preActivations[nodeIndex],
+            activation: node.activation,
+          };
+        });
+        stats = computeLayerStats(observations);
+      }
+      const readback = (
+        stats ? tf.concat([scalars, tf.reshape(stats, [-1])]) : scalars
+      ).dataSync() as Float32Array;
+      const [lossValue, accuracyValue, squared] = readback;
+      const finite = Number.isFinite(lossValue) && Number.isFinite(squared);
+      if (finite) {
+        optimizer.commit(variables, proposal);
+        updateMovingStats(network, forwardResult);
+      } else {
+        tf.dispose([...proposal.values, ...proposal.steps, ...proposal.state]);
+      }
+      return {
+        loss: lossValue,
+        accuracy: context.classification ? accuracyValue : null,
+        gradNorm: Math.sqrt(squared),
+        stats: stats ? readback.slice(3) : undefined,
+        finite,
+      };
+    });
+  } finally {
+    tf.dispose(kept);
+  }
+}
+
+function scaleAll(tensors: Tensor[], factor: Tensor): Tensor[] {
+  return tensors.map((t) => tf.mul(t, factor));
+}
+
+/** Keras's moving averages: moving ← momentum · moving + (1 − momentum) · batch. */
+function updateMovingStats(network: Network, result: ForwardResult): void {
+  network.movingStats.forEach((moving, i) => {
+    const batch = result.batchStats[i];
+    const m = moving.momentum;
+    moving.mean.assign(tf.add(tf.mul(moving.mean, m), tf.mul(batch.mean, 1 - m)));
+    moving.variance.assign(tf.add(tf.mul(moving.variance, m), tf.mul(batch.variance, 1 - m)));
+  });
+}

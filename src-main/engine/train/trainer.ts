@@ -1,0 +1,256 @@
+/**
+ * The trainer: a design and its loaded data in, a stream of events out. A
+ * factory with explicit controls (start, pause, resume, step, stop, dispose)
+ * and no Electron import, so the CLI, the worker and the tests drive the same
+ * code.
+ */
+import type { Design } from '../../../src-shared/design/types';
+import { analyzeGraph } from '../../../src-shared/graph';
+import type { LossName } from '../../../src-shared/layers';
+import type { LayerInfo, PackedStep } from '../../../src-shared/telemetry';
+import { tf } from '../backend/tf';
+import { createRandom, deriveSeed, permutation } from '../data/random';
+import type { LoadedData, Split } from '../data/types';
+import { buildNetwork, type Network } from '../model/network';
+import { locateNonFinite } from './divergence';
+import { evaluate } from './evaluate';
+import { createOptimizer } from './optimizers';
+import { trainingStep, type StepContext } from './step';
+
+export type TrainerState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'diverged';
+
+/** Everything a trainer reports, in order. */
+export type TrainerEvent =
+  | { type: 'started'; layers: LayerInfo[]; totalSteps: number; stepsPerEpoch: number }
+  | {
+      type: 'step';
+      packed: PackedStep | null;
+      step: number;
+      epoch: number;
+      loss: number;
+      accuracy: number | null;
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      step: number;
+      loss: number;
+      accuracy: number | null;
+      validationLoss: number | null;
+      validationAccuracy: number | null;
+    }
+  | { type: 'state'; state: TrainerState }
+  | { type: 'diverged'; step: number; epoch: number; layerId: string | null; message: string };
+
+export interface TrainerOptions {
+  design: Design;
+  data: LoadedData;
+  /** Record telemetry every K steps (1 = every step); 0 disables it. */
+  telemetryEvery: number;
+  /** Overrides design.training.epochs. */
+  epochs?: number;
+  /** Stop after this many steps in total, whatever the epochs. */
+  maxSteps?: number;
+  /** Overrides design.training.seed. */
+  seed?: number;
+  onEvent: (event: TrainerEvent) => void;
+}
+
+export interface Trainer {
+  readonly network: Network;
+  readonly layers: LayerInfo[];
+  readonly totalSteps: number;
+  state(): TrainerState;
+  /** Runs until finished, stopped or diverged; resolves then. */
+  start(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** While paused: run exactly one more step. */
+  step(): void;
+  stop(): void;
+  /** Frees every tensor the trainer owns. */
+  dispose(): void;
+}
+
+/**
+ * Builds the network (seeded weights) and prepares the batch order. Throws
+ * only on a design the graph rules refuse; callers validate first.
+ */
+export function createTrainer(options: TrainerOptions): Trainer {
+  const { design, data } = options;
+  const training = design.training;
+  const seed = options.seed ?? training.seed;
+  const analysis = analyzeGraph(design.graph, {
+    outputUnits: data.outputUnits,
+    dataInputShape: data.inputShape,
+  });
+  const network = buildNetwork(design, analysis, seed);
+  const lossName = network.nodes[network.outputIndex].params.loss as LossName;
+  const optimizer = createOptimizer({
+    name: training.optimizer,
+    learningRate: training.learningRate,
+    momentum: training.momentum ?? 0.9,
+  });
+  const context: StepContext = {
+    network,
+    optimizer,
+    loss: lossName,
+    classification: data.task === 'classification',
+    clipNorm: training.clipNorm ?? 0,
+  };
+  const layers: LayerInfo[] = network.nodes
+    .filter((n) => n.type !== 'input')
+    .map((n) => ({ id: n.id, type: n.type }));
+  const batchSize = Math.min(training.batchSize, data.train.n);
+  const stepsPerEpoch = Math.ceil(data.train.n / batchSize);
+  const epochs = options.epochs ?? training.epochs;
+  const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
+
+  let state: TrainerState = 'idle';
+  let stepIndex = 0;
+  let wake: (() => void) | undefined;
+  let pendingSingleStep = false;
+  let disposed = false;
+  // Read through a function: TypeScript would otherwise narrow `state` inside
+  // the async loop and miss that pause/stop change it between awaits.
+  const current = (): TrainerState => state;
+  const setState = (next: TrainerState) => {
+    state = next;
+    options.onEvent({ type: 'state', state: next });
+    wake?.();
+  };
+
+  const runOneStep = (epoch: number, rows: Int32Array): boolean => {
+    const { x, y } = gatherBatch(data.train, rows, data.inputShape);
+    try {
+      const every = options.telemetryEvery;
+      const telemetry = every > 0 && stepIndex % every === 0;
+      const outcome = trainingStep(context, x, y, {
+        telemetry,
+        dropoutSeed: deriveSeed(seed, 'dropout', String(stepIndex)),
+      });
+      if (!outcome.finite) {
+        const where = locateNonFinite(network, x, y, lossName);
+        setState('diverged');
+        options.onEvent({
+          type: 'diverged',
+          step: stepIndex,
+          epoch,
+          layerId: where.layerId,
+          message: divergenceMessage(stepIndex, outcome.loss, where, training.learningRate),
+        });
+        return false;
+      }
+      const packed: PackedStep | null = outcome.stats
+        ? { step: stepIndex, epoch, loss: outcome.loss, accuracy: outcome.accuracy, stats: outcome.stats }
+        : null;
+      options.onEvent({
+        type: 'step',
+        packed,
+        step: stepIndex,
+        epoch,
+        loss: outcome.loss,
+        accuracy: outcome.accuracy,
+      });
+      stepIndex++;
+      return true;
+    } finally {
+      tf.dispose([x, y]);
+    }
+  };
+
+  const waitWhilePaused = async () => {
+    while (current() === 'paused' && !pendingSingleStep) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  };
+
+  const start = async () => {
+    if (state !== 'idle') throw new Error(`trainer already ${state}`);
+    options.onEvent({ type: 'started', layers, totalSteps, stepsPerEpoch });
+    setState('running');
+    for (let epoch = 0; stepIndex < totalSteps; epoch++) {
+      const order = permutation(data.train.n, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
+      for (let start = 0; start < data.train.n && stepIndex < totalSteps; start += batchSize) {
+        // Yield so pause/stop messages are handled between steps.
+        await new Promise((resolve) => setImmediate(resolve));
+        await waitWhilePaused();
+        if (current() === 'stopped' || disposed) return;
+        const singleStep = pendingSingleStep;
+        pendingSingleStep = false;
+        if (!runOneStep(epoch, order.subarray(start, start + batchSize))) return;
+        if (singleStep && current() === 'running') setState('paused');
+      }
+      const endOfEpoch = stepIndex % stepsPerEpoch === 0;
+      if (endOfEpoch)
+        options.onEvent({ type: 'epoch', epoch, step: stepIndex, ...evaluateEpoch(data, context) });
+    }
+    setState('finished');
+  };
+
+  return {
+    network,
+    layers,
+    totalSteps,
+    state: () => state,
+    start,
+    pause: () => state === 'running' && setState('paused'),
+    resume: () => state === 'paused' && setState('running'),
+    step: () => {
+      if (state !== 'paused') return;
+      pendingSingleStep = true;
+      wake?.();
+    },
+    stop: () => {
+      if (state === 'running' || state === 'paused' || state === 'idle') setState('stopped');
+    },
+    dispose: () => {
+      disposed = true;
+      if (state === 'running' || state === 'paused') setState('stopped');
+      optimizer.dispose();
+      network.dispose();
+    },
+  };
+}
+
+function evaluateEpoch(data: LoadedData, context: StepContext) {
+  const train = evaluate(context.network, data.train, data.inputShape, context.loss, context.classification);
+  const validation = data.validation
+    ? evaluate(context.network, data.validation, data.inputShape, context.loss, context.classification)
+    : null;
+  return {
+    loss: train.loss,
+    accuracy: train.accuracy,
+    validationLoss: validation?.loss ?? null,
+    validationAccuracy: validation?.accuracy ?? null,
+  };
+}
+
+/** Copies the rows of a batch into tensors [batch, ...inputShape] and [batch, outputs]. */
+export function gatherBatch(split: Split, rows: ArrayLike<number>, inputShape: number[]) {
+  const features = split.x.length / split.n;
+  const outputs = split.y.length / split.n;
+  const xs = new Float32Array(rows.length * features);
+  const ys = new Float32Array(rows.length * outputs);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    xs.set(split.x.subarray(row * features, (row + 1) * features), r * features);
+    ys.set(split.y.subarray(row * outputs, (row + 1) * outputs), r * outputs);
+  }
+  return { x: tf.tensor(xs, [rows.length, ...inputShape]), y: tf.tensor2d(ys, [rows.length, outputs]) };
+}
+
+function divergenceMessage(
+  step: number,
+  loss: number,
+  where: { layerId: string | null; stage: string },
+  learningRate: number,
+): string {
+  const what = Number.isFinite(loss) ? 'a gradient became NaN or infinite' : `the loss became ${loss}`;
+  const place = where.layerId ? ` (first at ${where.layerId}'s ${where.stage})` : '';
+  return (
+    `Training diverged at step ${step}: ${what}${place}. The run was stopped before that update, ` +
+    `so the last good weights are kept. Try a lower learning rate (now ${learningRate}), gradient clipping, or BatchNorm.`
+  );
+}

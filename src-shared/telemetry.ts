@@ -1,0 +1,123 @@
+/**
+ * The telemetry record: what the engine measures at every layer, as written
+ * to `--telemetry FILE.jsonl` and streamed to the UI. Field meanings are a
+ * contract (product.md, "Telemetry"); the packed form is how a step crosses a
+ * process boundary: one Float32Array, no nested number arrays.
+ */
+import type { LayerType } from './layers/types';
+
+/** Scalar statistics per layer, in packed order. */
+export const LAYER_STAT_FIELDS = [
+  'gradNorm',
+  'outGradNorm',
+  'gradMeanAbs',
+  'gradMaxAbs',
+  'updateRatio',
+  'activationMean',
+  'activationStd',
+  'saturatedFraction',
+  'deadFraction',
+] as const;
+
+export type LayerStatField = (typeof LAYER_STAT_FIELDS)[number];
+
+/** Bins of the gradient histogram: log10 |g| in unit-wide bins from this value. */
+export const HISTOGRAM_LOG10_MIN = -12;
+export const HISTOGRAM_BINS = 16;
+
+/** Floats per layer in a packed step: the scalar stats, then the histogram counts. */
+export const LAYER_STAT_STRIDE = LAYER_STAT_FIELDS.length + HISTOGRAM_BINS;
+
+/**
+ * One layer's statistics at one step; null where a statistic does not apply
+ * (a pooling layer has no weights; a dense layer with a linear activation has
+ * no saturation).
+ */
+export interface LayerTelemetry {
+  /** The design node id. */
+  id: string;
+  type: LayerType;
+  /**
+   * L2 (Frobenius) norm of ∂(batch-mean loss)/∂kernel, before this step's
+   * update; bias excluded. For batch and layer normalization: of ∂/∂gamma.
+   */
+  gradNorm: number | null;
+  /** L2 norm of ∂(batch-mean loss)/∂(this layer's output tensor) over the batch. */
+  outGradNorm: number;
+  /** Mean of |∂loss/∂kernel| over the kernel's entries. */
+  gradMeanAbs: number | null;
+  /** Max of |∂loss/∂kernel|. */
+  gradMaxAbs: number | null;
+  /** ‖ΔW‖ / ‖W‖ of this step's kernel update. */
+  updateRatio: number | null;
+  /** Mean and standard deviation of the layer's output over the batch (all units). */
+  activationMean: number;
+  activationStd: number;
+  /**
+   * sigmoid / tanh: fraction of pre-activations with |z| so large that the
+   * derivative is below 1 % of its maximum.
+   */
+  saturatedFraction: number | null;
+  /** ReLU family: fraction of units whose pre-activation is ≤ 0 for every example of the batch. */
+  deadFraction: number | null;
+  /**
+   * Counts of kernel-gradient entries per bin of log10 |g|: bin i holds
+   * [10^(HISTOGRAM_LOG10_MIN + i), 10^(HISTOGRAM_LOG10_MIN + i + 1)), the first
+   * bin also everything smaller (and zeros), the last everything larger.
+   */
+  gradHistogram: number[] | null;
+}
+
+/** One telemetry line: a training step's loss and every layer's statistics. */
+export interface StepRecord {
+  type: 'step';
+  step: number;
+  epoch: number;
+  loss: number;
+  /** Training-batch accuracy; null for regression. */
+  accuracy: number | null;
+  layers: LayerTelemetry[];
+}
+
+/** A step as it crosses a process boundary. */
+export interface PackedStep {
+  step: number;
+  epoch: number;
+  loss: number;
+  accuracy: number | null;
+  /** layers × LAYER_STAT_STRIDE floats, layers in network order; NaN encodes null. */
+  stats: Float32Array;
+}
+
+/** The layers a packed step describes, in order. */
+export interface LayerInfo {
+  id: string;
+  type: LayerType;
+}
+
+/** Expands a packed step into the JSON record. */
+export function unpackStep(packed: PackedStep, layers: readonly LayerInfo[]): StepRecord {
+  const { stats } = packed;
+  return {
+    type: 'step',
+    step: packed.step,
+    epoch: packed.epoch,
+    loss: packed.loss,
+    accuracy: packed.accuracy,
+    layers: layers.map((layer, i) => {
+      const base = i * LAYER_STAT_STRIDE;
+      const read = (k: number) => {
+        const v = stats[base + k];
+        return Number.isNaN(v) ? null : v;
+      };
+      const record = { id: layer.id, type: layer.type } as Record<string, unknown>;
+      LAYER_STAT_FIELDS.forEach((field, k) => (record[field] = read(k)));
+      const histogramStart = base + LAYER_STAT_FIELDS.length;
+      record.gradHistogram =
+        record.gradNorm === null
+          ? null
+          : Array.from(stats.subarray(histogramStart, histogramStart + HISTOGRAM_BINS));
+      return record as unknown as LayerTelemetry;
+    }),
+  };
+}
