@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tf } from './tf';
 
+import type { BackendPreference } from '../../../src-shared/protocol';
+
 /** What a user may ask for on the command line or in the UI. */
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendPreference };
 
 /** The tfjs backend names the engine can end up on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

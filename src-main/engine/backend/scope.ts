@@ -50,3 +50,21 @@ export function variableFrom(initial: Tensor, trainable: boolean, name?: string)
   initial.dispose();
   return variable;
 }
+
+/**
+ * An identity op that hands the gradient flowing back through it to
+ * `onGradient` (already summed over every consumer of the value by tfjs's
+ * tape). The engine "taps" each layer's output this way to observe
+ * ∂loss/∂output without changing the computation. `onGradient` runs inside
+ * the backward pass: it must `tf.keep` what it stores.
+ */
+export function gradientTap(onGradient: (dy: Tensor) => void): (x: Tensor) => Tensor {
+  const op = tf.customGrad(((x: Tensor) => ({
+    value: tf.clone(x),
+    gradFunc: (dy: Tensor | Tensor[]) => {
+      onGradient(dy as Tensor);
+      return [dy as Tensor];
+    },
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op as unknown as (x: Tensor) => Tensor;
+}

@@ -24,11 +24,9 @@ export function applyActivation(activation: Activation, z: Tensor, alpha: number
     case 'elu':
       return tf.elu(z);
     case 'selu':
-      // Written out rather than tf.selu so the constants are visibly the paper's.
-      return tf.mul(
-        SELU_SCALE,
-        tf.where(tf.greater(z, 0), z, tf.mul(SELU_ALPHA, tf.expm1(tf.minimum(z, 0)))),
-      );
+      // scale · (max(z, 0) + α·(e^min(z,0) − 1)): the paper's constants, built only
+      // from ops with gradients (tf.where's condition, Greater, has none).
+      return tf.mul(SELU_SCALE, tf.add(tf.relu(z), tf.mul(SELU_ALPHA, tf.expm1(tf.minimum(z, 0)))));
     case 'gelu':
       return tf.mul(tf.mul(0.5, z), tf.add(1, tf.erf(tf.mul(z, Math.SQRT1_2))));
     case 'softplus':

@@ -4,11 +4,12 @@
  * backend runs 7–12× slower than a plain product, and stock WASM has no
  * Conv2DBackpropFilter kernel at all. Transposing explicitly and calling the
  * plain kernels keeps every backend on its fast path. The values are the
- * same mathematics as the stock gradients (checked by finite differences in
- * the tests).
+ * same mathematics as the stock gradients (checked against float64 finite
+ * differences in engine/reference).
  */
 import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { conv2dFilterGradient } from './windows';
 
 type Tensor2D = ReturnType<typeof tf.tensor2d>;
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
@@ -30,8 +31,8 @@ export interface ConvOptions {
 
 /**
  * 2-D convolution (NHWC input, [kh, kw, in, out] filter) whose filter
- * gradient uses Conv2DBackpropFilter where the backend has it and, on WASM,
- * the 3-D kernel Conv3DBackpropFilterV2 on a depth-1 volume (the same sum).
+ * gradient uses Conv2DBackpropFilter where the backend has it and an im2col
+ * matrix product on WASM.
  */
 export function conv2dFast(x: Tensor, filter: Tensor, options: ConvOptions): Tensor {
   const op = customBinaryOp((xi, fi) => ({
@@ -53,8 +54,9 @@ export function conv2dFast(x: Tensor, filter: Tensor, options: ConvOptions): Ten
 }
 
 function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: number[], options: ConvOptions): Tensor {
-  const hasKernel = tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined;
-  if (hasKernel) {
+  // Backends with a native filter-gradient kernel use it; WASM has none (and its
+  // Conv3DBackpropFilterV2 is wrong for strides > 1), so it gets im2col.
+  if (tf.getBackend() !== 'wasm' && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined) {
     return tf
       .engine()
       .runKernel(
@@ -63,17 +65,5 @@ function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: number[], opti
         { strides: options.strides, pad: options.padding, dataFormat: 'NHWC', filterShape },
       ) as Tensor;
   }
-  const [b, h, w, c] = x.shape;
-  const [, oh, ow, oc] = dy.shape;
-  const x5 = tf.reshape(x, [b, 1, h, w, c]);
-  const dy5 = tf.reshape(dy, [b, 1, oh, ow, oc]);
-  const [kh, kw, ci, co] = filterShape;
-  const grad = tf
-    .engine()
-    .runKernel(
-      'Conv3DBackpropFilterV2',
-      { x: x5, dy: dy5 },
-      { strides: [1, ...options.strides], pad: options.padding, filterShape: [1, kh, kw, ci, co] },
-    ) as Tensor;
-  return tf.reshape(grad, filterShape);
+  return conv2dFilterGradient(x, dy, filterShape, options.strides, options.padding);
 }

@@ -2,29 +2,27 @@
  * The forward pass of a compiled network, written as tfjs ops so that tfjs's
  * autodiff (plus the hand-written gradients in fast-ops) differentiates it.
  * Weights are passed in as arguments rather than read from the variables, so
- * the trainer can take gradients with respect to them and to the "probes"
- * (zeros added to each layer's output, whose gradient is the gradient with
- * respect to that output).
+ * the trainer can take gradients with respect to them; optional identity
+ * "taps" on each layer's output report the gradient with respect to it.
  */
 import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
 import { conv2dFast, matMulFast } from './fast-ops';
 import { toPair, type Network, type NetworkNode } from './network';
-
-type Tensor4D = ReturnType<typeof tf.tensor4d>;
+import { averagePool, maxPool } from './windows';
 
 export interface ForwardOptions {
   /** Batch statistics in BatchNorm, dropout active. */
   training: boolean;
-  /** Per node (same index as network.nodes): a zero tensor added to the node's output, or null. */
-  probes?: readonly (Tensor | null)[];
+  /** Per node (same index as network.nodes): an identity "tap" applied to the node's output, or null. */
+  taps?: readonly (((output: Tensor) => Tensor) | null)[];
   /** Seed of this step's dropout masks (derived per node inside). */
   dropoutSeed?: number;
 }
 
 export interface ForwardResult {
-  /** Each node's output (after its probe), indexed like network.nodes. For `output` the logits. */
+  /** Each node's output, indexed like network.nodes. For `output` the logits. */
   outputs: Tensor[];
   /** The pre-activation z of nodes that apply an activation, else undefined. */
   preActivations: (Tensor | undefined)[];
@@ -75,13 +73,12 @@ export function forward(
       }
       case 'maxPooling2d':
       case 'averagePooling2d': {
-        const pool = node.type === 'maxPooling2d' ? tf.maxPool : tf.avgPool;
-        out = pool(
-          inputs[0] as Tensor4D,
-          toPair(node.params.poolSize),
-          toPair(node.params.strides),
-          node.params.padding as 'same' | 'valid',
-        );
+        const pool = node.type === 'maxPooling2d' ? maxPool : averagePool;
+        out = pool(inputs[0], {
+          poolSize: toPair(node.params.poolSize),
+          strides: toPair(node.params.strides),
+          padding: node.params.padding as 'same' | 'valid',
+        });
         break;
       }
       case 'flatten':
@@ -110,8 +107,8 @@ export function forward(
         break;
       }
     }
-    const probe = options.probes?.[index];
-    outputs.push(probe ? tf.add(out, probe) : out);
+    const tap = options.taps?.[index];
+    outputs.push(tap ? tap(out) : out);
     preActivations.push(pre);
   });
   return { outputs, preActivations, batchStats };

@@ -87,6 +87,8 @@ export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: numb
       outputShape: analysis.shapes.get(id)!,
       weights: [],
     };
+    // Variables stay unnamed: tfjs registers names globally, and two networks
+    // (an A/B comparison, an export) would otherwise collide.
     const add = (role: WeightRole, shape: number[], values: Float32Array) => {
       node.weights.push(weights.length);
       if (role === 'kernel' || role === 'gamma') node.measuredWeight = weights.length;
@@ -94,7 +96,7 @@ export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: numb
         nodeId: id,
         role,
         shape,
-        variable: variableFrom(tf.tensor(values, shape), true, `${id}/${role}`),
+        variable: variableFrom(tf.tensor(values, shape), true),
       });
     };
     const kernelSeed = deriveSeed(seed, 'init', id, 'kernel');
@@ -125,8 +127,8 @@ export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: numb
         if (source.type === 'batchNormalization') {
           movingStats.push({
             nodeId: id,
-            mean: variableFrom(tf.zeros([channels]), false, `${id}/movingMean`),
-            variance: variableFrom(tf.ones([channels]), false, `${id}/movingVariance`),
+            mean: variableFrom(tf.zeros([channels]), false),
+            variance: variableFrom(tf.ones([channels]), false),
             momentum: params.momentum as number,
           });
         }

@@ -3,7 +3,7 @@
  * check and the update, with a single read-back from the backend.
  */
 import type { LossName } from '../../../src-shared/layers';
-import { scoped } from '../backend/scope';
+import { gradientTap, scoped } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
 import { forward, type ForwardResult } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
@@ -23,19 +23,19 @@ export interface StepContext {
 export interface StepOutcome {
   loss: number;
   accuracy: number | null;
-  /** L2 norm of all gradients together (before clipping). */
+  /** L2 norm of all weight gradients together (before clipping). */
   gradNorm: number;
-  /** Per-layer stats for layers after the input, in network order, when telemetry was asked for. */
+  /** Per-layer stats for the nodes after the input, in network order, when telemetry was asked for. */
   stats?: Float32Array;
   /** False when the loss or a gradient was NaN/Inf: nothing was updated. */
   finite: boolean;
 }
 
 /**
- * Trains on one batch. When `telemetry` is set, zero "probes" are added to
- * every layer's output so their gradients give ∂loss/∂output, and the layer
- * statistics are computed on the backend. Everything read back travels in one
- * transfer; the update is committed only if it is finite.
+ * Trains on one batch. With `telemetry`, every layer's output passes through
+ * an identity tap that keeps ∂loss/∂output, and the layer statistics are
+ * computed on the backend. Everything read back travels in one transfer; the
+ * update is committed only if it is finite.
  */
 export function trainingStep(
   context: StepContext,
@@ -45,29 +45,27 @@ export function trainingStep(
 ): StepOutcome {
   const { network, optimizer } = context;
   const variables = network.weights.map((w) => w.variable);
+  const observed = network.nodes.map((_, i) => i).filter((i) => i !== network.inputIndex);
   const kept: Tensor[] = [];
   const keep = <T extends Tensor | undefined>(t: T): T => {
     // The caller owns x; only tensors made inside the step are kept and freed here.
     if (t && t !== x) kept.push(tf.keep(t));
     return t;
   };
+  const outputGrads = new Array<Tensor | undefined>(network.nodes.length);
+  const taps = options.telemetry
+    ? network.nodes.map((_, i) =>
+        i === network.inputIndex ? null : gradientTap((dy) => (outputGrads[i] = keep(tf.clone(dy)))),
+      )
+    : undefined;
   try {
     return scoped((): StepOutcome => {
-      const batch = x.shape[0];
-      const observed = network.nodes
-        .map((node, i) => (i !== network.inputIndex ? i : -1))
-        .filter((i) => i >= 0);
-      const probes = options.telemetry
-        ? observed.map((i) => tf.zeros([batch, ...network.nodes[i].outputShape]))
-        : [];
       let result: ForwardResult | undefined;
       const lossFunction = (...args: Tensor[]): Tensor => {
-        const weights = args.slice(0, variables.length);
-        const probeByNode = new Array<Tensor | null>(network.nodes.length).fill(null);
-        observed.forEach((node, k) => (probeByNode[node] = args[variables.length + k] ?? null));
-        result = forward(network, x, weights, {
+        const input = args[variables.length] ?? x;
+        result = forward(network, input, args.slice(0, variables.length), {
           training: true,
-          probes: options.telemetry ? probeByNode : undefined,
+          taps,
           dropoutSeed: options.dropoutSeed,
         });
         result.outputs.forEach(keep);
@@ -75,7 +73,10 @@ export function trainingStep(
         result.batchStats.forEach((s) => (keep(s.mean), keep(s.variance)));
         return computeLoss(context.loss, result.outputs[network.outputIndex], y);
       };
-      const { value: loss, grads } = tf.valueAndGrads(lossFunction)([...variables, ...probes]);
+      // With telemetry the input joins the differentiated arguments, so the
+      // gradient reaches (and the taps observe) layers that precede every weight.
+      const args = options.telemetry ? [...variables, x] : variables;
+      const { value: loss, grads } = tf.valueAndGrads(lossFunction)(args);
       const forwardResult = result!;
       const weightGrads = grads.slice(0, variables.length);
       const squaredNorm = tf.sum(tf.square(tf.concat(weightGrads.map((g) => tf.reshape(g, [-1])))));
@@ -87,22 +88,24 @@ export function trainingStep(
             )
           : weightGrads;
       const proposal = optimizer.propose(variables, applied);
+      const logits = forwardResult.outputs[network.outputIndex];
       const scalars = tf.stack([
         loss,
-        context.classification ? accuracy(forwardResult.outputs[network.outputIndex], y) : tf.scalar(NaN),
+        context.classification ? accuracy(logits, y) : tf.scalar(NaN),
         squaredNorm,
       ]);
       let stats: Tensor | undefined;
       if (options.telemetry) {
-        const observations: LayerObservation[] = observed.map((nodeIndex, k) => {
+        const observations: LayerObservation[] = observed.map((nodeIndex) => {
           const node = network.nodes[nodeIndex];
           const measured = node.measuredWeight;
+          const output = forwardResult.outputs[nodeIndex];
           return {
             weightGrad: measured === undefined ? undefined : weightGrads[measured],
             weight: measured === undefined ? undefined : variables[measured],
             weightStep: measured === undefined ? undefined : proposal.steps[measured],
-            outputGrad: grads[variables.length + k],
-            output: forwardResult.outputs[nodeIndex],
+            outputGrad: outputGrads[nodeIndex] ?? tf.zerosLike(output),
+            output,
             preActivation: forwardResult.preActivations[nodeIndex],
             activation: node.activation,
           };

@@ -12,7 +12,7 @@ import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
 import type { LoadedData, Split } from '../data/types';
 import { buildNetwork, type Network } from '../model/network';
-import { locateNonFinite } from './divergence';
+import { locateNonFinite, type NonFiniteLocation } from './divergence';
 import { evaluate } from './evaluate';
 import { createOptimizer } from './optimizers';
 import { trainingStep, type StepContext } from './step';
@@ -244,11 +244,15 @@ export function gatherBatch(split: Split, rows: ArrayLike<number>, inputShape: n
 function divergenceMessage(
   step: number,
   loss: number,
-  where: { layerId: string | null; stage: string },
+  where: NonFiniteLocation,
   learningRate: number,
 ): string {
-  const what = Number.isFinite(loss) ? 'a gradient became NaN or infinite' : `the loss became ${loss}`;
-  const place = where.layerId ? ` (first at ${where.layerId}'s ${where.stage})` : '';
+  let what = Number.isFinite(loss) ? 'a gradient became NaN or infinite' : `the loss became ${loss}`;
+  let place = where.layerId ? ` (first at ${where.layerId}'s ${where.stage})` : '';
+  if (where.stage === 'gradient norm') {
+    what = 'the gradient exploded beyond what float32 can hold';
+    place = ` (largest at ${where.layerId}: |g| = ${where.magnitude?.toExponential(1)})`;
+  }
   return (
     `Training diverged at step ${step}: ${what}${place}. The run was stopped before that update, ` +
     `so the last good weights are kept. Try a lower learning rate (now ${learningRate}), gradient clipping, or BatchNorm.`

@@ -1,0 +1,116 @@
+/**
+ * The command line as users and scripts call it: exit codes, messages, the
+ * telemetry file's contract, and the real `npx backflow` binary.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from './main';
+import { captureIO } from './test-io';
+
+const root = join(__dirname, '../..');
+const example = join(root, 'resources/examples/deep-sigmoid.backflow.json');
+
+describe('backflow CLI', () => {
+  it('validate: exit 0 and a summary for a trainable design', async () => {
+    const io = captureIO();
+    expect(await main(['validate', example], io)).toBe(0);
+    expect(io.stdout()).toContain('ok — "Deep sigmoid MLP", 12 nodes');
+  });
+
+  it('usage errors exit 2 with the usage line', async () => {
+    const cases: [string[], string][] = [
+      [[], 'Usage:'],
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['validate'], 'expects 1 argument, got 0'],
+      [['train', example, '--steps', 'many'], '--steps must be a whole number'],
+      [['train', example, '--steps', '5', '--epochs', '1'], 'give --steps or --epochs, not both'],
+      [['train', example, '--backend', 'gpu'], '--backend must be one of auto, tensorflow, wasm, cpu'],
+      [['train', example, '--unknown'], "Unknown option '--unknown'"],
+      [['export', example, '--format', 'onnx', '--out', 'x'], '--format must be one of tfjs, keras, pytorch'],
+      [['serve'], 'not available in this version yet'],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIO();
+      expect(await main(args, io), args.join(' ')).toBe(2);
+      expect(io.stderr() + io.stdout(), args.join(' ')).toContain(message);
+    }
+  });
+
+  it('validate: a missing file is a plain message, exit 1', async () => {
+    const io = captureIO();
+    expect(await main(['validate', join(root, 'no-such.backflow.json')], io)).toBe(1);
+    expect(io.stderr()).toContain('no-such.backflow.json: cannot read');
+    expect(io.stderr()).toContain('no such file');
+  });
+
+  it('train: writes the telemetry contract and saves the trained model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backflow-train-'));
+    const io = captureIO(dir);
+    const code = await main(
+      [
+        'train',
+        example,
+        '--steps',
+        '6',
+        '--every',
+        '2',
+        '--telemetry',
+        'run.jsonl',
+        '--out',
+        'model',
+        '--backend',
+        'wasm',
+      ],
+      io,
+    );
+    expect(io.stderr()).toBe('');
+    expect(code).toBe(0);
+    expect(io.stdout()).toMatch(/step 6\/6 epoch 1 loss \d\.\d{4} acc \d\.\d{3}/);
+    const lines = readFileSync(join(dir, 'run.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: 'run', seed: 42, totalSteps: 6, every: 2 });
+    const steps = lines.filter((l) => l.type === 'step');
+    expect(steps.map((s) => s.step)).toEqual([0, 2, 4]);
+    for (const record of steps) {
+      expect(record).toMatchObject({ type: 'step', epoch: 0 });
+      expect(typeof record.loss).toBe('number');
+      expect(record.layers.map((l: { id: string }) => l.id)).toEqual([
+        'd1',
+        'd2',
+        'd3',
+        'd4',
+        'd5',
+        'd6',
+        'd7',
+        'd8',
+        'd9',
+        'd10',
+        'out',
+      ]);
+      for (const layer of record.layers) {
+        expect(layer.gradNorm).toBeGreaterThan(0);
+        expect(layer.outGradNorm).toBeGreaterThan(0);
+        expect(layer.gradHistogram).toHaveLength(16);
+      }
+    }
+    expect(lines[lines.length - 1]).toMatchObject({ type: 'end', state: 'finished' });
+    expect(existsSync(join(dir, 'model/model.json'))).toBe(true);
+    expect(existsSync(join(dir, 'model/weights.bin'))).toBe(true);
+  });
+
+  it('runs as `npx backflow` with real exit codes', async () => {
+    const run = promisify(execFile);
+    const bin = join(root, 'bin/backflow.mjs');
+    const ok = await run(process.execPath, [bin, 'validate', example]);
+    expect(ok.stdout).toContain('ok —');
+    const bad = join(root, 'resources/fixtures/designs/hostile/truncated.backflow.json');
+    await expect(run(process.execPath, [bin, 'validate', bad])).rejects.toMatchObject({ code: 1 });
+    await expect(run(process.execPath, [bin, 'bogus'])).rejects.toMatchObject({ code: 2 });
+  });
+});

@@ -1,0 +1,44 @@
+/** `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON object. */
+import { initBackend } from '../../engine/backend/backend';
+import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
+import { WORKLOADS } from '../../engine/bench/workloads';
+import { EXIT, UsageError, type CliIO } from '../io';
+import { backendOption, intOption } from '../options';
+
+export async function benchCommand(values: Record<string, unknown>, io: CliIO): Promise<number> {
+  const steps = intOption(values, 'steps', 1, 100_000) ?? 40;
+  const names =
+    typeof values.workloads === 'string'
+      ? values.workloads.split(',').map((s) => s.trim())
+      : WORKLOADS.map((w) => w.name);
+  const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+  if (unknown.length)
+    throw new UsageError(
+      `unknown workload ${unknown.join(', ')}; choose from ${WORKLOADS.map((w) => w.name).join(', ')}`,
+    );
+  const backend = await initBackend(backendOption(values));
+  const json = values.json === true;
+  const log = (text: string) => (json ? io.err(`${text}\n`) : io.out(`${text}\n`));
+  log(
+    `backend: ${backend.variant}${backend.attempts
+      .filter((a) => !a.ok)
+      .map((a) => ` (${a.candidate} unavailable: ${a.reason})`)
+      .join('')}`,
+  );
+  const results: WorkloadResult[] = [];
+  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+    results.push(
+      await runWorkload(workload, { steps, windows: 3, onProgress: json ? undefined : undefined }),
+    );
+    if (!json) log(formatRow(results[results.length - 1]));
+  }
+  if (json) io.out(`${JSON.stringify({ backend: backend.variant, workloads: results })}\n`);
+  return EXIT.ok;
+}
+
+function formatRow(r: WorkloadResult): string {
+  return (
+    `${r.name} ${r.description}: ${r.stepsPerSec.toFixed(1)} steps/s, ${r.stepsPerSecTelemetry.toFixed(1)} with telemetry ` +
+    `(overhead ${(r.telemetryOverhead * 100).toFixed(1)} %), tensors ${r.numTensorsStart} → ${r.numTensorsEnd}`
+  );
+}

@@ -1,0 +1,141 @@
+/** `backflow train <design> …`: headless training with progress, telemetry and the trained model. */
+import { resolve } from 'node:path';
+import { unpackStep, type LayerInfo } from '../../../src-shared/telemetry';
+import { initBackend } from '../../engine/backend/backend';
+import { saveLayersModel } from '../../engine/export/save-tfjs';
+import { toLayersModel } from '../../engine/export/layers-model';
+import { prepareRunFromFile } from '../../engine/prepare-run';
+import { createTrainer } from '../../engine/train/trainer';
+import { EXIT, UsageError, type CliIO } from '../io';
+import { backendOption, intOption } from '../options';
+import { createProgress } from '../progress';
+import { openTelemetryFile, type TelemetryFile } from '../telemetry-file';
+
+export async function trainCommand(
+  path: string,
+  values: Record<string, unknown>,
+  io: CliIO,
+): Promise<number> {
+  const steps = intOption(values, 'steps', 1, 10_000_000);
+  const epochs = intOption(values, 'epochs', 1, 100_000);
+  if (steps !== undefined && epochs !== undefined) throw new UsageError('give --steps or --epochs, not both');
+  const seed = intOption(values, 'seed', 0, 2 ** 32 - 1);
+  const every = intOption(values, 'every', 1, 1_000_000) ?? 1;
+  const backendPreference = backendOption(values);
+
+  const prepared = await prepareRunFromFile(path, { seed });
+  if (!prepared.ok) {
+    io.err(`${path}: ${prepared.error.message}\n`);
+    return EXIT.failed;
+  }
+  const { design, data } = prepared.value;
+  let backend;
+  try {
+    backend = await initBackend(backendPreference);
+  } catch (error) {
+    io.err(`backflow train: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+  for (const attempt of backend.attempts.filter((a) => !a.ok))
+    io.err(`note: ${attempt.candidate} unavailable: ${attempt.reason}\n`);
+  let telemetry: TelemetryFile | undefined;
+  if (typeof values.telemetry === 'string') {
+    try {
+      telemetry = await openTelemetryFile(resolve(io.cwd, values.telemetry));
+    } catch (error) {
+      io.err(`backflow train: ${(error as Error).message}\n`);
+      return EXIT.failed;
+    }
+  }
+  const progress = createProgress(io);
+  const runSeed = seed ?? design.training.seed;
+  let layers: LayerInfo[] = [];
+  let totalSteps = 0;
+  let outcome: { state: string; message?: string } = { state: 'finished' };
+  const started = performance.now();
+  const trainer = createTrainer({
+    design,
+    data,
+    seed: runSeed,
+    telemetryEvery: telemetry ? every : 0,
+    epochs: steps !== undefined ? Number.MAX_SAFE_INTEGER : epochs,
+    maxSteps: steps,
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'started':
+          layers = event.layers;
+          totalSteps = event.totalSteps;
+          io.out(`training "${design.name}" on ${backend.variant}: ${totalSteps} steps, seed ${runSeed}\n`);
+          telemetry?.write({
+            type: 'run',
+            design: design.name,
+            backend: backend.variant,
+            seed: runSeed,
+            totalSteps,
+            stepsPerEpoch: event.stepsPerEpoch,
+            every,
+            layers,
+          });
+          break;
+        case 'step':
+          if (event.packed) telemetry?.write(unpackStep(event.packed, layers));
+          progress.update({
+            step: event.step + 1,
+            totalSteps,
+            epoch: event.epoch,
+            loss: event.loss,
+            accuracy: event.accuracy,
+          });
+          break;
+        case 'epoch': {
+          telemetry?.write(event);
+          const val =
+            event.validationLoss === null ? '' : `, validation loss ${event.validationLoss.toFixed(4)}`;
+          const valAcc =
+            event.validationAccuracy === null ? '' : ` acc ${event.validationAccuracy.toFixed(3)}`;
+          const acc = event.accuracy === null ? '' : ` acc ${event.accuracy.toFixed(3)}`;
+          progress.line(`epoch ${event.epoch + 1}: loss ${event.loss.toFixed(4)}${acc}${val}${valAcc}`);
+          break;
+        }
+        case 'diverged':
+          telemetry?.write(event);
+          outcome = { state: 'diverged', message: event.message };
+          break;
+        case 'state':
+          break;
+      }
+    },
+  });
+  try {
+    await trainer.start();
+    progress.done();
+    const seconds = (performance.now() - started) / 1000;
+    telemetry?.write({ type: 'end', state: outcome.state, seconds });
+    if (outcome.state === 'diverged') {
+      io.err(`${outcome.message}\n`);
+    } else {
+      io.out(`done in ${seconds.toFixed(1)}s\n`);
+    }
+    if (typeof values.out === 'string') {
+      const dir = resolve(io.cwd, values.out);
+      await saveLayersModel(toLayersModel(trainer.network, safeName(design.name)), dir, {
+        backflow: { design: design.name, seed: runSeed, trained: true },
+      });
+      io.out(`saved the trained model to ${dir}\n`);
+    }
+    return outcome.state === 'diverged' ? EXIT.diverged : EXIT.ok;
+  } finally {
+    trainer.dispose();
+    await telemetry?.close();
+  }
+}
+
+/** Keras model names allow letters, digits, underscores, dots and dashes. */
+export function safeName(name: string): string {
+  return (
+    name
+      .replace(/[^A-Za-z0-9_.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'backflow'
+  );
+}

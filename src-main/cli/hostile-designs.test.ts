@@ -1,0 +1,45 @@
+/**
+ * Every malformed or hostile design in resources/fixtures/designs/hostile
+ * (each with the reason it exists in cases.json) must get a clear message and
+ * exit code 1 from both `validate` and `train` — never a crash, a hang, an
+ * out-of-memory or an internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../engine/backend/backend';
+import { main } from './main';
+import { captureIO } from './test-io';
+
+const folder = join(__dirname, '../../resources/fixtures/designs/hostile');
+const cases: { file: string; reason: string; expect: string; stage: string }[] = JSON.parse(
+  readFileSync(join(folder, 'cases.json'), 'utf8'),
+);
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+describe('hostile designs', () => {
+  it('are at least 40, covering the parse, graph and data stages', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(cases.map((c) => c.stage))).toEqual(new Set(['parse', 'graph', 'data']));
+  });
+
+  for (const testCase of cases) {
+    for (const command of ['validate', 'train'] as const) {
+      it(`${command} ${testCase.file}: exit 1 with "${testCase.expect}"`, async () => {
+        const io = captureIO();
+        const args =
+          command === 'train'
+            ? ['train', join(folder, testCase.file), '--steps', '1', '--backend', 'cpu']
+            : ['validate', join(folder, testCase.file)];
+        const code = await main(args, io);
+        expect(io.stderr()).toContain(testCase.expect);
+        expect(io.stderr()).not.toContain('internal error');
+        expect(io.stderr()).not.toMatch(/\n\s+at /); // no stack trace
+        expect(code).toBe(1);
+      });
+    }
+  }
+});

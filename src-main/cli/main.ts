@@ -1,0 +1,131 @@
+/**
+ * `npx backflow <command>`: the command line over the same engine the app
+ * uses. Parsing is strict: an unknown flag or a malformed number is a usage
+ * error (exit 2) with the help line for that command.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, UsageError, type CliIO } from './io';
+import { benchCommand } from './commands/bench';
+import { exportCommand } from './commands/export';
+import { trainCommand } from './commands/train';
+import { validateCommand } from './commands/validate';
+
+interface Command {
+  usage: string;
+  summary: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  positionals: number;
+  run(
+    positionals: string[],
+    values: Record<string, string | boolean | undefined>,
+    io: CliIO,
+  ): Promise<number>;
+}
+
+const BACKEND = { type: 'string' } as const;
+
+const COMMANDS: Record<string, Command> = {
+  validate: {
+    usage: 'validate <design>',
+    summary: 'exit 0 if the design can be trained; else say what is wrong and where (exit 1)',
+    options: {},
+    positionals: 1,
+    run: (p, _v, io) => validateCommand(p[0], io),
+  },
+  train: {
+    usage:
+      'train <design> [--steps N | --epochs N] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--telemetry FILE.jsonl] [--every K] [--out DIR]',
+    summary: 'train headless, with progress, telemetry and the trained model',
+    options: {
+      steps: { type: 'string' },
+      epochs: { type: 'string' },
+      seed: { type: 'string' },
+      backend: BACKEND,
+      telemetry: { type: 'string' },
+      every: { type: 'string' },
+      out: { type: 'string' },
+    },
+    positionals: 1,
+    run: (p, v, io) => trainCommand(p[0], v, io),
+  },
+  export: {
+    usage: 'export <design> --format tfjs|keras|pytorch --out DIR [--seed S]',
+    summary: 'write the untrained model with the initial weights `train --seed S` starts from',
+    options: {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      backend: BACKEND,
+    },
+    positionals: 1,
+    run: (p, v, io) => exportCommand(p[0], v, io),
+  },
+  serve: {
+    usage: 'serve [--port P] [--host H]',
+    summary: 'the engine and UI for a browser (not available yet)',
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+    positionals: 0,
+    run: async (_p, _v, io) => {
+      io.err('backflow serve: the browser mode is not available in this version yet.\n');
+      return EXIT.usage;
+    },
+  },
+  bench: {
+    usage: 'bench [--json] [--backend B] [--steps N] [--workloads W1,W2,…]',
+    summary: 'the benchmark suite: steps per second with and without telemetry, tensor counts',
+    options: {
+      json: { type: 'boolean' },
+      backend: BACKEND,
+      steps: { type: 'string' },
+      workloads: { type: 'string' },
+    },
+    positionals: 0,
+    run: (_p, v, io) => benchCommand(v, io),
+  },
+};
+
+function help(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  backflow ${c.usage}\n      ${c.summary}`);
+  return `Backflow: build deep networks and watch their gradients.\n\nUsage:\n${lines.join('\n')}\n`;
+}
+
+/** Runs one command line; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command || !Object.hasOwn(COMMANDS, name)) {
+    io.err(`backflow: unknown command "${name}"\n\n${help()}`);
+    return EXIT.usage;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`backflow ${name}: ${(error as Error).message}\nusage: backflow ${command.usage}\n`);
+    return EXIT.usage;
+  }
+  if (parsed.positionals.length !== command.positionals) {
+    const what = command.positionals ? `expects ${command.positionals} argument` : 'takes no arguments';
+    io.err(`backflow ${name}: ${what}, got ${parsed.positionals.length}\nusage: backflow ${command.usage}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(
+      parsed.positionals,
+      parsed.values as Record<string, string | boolean | undefined>,
+      io,
+    );
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`backflow ${name}: ${error.message}\nusage: backflow ${command.usage}\n`);
+      return EXIT.usage;
+    }
+    // A defect, not a user error: say so plainly, with the detail for a bug report.
+    io.err(`backflow ${name}: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs the benchmark workloads with and without every-step telemetry, in
+ * one process and alternating the two modes, so the overhead is a ratio of
+ * figures taken under the same machine load.
+ */
+import { analyzeGraph } from '../../../src-shared/graph';
+import { tf } from '../backend/tf';
+import { loadData } from '../data';
+import { createTrainer } from '../train/trainer';
+import type { Workload } from './workloads';
+
+export interface WorkloadResult {
+  name: string;
+  description: string;
+  stepsPerSec: number;
+  stepsPerSecTelemetry: number;
+  /** (time per step with telemetry − without) / without; 0.07 is 7 %. */
+  telemetryOverhead: number;
+  numTensorsStart: number;
+  numTensorsEnd: number;
+}
+
+export interface BenchOptions {
+  /** Timed steps per measurement window. */
+  steps: number;
+  /** Windows per mode; the median is reported. */
+  windows: number;
+  onProgress?: (text: string) => void;
+}
+
+export async function runWorkload(workload: Workload, options: BenchOptions): Promise<WorkloadResult> {
+  const { design } = workload;
+  const data = await loadData(design.data, { seed: design.training.seed, validationSplit: 0 });
+  if (!data.ok) throw new Error(`${workload.name}: ${data.error.message}`);
+  const analysis = analyzeGraph(design.graph, {
+    outputUnits: data.value.outputUnits,
+    dataInputShape: data.value.inputShape,
+  });
+  if (!analysis.trainable) throw new Error(`${workload.name}: ${analysis.problems[0]?.message}`);
+  const numTensorsStart = tf.memory().numTensors;
+  const plain: number[] = [];
+  const withTelemetry: number[] = [];
+  for (let window = 0; window < options.windows; window++) {
+    for (const telemetry of [false, true]) {
+      const rate = await timeSteps(workload, data.value, telemetry, options.steps);
+      (telemetry ? withTelemetry : plain).push(rate);
+      options.onProgress?.(
+        `${workload.name} window ${window + 1}/${options.windows} ${telemetry ? 'telemetry' : 'plain'}: ${rate.toFixed(1)} steps/s`,
+      );
+    }
+  }
+  const stepsPerSec = median(plain);
+  const stepsPerSecTelemetry = median(withTelemetry);
+  return {
+    name: workload.name,
+    description: workload.description,
+    stepsPerSec,
+    stepsPerSecTelemetry,
+    telemetryOverhead: stepsPerSec / stepsPerSecTelemetry - 1,
+    numTensorsStart,
+    numTensorsEnd: tf.memory().numTensors,
+  };
+}
+
+/** Steps per second over `steps` steps, after a few warm-up steps that are not timed. */
+async function timeSteps(
+  workload: Workload,
+  data: Parameters<typeof createTrainer>[0]['data'],
+  telemetry: boolean,
+  steps: number,
+) {
+  const warmup = 3;
+  let startedAt = 0;
+  let endedAt = 0;
+  const trainer = createTrainer({
+    design: workload.design,
+    data,
+    telemetryEvery: telemetry ? 1 : 0,
+    maxSteps: warmup + steps,
+    onEvent: (event) => {
+      if (event.type !== 'step') return;
+      if (event.step === warmup - 1) startedAt = performance.now();
+      if (event.step === warmup + steps - 1) endedAt = performance.now();
+    },
+  });
+  try {
+    await trainer.start();
+  } finally {
+    trainer.dispose();
+  }
+  return (steps / (endedAt - startedAt)) * 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,0 +1,131 @@
+/**
+ * A compiled network as a TensorFlow.js LayersModel whose layers are named by
+ * the design's node ids, carrying the network's current weights, so an
+ * exported model and the telemetry line up layer by layer. The model outputs
+ * the `output` node's logits (the loss is the trainer's business).
+ */
+import type { Activation } from '../../../src-shared/layers/activations';
+import { tf } from '../backend/tf';
+import { toPair, type Network, type NetworkNode } from '../model/network';
+
+type SymbolicTensor = ReturnType<typeof tf.input>;
+type TfActivation = Parameters<typeof tf.layers.activation>[0]['activation'];
+
+/** Builds the LayersModel and copies the network's weights into it. */
+export function toLayersModel(network: Network, name = 'backflow'): ReturnType<typeof tf.model> {
+  const symbols: SymbolicTensor[] = [];
+  let input: SymbolicTensor | undefined;
+  for (const node of network.nodes) {
+    const inputs = node.inputs.map((i) => symbols[i]);
+    const symbol = buildLayer(node, inputs);
+    if (node.type === 'input') input = symbol;
+    symbols.push(symbol);
+  }
+  const model = tf.model({ inputs: input!, outputs: symbols[network.outputIndex], name });
+  copyWeights(network, model);
+  return model;
+}
+
+function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor {
+  const p = node.params;
+  const name = node.id;
+  const apply = (layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x = inputs[0]) =>
+    layer.apply(x) as SymbolicTensor;
+  switch (node.type) {
+    case 'input':
+      return tf.input({ shape: [...node.outputShape], name });
+    case 'dense':
+    case 'output': {
+      const activation = node.type === 'dense' ? (p.activation as Activation) : 'linear';
+      const split = needsSeparateActivation(activation);
+      const dense = tf.layers.dense({
+        units: node.outputShape[0],
+        useBias: p.useBias !== false,
+        activation: split ? 'linear' : tfActivation(activation),
+        name,
+      });
+      return split ? activationAfter(apply(dense), activation, p.alpha as number, name) : apply(dense);
+    }
+    case 'conv2d': {
+      const activation = p.activation as Activation;
+      const split = needsSeparateActivation(activation);
+      const conv = tf.layers.conv2d({
+        filters: p.filters as number,
+        kernelSize: toPair(p.kernelSize),
+        strides: toPair(p.strides),
+        padding: p.padding as 'same' | 'valid',
+        useBias: p.useBias !== false,
+        activation: split ? 'linear' : tfActivation(activation),
+        name,
+      });
+      return split ? activationAfter(apply(conv), activation, p.alpha as number, name) : apply(conv);
+    }
+    case 'maxPooling2d':
+    case 'averagePooling2d': {
+      const config = {
+        poolSize: toPair(p.poolSize),
+        strides: toPair(p.strides),
+        padding: p.padding as 'same' | 'valid',
+        name,
+      };
+      return apply(
+        node.type === 'maxPooling2d' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config),
+      );
+    }
+    case 'flatten':
+      return apply(tf.layers.flatten({ name }));
+    case 'dropout':
+      return apply(tf.layers.dropout({ rate: p.rate as number, name }));
+    case 'activation': {
+      const activation = p.activation as Activation;
+      if (activation === 'leakyRelu') return apply(tf.layers.leakyReLU({ alpha: p.alpha as number, name }));
+      return apply(tf.layers.activation({ activation: tfActivation(activation), name }));
+    }
+    case 'batchNormalization':
+      return apply(
+        tf.layers.batchNormalization({
+          axis: -1,
+          momentum: p.momentum as number,
+          epsilon: p.epsilon as number,
+          name,
+        }),
+      );
+    case 'layerNormalization':
+      return apply(tf.layers.layerNormalization({ axis: -1, epsilon: p.epsilon as number, name }));
+    case 'add':
+      return apply(tf.layers.add({ name }), inputs as unknown as SymbolicTensor);
+    case 'concatenate':
+      return apply(
+        tf.layers.concatenate({ axis: p.axis as number, name }),
+        inputs as unknown as SymbolicTensor,
+      );
+  }
+}
+
+/** leakyRelu is a separate layer in Keras and tfjs, not an activation string. */
+function needsSeparateActivation(activation: Activation): boolean {
+  return activation === 'leakyRelu';
+}
+
+function activationAfter(
+  x: SymbolicTensor,
+  activation: Activation,
+  alpha: number,
+  id: string,
+): SymbolicTensor {
+  return tf.layers.leakyReLU({ alpha, name: `${id}_${activation}` }).apply(x) as SymbolicTensor;
+}
+
+function tfActivation(activation: Activation): TfActivation {
+  return activation as TfActivation;
+}
+
+/** Copies kernel, bias, gamma, beta and moving statistics into the model's layers by node id. */
+function copyWeights(network: Network, model: ReturnType<typeof tf.model>): void {
+  for (const node of network.nodes) {
+    if (!node.weights.length) continue;
+    const values = node.weights.map((i) => network.weights[i].variable);
+    const moving = network.movingStats.find((m) => m.nodeId === node.id);
+    model.getLayer(node.id).setWeights(moving ? [...values, moving.mean, moving.variance] : values);
+  }
+}

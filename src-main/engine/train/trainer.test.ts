@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { unpackStep, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
+import { initBackend } from '../backend/backend';
+import { tf } from '../backend/tf';
+import { snapshotWeights } from '../model/network';
+import { mlpDesign, prepared } from '../test-support';
+import { createTrainer, type TrainerEvent, type TrainerOptions } from './trainer';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** Trains and collects every event and every unpacked telemetry record. */
+async function run(
+  options: Omit<TrainerOptions, 'onEvent'>,
+  control?: (event: TrainerEvent, trainer: ReturnType<typeof createTrainer>) => void,
+) {
+  const events: TrainerEvent[] = [];
+  const records: StepRecord[] = [];
+  let layers: LayerInfo[] = [];
+  const trainer = createTrainer({
+    ...options,
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === 'started') layers = event.layers;
+      if (event.type === 'step' && event.packed) records.push(unpackStep(event.packed, layers));
+      control?.(event, trainer);
+    },
+  });
+  await trainer.start();
+  const state = trainer.state();
+  trainer.dispose();
+  return { events, records, state };
+}
+
+describe('trainer', () => {
+  it('gives identical telemetry for two runs with one seed, and different telemetry for another seed', async () => {
+    const design = mlpDesign({ layers: 3, units: 8, activation: 'tanh' });
+    const { data } = await prepared(design);
+    const a = await run({ design, data, telemetryEvery: 1, maxSteps: 12 });
+    const b = await run({ design, data, telemetryEvery: 1, maxSteps: 12 });
+    const c = await run({ design, data, telemetryEvery: 1, maxSteps: 12, seed: 8 });
+    expect(a.records).toHaveLength(12);
+    expect(JSON.stringify(b.records)).toBe(JSON.stringify(a.records));
+    expect(c.records[0].layers[0].gradNorm).not.toBe(a.records[0].layers[0].gradNorm);
+  });
+
+  it('records telemetry every K steps and runs the requested number of steps', async () => {
+    const design = mlpDesign({ layers: 2, units: 4, activation: 'relu' });
+    const { data } = await prepared(design);
+    const { events, records, state } = await run({ design, data, telemetryEvery: 5, maxSteps: 23 });
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(23);
+    expect(records.map((r) => r.step)).toEqual([0, 5, 10, 15, 20]);
+    expect(state).toBe('finished');
+  });
+
+  it('pauses, single-steps, resumes and stops between steps', async () => {
+    const design = mlpDesign({ layers: 2, units: 4, activation: 'relu' });
+    const { data } = await prepared(design);
+    const log: string[] = [];
+    const { events, state } = await run(
+      { design, data, telemetryEvery: 0, maxSteps: 1000 },
+      (event, trainer) => {
+        if (event.type === 'step') {
+          log.push(`step ${event.step}`);
+          if (event.step === 2) {
+            trainer.pause();
+            // Two single steps while paused, then resume; stop at step 6.
+            setTimeout(() => trainer.step(), 5);
+            setTimeout(() => trainer.step(), 30);
+            setTimeout(() => trainer.resume(), 60);
+          }
+          if (event.step === 6) trainer.stop();
+        }
+        if (event.type === 'state') log.push(event.state);
+      },
+    );
+    expect(log.slice(0, 11)).toEqual([
+      'running',
+      'step 0',
+      'step 1',
+      'step 2',
+      'paused',
+      'step 3',
+      'step 4',
+      'running',
+      'step 5',
+      'step 6',
+      'stopped',
+    ]);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(7);
+    expect(state).toBe('stopped');
+  });
+
+  it('stops a diverging run with a message naming a layer, keeping the last good weights', async () => {
+    const design = mlpDesign({
+      layers: 4,
+      units: 32,
+      activation: 'relu',
+      initializer: 'heNormal',
+      learningRate: 10,
+      optimizer: 'sgd',
+    });
+    const { data } = await prepared(design);
+    let lastGood: Map<string, { values: Float32Array }> | undefined;
+    const { events, state } = await run(
+      { design, data, telemetryEvery: 1, maxSteps: 500, epochs: 100 },
+      (event, trainer) => {
+        if (event.type === 'step') lastGood = snapshotWeights(trainer.network);
+        if (event.type === 'diverged') {
+          const now = snapshotWeights(trainer.network);
+          for (const [key, value] of now)
+            expect(Array.from(value.values), key).toEqual(Array.from(lastGood!.get(key)!.values));
+          for (const { values } of now.values()) expect(values.every(Number.isFinite)).toBe(true);
+        }
+      },
+    );
+    const diverged = events.find((e) => e.type === 'diverged');
+    expect(state).toBe('diverged');
+    expect(diverged).toBeDefined();
+    if (diverged?.type !== 'diverged') return;
+    expect(diverged.message).toMatch(/diverged at step \d+/);
+    expect(diverged.message).toContain('learning rate (now 10)');
+    expect(diverged.layerId).toMatch(/^(d\d|out)$/);
+  });
+
+  it('does not grow the number of tensors over 2,000 steps with telemetry on', async () => {
+    const design = mlpDesign({ layers: 3, units: 8, activation: 'sigmoid', batchSize: 16, samples: 200 });
+    const { data } = await prepared(design);
+    const counts: number[] = [];
+    await run({ design, data, telemetryEvery: 1, maxSteps: 2000, epochs: 1000 }, (event) => {
+      if (event.type === 'step' && event.step % 100 === 0) counts.push(tf.memory().numTensors);
+    });
+    expect(counts).toHaveLength(20);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(0);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The engine in its worker thread, driven through the host exactly as the
+ * Electron main process and the server drive it: a real run, telemetry as
+ * typed arrays, pause within 100 ms, hostile requests answered with errors.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src-shared/protocol';
+import { EXAMPLES_DIR } from '../test-support';
+import { createEngineHost, type HostEvent } from './host';
+
+const host = createEngineHost();
+afterAll(() => host.terminate());
+
+function waitFor<T extends HostEvent>(
+  predicate: (event: HostEvent) => event is T,
+  timeoutMs = 60_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for an engine event')), timeoutMs);
+    const off = host.onEvent((event) => {
+      if (predicate(event)) {
+        clearTimeout(timer);
+        off();
+        resolve(event);
+      }
+    });
+  });
+}
+
+const designText = readFileSync(join(EXAMPLES_DIR, 'deep-sigmoid.backflow.json'), 'utf8');
+
+describe('engine worker', () => {
+  it('trains, streams packed telemetry, and pauses within 100 ms', async () => {
+    const started = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onStarted' }> =>
+        e.type === 'train.onStarted' && e.runId === 1,
+    );
+    const firstStep = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onStep' }> =>
+        e.type === 'train.onStep' && e.runId === 1 && e.step === 3,
+    );
+    host.send({
+      type: 'train.start',
+      runId: 1,
+      designText,
+      designDir: EXAMPLES_DIR,
+      backend: 'wasm',
+      telemetryEvery: 1,
+      maxSteps: 100_000,
+    });
+    const info = await started;
+    expect(info.layers.map((l) => l.id)).toEqual([
+      'd1',
+      'd2',
+      'd3',
+      'd4',
+      'd5',
+      'd6',
+      'd7',
+      'd8',
+      'd9',
+      'd10',
+      'out',
+    ]);
+    expect(info.backend.name).toBe('wasm');
+    const step = await firstStep;
+    expect(step.packed?.stats).toBeInstanceOf(Float32Array);
+    expect(step.packed!.stats.length).toBe(11 * 25);
+
+    const paused = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onState' }> =>
+        e.type === 'train.onState' && e.state === 'paused',
+    );
+    const sentAt = performance.now();
+    host.send({ type: 'train.pause', runId: 1 });
+    await paused;
+    expect(performance.now() - sentAt).toBeLessThan(100);
+
+    const stopped = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onState' }> =>
+        e.type === 'train.onState' && e.state === 'stopped',
+    );
+    host.send({ type: 'train.stop', runId: 1 });
+    await stopped;
+  });
+
+  it('answers hostile requests with a badRequest error and keeps running', async () => {
+    const error = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onError' }> => e.type === 'train.onError',
+    );
+    host.send({
+      type: 'train.start',
+      runId: 2,
+      designText: 'x',
+      designDir: null,
+      backend: 'gpu',
+      telemetryEvery: 1,
+    } as never);
+    expect((await error).error).toEqual({
+      type: 'badRequest',
+      message: 'train.start: backend must be one of auto, tensorflow, wasm, cpu',
+    });
+
+    const designError = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onError' }> =>
+        e.type === 'train.onError' && e.runId === 3,
+    );
+    host.send({
+      type: 'train.start',
+      runId: 3,
+      designText: '{"format": "backflow.design", ',
+      designDir: null,
+      backend: 'wasm',
+      telemetryEvery: 1,
+    });
+    const failure = await designError;
+    expect(failure.error.type).toBe('design');
+    expect(failure.error.message).toContain('line 1');
+
+    const finished = waitFor(
+      (e): e is Extract<EngineEvent, { type: 'train.onState' }> =>
+        e.type === 'train.onState' && e.runId === 4 && e.state === 'finished',
+    );
+    host.send({
+      type: 'train.start',
+      runId: 4,
+      designText,
+      designDir: EXAMPLES_DIR,
+      backend: 'wasm',
+      telemetryEvery: 0,
+      maxSteps: 3,
+    });
+    await finished;
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * The engine's worker thread: training never runs on the thread that owns a
+ * window or a socket. Messages from the parent are engine requests; events go
+ * back as they happen (typed arrays in telemetry are transferred by structured
+ * clone, not stringified).
+ */
+import { parentPort } from 'node:worker_threads';
+import { createEngineService } from '../service';
+
+if (!parentPort) throw new Error('worker-entry must run in a worker thread');
+const port = parentPort;
+const service = createEngineService((event) => port.postMessage(event));
+port.on('message', (message: unknown) => {
+  // handle() never throws; requests for the same run are processed in order of arrival.
+  void service.handle(message);
+});

@@ -1,0 +1,85 @@
+/**
+ * IPC validation in the main process: untrusted senders are ignored, hostile
+ * payloads are answered with a badRequest event and never reach the engine.
+ */
+import type { IpcMainEvent } from 'electron';
+import { describe, expect, it } from 'vitest';
+import type { EngineRequest } from '../../src-shared/protocol';
+import type { EngineHost, HostEvent } from '../engine/worker/host';
+import { createEngineBridge, EVENT_CHANNEL } from './engine-bridge';
+
+function setup() {
+  const received: EngineRequest[] = [];
+  const sent: HostEvent[] = [];
+  const host: EngineHost = {
+    send: (r) => void received.push(r),
+    onEvent: () => () => {},
+    terminate: async () => {},
+  };
+  const bridge = createEngineBridge({
+    workerUrl: new URL('file:///nowhere.js'),
+    isTrustedSender: (event) => (event as unknown as { trusted: boolean }).trusted,
+    send: (channel, payload) => {
+      expect(channel).toBe(EVENT_CHANNEL);
+      sent.push(payload);
+    },
+    createHost: () => host,
+  });
+  const trusted = { trusted: true } as unknown as IpcMainEvent;
+  return { bridge, received, sent, trusted };
+}
+
+describe('engine bridge', () => {
+  it('forwards a valid request from the trusted window', () => {
+    const { bridge, received, trusted } = setup();
+    bridge.handler('train.pause')(trusted, { type: 'train.pause', runId: 3 });
+    expect(received).toEqual([{ type: 'train.pause', runId: 3 }]);
+  });
+
+  it('ignores any other sender', () => {
+    const { bridge, received, sent } = setup();
+    bridge.handler('train.pause')({ trusted: false } as unknown as IpcMainEvent, {
+      type: 'train.pause',
+      runId: 3,
+    });
+    expect(received).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  const hostile: [string, unknown, string][] = [
+    ['wrong types', { type: 'train.start', runId: 'one' }, 'runId must be a whole number'],
+    ['a huge string', { type: 'train.stop', runId: 1, note: 'x'.repeat(1e6) }, 'unexpected field "note"'],
+    [
+      'a prototype pollution key',
+      JSON.parse('{"type":"train.stop","runId":1,"constructor":{"prototype":{"x":1}}}'),
+      'unexpected field "constructor"',
+    ],
+    [
+      'a request on the wrong channel',
+      { type: 'train.stop', runId: 1 },
+      'channel train.pause carried a train.stop request',
+    ],
+    [
+      'a relative path escaping',
+      {
+        type: 'train.start',
+        runId: 1,
+        designText: '{}',
+        designDir: '/tmp/\0../..',
+        backend: 'auto',
+        telemetryEvery: 1,
+      },
+      'designDir must be a folder path',
+    ],
+  ];
+  for (const [name, payload, message] of hostile) {
+    it(`answers ${name} with badRequest, not a crash`, () => {
+      const { bridge, received, sent, trusted } = setup();
+      expect(() => bridge.handler('train.pause')(trusted, payload)).not.toThrow();
+      expect(received).toEqual([]);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatchObject({ type: 'train.onError', error: { type: 'badRequest' } });
+      expect((sent[0] as { error: { message: string } }).error.message).toContain(message);
+    });
+  }
+});

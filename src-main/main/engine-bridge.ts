@@ -1,0 +1,71 @@
+/**
+ * Between the renderer's IPC and the engine worker: every request is checked
+ * (sender frame, then payload against the shared protocol) before it reaches
+ * the engine; bad ones are answered with an error event, never a crash. The
+ * engine is restarted on demand after a crash, without touching the document
+ * (which lives in the renderer).
+ */
+import type { IpcMain, IpcMainEvent } from 'electron';
+import { CHANNEL_PREFIX, parseEngineRequest, type EngineRequestType } from '../../src-shared/protocol';
+import { createEngineHost, type EngineHost, type HostEvent } from '../engine/worker/host';
+
+/** Request channels the preload may use: `backflow:train.start`, …. */
+export const REQUEST_TYPES: readonly EngineRequestType[] = [
+  'train.start',
+  'train.pause',
+  'train.resume',
+  'train.step',
+  'train.stop',
+];
+/** The one event channel; the event's own `type` says what it is. */
+export const EVENT_CHANNEL = `${CHANNEL_PREFIX}engine.onEvent`;
+
+export interface EngineBridgeOptions {
+  workerUrl: URL;
+  isTrustedSender(event: IpcMainEvent): boolean;
+  send(channel: string, payload: HostEvent): void;
+  /** For tests: how to start an engine. */
+  createHost?: (url: URL) => EngineHost;
+}
+
+export function createEngineBridge(options: EngineBridgeOptions) {
+  const createHost = options.createHost ?? createEngineHost;
+  let host: EngineHost | undefined;
+  const ensureHost = () => {
+    if (host) return host;
+    const started = createHost(options.workerUrl);
+    started.onEvent((event) => {
+      if (event.type === 'engine.onExit') host = undefined;
+      options.send(EVENT_CHANNEL, event);
+    });
+    host = started;
+    return started;
+  };
+  const handle = (type: EngineRequestType) => (event: IpcMainEvent, payload: unknown) => {
+    if (!options.isTrustedSender(event)) return;
+    const request = parseEngineRequest(payload);
+    if (!request.ok || request.value.type !== type) {
+      const message = request.ok
+        ? `channel ${type} carried a ${request.value.type} request`
+        : request.error.message;
+      options.send(EVENT_CHANNEL, {
+        type: 'train.onError',
+        runId: null,
+        error: { type: 'badRequest', message },
+      });
+      return;
+    }
+    ensureHost().send(request.value);
+  };
+  return {
+    attach(ipc: Pick<IpcMain, 'on'>) {
+      for (const type of REQUEST_TYPES) ipc.on(`${CHANNEL_PREFIX}${type}`, handle(type));
+    },
+    /** Exposed for tests: the handler of one channel. */
+    handler: handle,
+    async dispose() {
+      await host?.terminate();
+      host = undefined;
+    },
+  };
+}
