@@ -68,3 +68,27 @@ export function gradientTap(onGradient: (dy: Tensor) => void): (x: Tensor) => Te
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op as unknown as (x: Tensor) => Tensor;
 }
+
+/**
+ * An op over any number of inputs with a hand-written gradient; `forward`
+ * returns the value, the tensors its gradient needs, and the gradient
+ * (one tensor per input, in order).
+ */
+export function customOp(
+  forward: (...inputs: Tensor[]) => {
+    value: Tensor;
+    save: Tensor[];
+    gradient: (dy: Tensor, saved: Tensor[]) => Tensor[];
+  },
+): (...inputs: Tensor[]) => Tensor {
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as (tensors: Tensor[]) => void;
+    const result = forward(...(args as Tensor[]));
+    save(result.save);
+    return {
+      value: result.value,
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => result.gradient(dy as Tensor, saved),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op as unknown as (...inputs: Tensor[]) => Tensor;
+}

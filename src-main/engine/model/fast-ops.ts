@@ -11,18 +11,7 @@ import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
 import { conv2dFilterGradient } from './windows';
 
-type Tensor2D = ReturnType<typeof tf.tensor2d>;
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
-
-/** x · w for x [batch, in] and w [in, out]; dx = dy · wᵀ, dw = xᵀ · dy. */
-export const matMulFast = customBinaryOp((x, w) => ({
-  value: tf.matMul(x as Tensor2D, w as Tensor2D),
-  save: [x, w],
-  gradient: (dy, [xs, ws]) => [
-    tf.matMul(dy as Tensor2D, tf.transpose(ws as Tensor2D)),
-    tf.matMul(tf.transpose(xs as Tensor2D), dy as Tensor2D),
-  ],
-}));
 
 export interface ConvOptions {
   strides: [number, number];

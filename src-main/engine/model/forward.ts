@@ -8,7 +8,8 @@
 import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
-import { conv2dFast, matMulFast } from './fast-ops';
+import { dense } from './dense';
+import { conv2dFast } from './fast-ops';
 import { toPair, type Network, type NetworkNode } from './network';
 import { averagePool, maxPool } from './windows';
 
@@ -24,8 +25,6 @@ export interface ForwardOptions {
 export interface ForwardResult {
   /** Each node's output, indexed like network.nodes. For `output` the logits. */
   outputs: Tensor[];
-  /** The pre-activation z of nodes that apply an activation, else undefined. */
-  preActivations: (Tensor | undefined)[];
   /** Batch mean and variance of each BatchNorm (indexed like network.movingStats), in training mode. */
   batchStats: { mean: Tensor; variance: Tensor }[];
 }
@@ -41,27 +40,24 @@ export function forward(
   options: ForwardOptions,
 ): ForwardResult {
   const outputs: Tensor[] = [];
-  const preActivations: (Tensor | undefined)[] = [];
   const batchStats: ForwardResult['batchStats'] = [];
   network.nodes.forEach((node, index) => {
     const inputs = node.inputs.map((i) => outputs[i]);
     const w = node.weights.map((i) => weights[i]);
-    let pre: Tensor | undefined;
     let out: Tensor;
-    const activate = (z: Tensor, activation: Activation | undefined): Tensor => {
-      if (!activation || activation === 'linear') return z;
-      pre = z;
-      return applyActivation(activation, z, node.params.alpha as number);
-    };
+    const activate = (z: Tensor, activation: Activation | undefined): Tensor =>
+      !activation || activation === 'linear'
+        ? z
+        : applyActivation(activation, z, node.params.alpha as number);
     switch (node.type) {
       case 'input':
         out = x;
         break;
       case 'dense':
-        out = activate(withBias(matMulFast(inputs[0], w[0]), w[1]), node.activation);
+        out = dense(inputs[0], w[0], w[1], node.activation ?? 'linear', node.params.alpha as number);
         break;
       case 'output':
-        out = withBias(matMulFast(inputs[0], w[0]), w[1]);
+        out = dense(inputs[0], w[0], w[1], 'linear', 0);
         break;
       case 'conv2d': {
         const z = conv2dFast(inputs[0], w[0], {
@@ -109,9 +105,8 @@ export function forward(
     }
     const tap = options.taps?.[index];
     outputs.push(tap ? tap(out) : out);
-    preActivations.push(pre);
   });
-  return { outputs, preActivations, batchStats };
+  return { outputs, batchStats };
 }
 
 function withBias(z: Tensor, bias: Tensor | undefined): Tensor {

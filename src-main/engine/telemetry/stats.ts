@@ -20,12 +20,20 @@ export interface LayerObservation {
   /** Gradient with respect to the layer's output. */
   outputGrad: Tensor;
   output: Tensor;
-  /** Pre-activation, for layers that apply `activation`. */
-  preActivation?: Tensor;
+  /** The nonlinearity that produced `output`, for saturation and dead-unit statistics. */
   activation?: Activation;
 }
 
 type Tensor2D = ReturnType<typeof tf.tensor2d>;
+
+/**
+ * Saturation read from the output y = f(z), which every layer keeps anyway:
+ * |z| > T exactly when |y − center| > halfWidth, with halfWidth = |f(T) − center|.
+ */
+const SATURATED_OUTPUT = {
+  sigmoid: { center: 0.5, halfWidth: 1 / (1 + Math.exp(-SATURATION_THRESHOLD.sigmoid)) - 0.5 },
+  tanh: { center: 0, halfWidth: Math.tanh(SATURATION_THRESHOLD.tanh) },
+} as const;
 type Reducer = (stacks: Tensor[]) => Tensor;
 
 /**
@@ -60,26 +68,25 @@ export function computeLayerStats(layers: readonly LayerObservation[]): Tensor {
   const saturated = tf.addN(
     (['sigmoid', 'tanh'] as const).map((kind) =>
       grouped(
-        layers.map((l) => (l.activation === kind && l.preActivation ? [l.preActivation] : undefined)),
+        layers.map((l) => (l.activation === kind ? [l.output] : undefined)),
         1,
-        ([z]) =>
-          tf.expandDims(
-            tf.mean(tf.cast(tf.greater(tf.abs(flatten(z)), SATURATION_THRESHOLD[kind]), 'float32'), 1),
-            1,
-          ),
+        ([y]) => {
+          const { center, halfWidth } = SATURATED_OUTPUT[kind];
+          const distance = tf.abs(center === 0 ? flatten(y) : tf.sub(flatten(y), center));
+          return tf.expandDims(tf.mean(tf.cast(tf.greater(distance, halfWidth), 'float32'), 1), 1);
+        },
         0,
       ),
     ),
   );
   const hasSaturation = layers.map((l) => l.activation === 'sigmoid' || l.activation === 'tanh');
   const dead = grouped(
-    layers.map((l) =>
-      l.activation && RELU_FAMILY.includes(l.activation) && l.preActivation ? [l.preActivation] : undefined,
-    ),
+    // These activations are ≤ 0 exactly where z ≤ 0, so the output tells.
+    layers.map((l) => (l.activation && RELU_FAMILY.includes(l.activation) ? [l.output] : undefined)),
     1,
-    ([z]) => {
-      const [k, batch] = z.shape;
-      const perUnit = tf.max(tf.reshape(z, [k, batch, -1]), 1);
+    ([y]) => {
+      const [k, batch] = y.shape;
+      const perUnit = tf.max(tf.reshape(y, [k, batch, -1]), 1);
       return tf.expandDims(tf.mean(tf.cast(tf.lessEqual(perUnit, 0), 'float32'), 1), 1);
     },
   );

@@ -69,7 +69,6 @@ export function trainingStep(
           dropoutSeed: options.dropoutSeed,
         });
         result.outputs.forEach(keep);
-        result.preActivations.forEach(keep);
         result.batchStats.forEach((s) => (keep(s.mean), keep(s.variance)));
         return computeLoss(context.loss, result.outputs[network.outputIndex], y);
       };
@@ -106,7 +105,6 @@ export function trainingStep(
             weightStep: measured === undefined ? undefined : proposal.steps[measured],
             outputGrad: outputGrads[nodeIndex] ?? tf.zerosLike(output),
             output,
-            preActivation: forwardResult.preActivations[nodeIndex],
             activation: node.activation,
           };
         });
