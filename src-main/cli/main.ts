@@ -71,13 +71,14 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bench: {
-    usage: 'bench [--json] [--backend B] [--steps N] [--workloads W1,W2,…]',
+    usage: 'bench [--json] [--backend B] [--steps N] [--workloads W1,W2,…] [--pytorch]',
     summary: 'the benchmark suite: steps per second with and without telemetry, tensor counts',
     options: {
       json: { type: 'boolean' },
       backend: BACKEND,
       steps: { type: 'string' },
       workloads: { type: 'string' },
+      pytorch: { type: 'boolean' },
     },
     positionals: 0,
     run: (_p, v, io) => benchCommand(v, io),

@@ -1,5 +1,6 @@
 /** `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON object. */
 import { initBackend } from '../../engine/backend/backend';
+import { runPytorchReference } from '../../engine/bench/pytorch';
 import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
 import { WORKLOADS } from '../../engine/bench/workloads';
 import { EXIT, UsageError, type CliIO } from '../io';
@@ -32,7 +33,30 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
     );
     if (!json) log(formatRow(results[results.length - 1]));
   }
-  if (json) io.out(`${JSON.stringify({ backend: backend.variant, workloads: results })}\n`);
+  let pytorch: Awaited<ReturnType<typeof runPytorchReference>> | undefined;
+  if (values.pytorch === true) {
+    log('running the PyTorch twin of the workloads (same architectures, same statistics)…');
+    try {
+      pytorch = await runPytorchReference(
+        steps,
+        results.map((r) => r.name),
+      );
+      for (const r of results) {
+        const p = pytorch.workloads.find((w) => w.name === r.name);
+        if (!p) continue;
+        log(
+          `${r.name} PyTorch ${pytorch.torch}: ${p.stepsPerSec.toFixed(1)} steps/s, ${p.stepsPerSecTelemetry.toFixed(1)} with the same statistics; ` +
+            `Backflow/PyTorch ${(r.stepsPerSec / p.stepsPerSec).toFixed(2)} plain, ${(r.stepsPerSecTelemetry / p.stepsPerSecTelemetry).toFixed(2)} with telemetry`,
+        );
+      }
+    } catch (error) {
+      log(`PyTorch comparison skipped: ${(error as Error).message}`);
+    }
+  }
+  if (json)
+    io.out(
+      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(pytorch ? { pytorch } : {}) })}\n`,
+    );
   return EXIT.ok;
 }
 

@@ -27,7 +27,8 @@ function mlp(
     edges.push({ id: `e${edges.length}`, source, target, ...(targetHandle ? { targetHandle } : {}) });
   let previous = 'in';
   let skipFrom = '';
-  const init = activation === 'relu' ? 'heNormal' : 'standardUniform';
+  // PyTorch's default init, so the PyTorch twin (pytorch_reference.py) trains the same network.
+  const init = 'standardUniform';
   for (let i = 1; i <= depth; i++) {
     const id = `d${i}`;
     nodes.push({ id, type: 'dense', params: { units: width, activation, kernelInitializer: init } });
@@ -66,7 +67,7 @@ function cnn(): Design {
         kernelSize: 3,
         padding: 'same',
         activation: 'relu',
-        kernelInitializer: 'heNormal',
+        kernelInitializer: 'standardUniform',
       },
     },
     {
@@ -77,7 +78,7 @@ function cnn(): Design {
         kernelSize: 3,
         padding: 'same',
         activation: 'relu',
-        kernelInitializer: 'heNormal',
+        kernelInitializer: 'standardUniform',
       },
     },
     { id: 'p1', type: 'maxPooling2d', params: { poolSize: 2, strides: 2 } },
@@ -89,7 +90,7 @@ function cnn(): Design {
         kernelSize: 3,
         padding: 'same',
         activation: 'relu',
-        kernelInitializer: 'heNormal',
+        kernelInitializer: 'standardUniform',
       },
     },
     { id: 'p2', type: 'maxPooling2d', params: { poolSize: 2, strides: 2 } },

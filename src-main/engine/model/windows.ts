@@ -95,34 +95,96 @@ export interface PoolOptions {
   padding: Padding;
 }
 
+/**
+ * Max pooling. Native kernels are used where their gradient is right (CPU,
+ * TensorFlow); on WASM the window max is taken over windows built from
+ * reshapes (non-overlapping windows, the usual 2×2 / stride 2) or slices.
+ */
 export function maxPool(x: Tensor, options: PoolOptions): Tensor {
-  const windows = extractWindows(x, options.poolSize, options.strides, options.padding, -Infinity);
+  if (tf.getBackend() !== 'wasm') {
+    return tf.maxPool(x as Tensor4D, options.poolSize, options.strides, options.padding);
+  }
+  const tiled = options.poolSize[0] === options.strides[0] && options.poolSize[1] === options.strides[1];
+  const windows = tiled
+    ? tiledWindows(x, options.poolSize, options.padding, -Infinity)
+    : extractWindows(x, options.poolSize, options.strides, options.padding, -Infinity);
   return windowMax(windows, tf.zeros([]));
 }
 
-/** Average over each window's real (unpadded) entries, as TensorFlow's `same` average pooling. */
+/**
+ * Average pooling over each window's real (unpadded) entries, as TensorFlow
+ * defines it for `same` padding: a `valid` pool over the zero-padded input,
+ * rescaled by window area / real entries (the stock AvgPoolGrad is right for
+ * `valid` on every backend).
+ */
 export function averagePool(x: Tensor, options: PoolOptions): Tensor {
+  if (options.padding === 'valid')
+    return tf.avgPool(x as Tensor4D, options.poolSize, options.strides, 'valid');
   const [, height, width] = x.shape;
-  const windows = extractWindows(x, options.poolSize, options.strides, options.padding, 0);
-  const rows = axisGeometry(height, options.poolSize[0], options.strides[0], options.padding);
-  const cols = axisGeometry(width, options.poolSize[1], options.strides[1], options.padding);
-  const counts = new Float32Array(rows.out * cols.out);
+  const rows = axisGeometry(height, options.poolSize[0], options.strides[0], 'same');
+  const cols = axisGeometry(width, options.poolSize[1], options.strides[1], 'same');
+  const padded = tf.pad(x, [
+    [0, 0],
+    [rows.before, rows.after],
+    [cols.before, cols.after],
+    [0, 0],
+  ]);
+  const area = options.poolSize[0] * options.poolSize[1];
+  const scale = new Float32Array(rows.out * cols.out);
   for (let i = 0; i < rows.out; i++) {
     const top = i * options.strides[0] - rows.before;
     const h = Math.min(top + options.poolSize[0], height) - Math.max(top, 0);
     for (let j = 0; j < cols.out; j++) {
       const left = j * options.strides[1] - cols.before;
       const w = Math.min(left + options.poolSize[1], width) - Math.max(left, 0);
-      counts[i * cols.out + j] = 1 / (h * w);
+      scale[i * cols.out + j] = area / (h * w);
     }
   }
-  return tf.mul(tf.sum(windows, -1), tf.tensor4d(counts, [1, rows.out, cols.out, 1]));
+  const pooled = tf.avgPool(padded as Tensor4D, options.poolSize, options.strides, 'valid');
+  return tf.mul(pooled, tf.tensor4d(scale, [1, rows.out, cols.out, 1]));
 }
 
 /**
- * ∂loss/∂filter of a 2-D convolution as one matrix product over im2col
- * patches: dW[k, co] = Σ_n patches[n, k] · dy[n, co], computed as (dyᵀ · patches)ᵀ
- * so the large operand is never transposed.
+ * Non-overlapping p×q windows as [B, OH, OW, C, p·q] by reshape and
+ * transpose alone (no per-offset slices): pad (or crop) to a whole number of
+ * windows, split each spatial axis into (windows, offset), move the offsets last.
+ */
+function tiledWindows(x: Tensor, pool: [number, number], padding: Padding, padValue: number): Tensor {
+  const [batch, height, width, channels] = x.shape;
+  const rows = axisGeometry(height, pool[0], pool[0], padding);
+  const cols = axisGeometry(width, pool[1], pool[1], padding);
+  let fitted = x;
+  if (rows.before || rows.after || cols.before || cols.after) {
+    fitted = tf.pad(
+      x,
+      [
+        [0, 0],
+        [rows.before, rows.after],
+        [cols.before, cols.after],
+        [0, 0],
+      ],
+      padValue,
+    );
+  }
+  if (rows.out * pool[0] !== fitted.shape[1] || cols.out * pool[1] !== fitted.shape[2]) {
+    fitted = tf.slice(fitted, [0, 0, 0, 0], [batch, rows.out * pool[0], cols.out * pool[1], channels]);
+  }
+  const split = tf.reshape(fitted, [batch, rows.out, pool[0], cols.out, pool[1], channels]);
+  return tf.reshape(tf.transpose(split, [0, 1, 3, 5, 2, 4]), [
+    batch,
+    rows.out,
+    cols.out,
+    channels,
+    pool[0] * pool[1],
+  ]);
+}
+
+/**
+ * ∂loss/∂filter of a 2-D convolution, itself computed as a convolution so the
+ * backend's fast Conv2D kernel does the work: with the batch moved into the
+ * channels, dW[kh, kw, ci, co] = Σ_{b,i,j} x̂[b, i·s + kh, j·s + kw, ci] · dy[b, i, j, co]
+ * is a `valid` convolution of x̂ (input channels as the batch) by dy (as the
+ * filter, dilated by the stride).
  */
 export function conv2dFilterGradient(
   x: Tensor,
@@ -131,16 +193,24 @@ export function conv2dFilterGradient(
   strides: [number, number],
   padding: Padding,
 ): Tensor {
-  const [kh, kw, channels, filters] = filterShape;
-  const windows = extractWindows(x, [kh, kw], strides, padding, 0); // [B, OH, OW, C, K]
-  const [batch, oh, ow] = windows.shape;
-  const patches = tf.reshape(tf.transpose(windows, [0, 1, 2, 4, 3]), [batch * oh * ow, kh * kw * channels]);
-  const dyRows = tf.reshape(dy, [batch * oh * ow, filters]);
-  const product = tf.matMul(
-    tf.transpose(dyRows) as ReturnType<typeof tf.tensor2d>,
-    patches as ReturnType<typeof tf.tensor2d>,
-  );
-  return tf.reshape(tf.transpose(product), [kh, kw, channels, filters]);
+  const [kh, kw] = filterShape;
+  const [, height, width] = x.shape;
+  const rows = axisGeometry(height, kh, strides[0], padding);
+  const cols = axisGeometry(width, kw, strides[1], padding);
+  const padded =
+    rows.before || rows.after || cols.before || cols.after
+      ? tf.pad(x, [
+          [0, 0],
+          [rows.before, rows.after],
+          [cols.before, cols.after],
+          [0, 0],
+        ])
+      : x;
+  const input = tf.transpose(padded, [3, 1, 2, 0]) as Tensor4D; // [ci, H, W, b]
+  const filter = tf.transpose(dy, [1, 2, 0, 3]) as Tensor4D; // [OH, OW, b, co]
+  let grad = tf.conv2d(input, filter, 1, 'valid', 'NHWC', strides); // [ci, ≥kh, ≥kw, co]
+  if (grad.shape[1] !== kh || grad.shape[2] !== kw) grad = tf.slice(grad, [0, 0, 0, 0], [-1, kh, kw, -1]);
+  return tf.transpose(grad, [1, 2, 0, 3]);
 }
 
 export type { Tensor4D };
