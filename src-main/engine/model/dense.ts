@@ -43,13 +43,20 @@ function derivativeFromOutput(activation: FusedActivation, y: Tensor, alpha: num
 function fusedDense(activation: FusedActivation, alpha: number, withBias: boolean) {
   return customOp((...inputs) => {
     const [x, w, b] = inputs as [Tensor2D, Tensor2D, Tensor | undefined];
-    const value = tf.fused.matMul({
-      a: x,
-      b: w,
-      bias: withBias ? b : undefined,
-      activation,
-      leakyreluAlpha: alpha,
-    });
+    // The kernel itself: tf.fused.matMul un-fuses whenever a gradient is being
+    // recorded, which during training is always.
+    // (The kernel multiplies batches of matrices: rank 3 in, rank 3 out.)
+    const a = tf.reshape(x, [1, ...x.shape]);
+    const b3 = tf.reshape(w, [1, ...w.shape]);
+    const fused = tf
+      .engine()
+      .runKernel('_FusedMatMul', withBias ? { a, b: b3, bias: b! } : { a, b: b3 }, {
+        transposeA: false,
+        transposeB: false,
+        activation,
+        leakyreluAlpha: alpha,
+      }) as Tensor;
+    const value = tf.reshape(fused, [x.shape[0], w.shape[1]]);
     return {
       value,
       save: [x, w, value],
