@@ -40,7 +40,12 @@ function derivativeFromOutput(activation: FusedActivation, y: Tensor, alpha: num
   }
 }
 
-function fusedDense(activation: FusedActivation, alpha: number, withBias: boolean) {
+function fusedDense(
+  activation: FusedActivation,
+  alpha: number,
+  withBias: boolean,
+  observe: ((dy: Tensor) => void) | undefined,
+) {
   return customOp((...inputs) => {
     const [x, w, b] = inputs as [Tensor2D, Tensor2D, Tensor | undefined];
     // The kernel itself: tf.fused.matMul un-fuses whenever a gradient is being
@@ -48,19 +53,19 @@ function fusedDense(activation: FusedActivation, alpha: number, withBias: boolea
     // (The kernel multiplies batches of matrices: rank 3 in, rank 3 out.)
     const a = tf.reshape(x, [1, ...x.shape]);
     const b3 = tf.reshape(w, [1, ...w.shape]);
-    const fused = tf
-      .engine()
-      .runKernel('_FusedMatMul', withBias ? { a, b: b3, bias: b! } : { a, b: b3 }, {
-        transposeA: false,
-        transposeB: false,
-        activation,
-        leakyreluAlpha: alpha,
-      }) as Tensor;
+    const fused = tf.engine().runKernel('_FusedMatMul', withBias ? { a, b: b3, bias: b! } : { a, b: b3 }, {
+      transposeA: false,
+      transposeB: false,
+      activation,
+      leakyreluAlpha: alpha,
+    }) as Tensor;
     const value = tf.reshape(fused, [x.shape[0], w.shape[1]]);
     return {
       value,
       save: [x, w, value],
       gradient: (dy, [xs, ws, y]) => {
+        // dy is ∂loss/∂y, summed over y's consumers: telemetry's outGradNorm.
+        observe?.(dy);
         const derivative = derivativeFromOutput(activation, y, alpha);
         const dz = (derivative ? tf.mul(dy, derivative) : dy) as Tensor2D;
         const grads = [
@@ -73,16 +78,26 @@ function fusedDense(activation: FusedActivation, alpha: number, withBias: boolea
   });
 }
 
-/** y = f(x·W + b) for x [batch, in], W [in, out], b [out] (or no bias). */
+/** True when {@link dense} applies `activation` inside its own op (so its observer sees ∂loss/∂output). */
+export function fusesActivation(activation: Activation): boolean {
+  return FUSABLE[activation] !== undefined;
+}
+
+/**
+ * y = f(x·W + b) for x [batch, in], W [in, out], b [out] (or no bias).
+ * `observe` receives ∂loss/∂y during the backward pass when the activation is
+ * fused (see {@link fusesActivation}); otherwise the caller taps the output.
+ */
 export function dense(
   x: Tensor,
   kernel: Tensor,
   bias: Tensor | undefined,
   activation: Activation,
   alpha: number,
+  observe?: (dy: Tensor) => void,
 ): Tensor {
   const fusable = FUSABLE[activation];
-  const op = fusedDense(fusable ?? 'linear', alpha, bias !== undefined);
+  const op = fusedDense(fusable ?? 'linear', alpha, bias !== undefined, fusable ? observe : undefined);
   const z = bias ? op(x, kernel, bias) : op(x, kernel);
   return fusable ? z : applyActivation(activation, z, alpha);
 }

@@ -2,13 +2,14 @@
  * The forward pass of a compiled network, written as tfjs ops so that tfjs's
  * autodiff (plus the hand-written gradients in fast-ops) differentiates it.
  * Weights are passed in as arguments rather than read from the variables, so
- * the trainer can take gradients with respect to them; optional identity
- * "taps" on each layer's output report the gradient with respect to it.
+ * the trainer can take gradients with respect to them, and the gradient with
+ * respect to each layer's output can be observed during the backward pass.
  */
 import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
-import { dense } from './dense';
+import { dense, fusesActivation } from './dense';
+import { gradientTap } from '../backend/scope';
 import { conv2dFast } from './fast-ops';
 import { toPair, type Network, type NetworkNode } from './network';
 import { averagePool, maxPool } from './windows';
@@ -16,8 +17,12 @@ import { averagePool, maxPool } from './windows';
 export interface ForwardOptions {
   /** Batch statistics in BatchNorm, dropout active. */
   training: boolean;
-  /** Per node (same index as network.nodes): an identity "tap" applied to the node's output, or null. */
-  taps?: readonly (((output: Tensor) => Tensor) | null)[];
+  /**
+   * Called during the backward pass with ∂loss/∂output of each node (but the
+   * input): dense layers report it from their own gradient, others through an
+   * identity tap on their output.
+   */
+  observeOutputGradient?: (nodeIndex: number, dy: Tensor) => void;
   /** Seed of this step's dropout masks (derived per node inside). */
   dropoutSeed?: number;
 }
@@ -43,6 +48,8 @@ export function forward(
   const batchStats: ForwardResult['batchStats'] = [];
   network.nodes.forEach((node, index) => {
     const inputs = node.inputs.map((i) => outputs[i]);
+    const report = options.observeOutputGradient;
+    const observe = report ? (dy: Tensor) => report(index, dy) : undefined;
     const w = node.weights.map((i) => weights[i]);
     let out: Tensor;
     const activate = (z: Tensor, activation: Activation | undefined): Tensor =>
@@ -54,10 +61,10 @@ export function forward(
         out = x;
         break;
       case 'dense':
-        out = dense(inputs[0], w[0], w[1], node.activation ?? 'linear', node.params.alpha as number);
+        out = dense(inputs[0], w[0], w[1], node.activation ?? 'linear', node.params.alpha as number, observe);
         break;
       case 'output':
-        out = dense(inputs[0], w[0], w[1], 'linear', 0);
+        out = dense(inputs[0], w[0], w[1], 'linear', 0, observe);
         break;
       case 'conv2d': {
         const z = conv2dFast(inputs[0], w[0], {
@@ -103,8 +110,10 @@ export function forward(
         break;
       }
     }
-    const tap = options.taps?.[index];
-    outputs.push(tap ? tap(out) : out);
+    const observedInside =
+      (node.type === 'dense' && fusesActivation(node.activation ?? 'linear')) || node.type === 'output';
+    const tapped = observe && !observedInside && node.type !== 'input';
+    outputs.push(tapped ? gradientTap(observe)(out) : out);
   });
   return { outputs, batchStats };
 }

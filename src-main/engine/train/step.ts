@@ -3,7 +3,7 @@
  * check and the update, with a single read-back from the backend.
  */
 import type { LossName } from '../../../src-shared/layers';
-import { gradientTap, scoped } from '../backend/scope';
+import { scoped } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
 import { forward, type ForwardResult } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
@@ -53,10 +53,10 @@ export function trainingStep(
     return t;
   };
   const outputGrads = new Array<Tensor | undefined>(network.nodes.length);
-  const taps = options.telemetry
-    ? network.nodes.map((_, i) =>
-        i === network.inputIndex ? null : gradientTap((dy) => (outputGrads[i] = keep(tf.clone(dy)))),
-      )
+  // ∂loss/∂output arrives during the backward pass and is released by tfjs
+  // after use: keep a copy (Identity shares the data, nothing is copied).
+  const observeOutputGradient = options.telemetry
+    ? (nodeIndex: number, dy: Tensor) => void (outputGrads[nodeIndex] = keep(tf.clone(dy)))
     : undefined;
   try {
     return scoped((): StepOutcome => {
@@ -65,7 +65,7 @@ export function trainingStep(
         const input = args[variables.length] ?? x;
         result = forward(network, input, args.slice(0, variables.length), {
           training: true,
-          taps,
+          observeOutputGradient,
           dropoutSeed: options.dropoutSeed,
         });
         result.outputs.forEach(keep);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { LAYER_SPECS } from '../../../../src-shared/layers/index';
+import type { IntListParamSpec, IntParamSpec, NumberParamSpec } from '../../../../src-shared/layers/types';
+import { parseIntListText, parseNumberText } from './param-text';
+
+const units = LAYER_SPECS.dense.params.units as IntParamSpec;
+const rate = LAYER_SPECS.dropout.params.rate as NumberParamSpec;
+const shape = LAYER_SPECS.input.params.shape as IntListParamSpec;
+const kernel = LAYER_SPECS.conv2d.params.kernelSize as IntListParamSpec;
+
+describe('inspector text parsing', () => {
+  it('accepts a whole number in range and refuses the rest with a message', () => {
+    expect(parseNumberText(units, ' 128 ')).toEqual({ ok: true, value: 128 });
+    expect(parseNumberText(units, '12.5')).toMatchObject({
+      ok: false,
+      message: 'Units must be a whole number',
+    });
+    expect(parseNumberText(units, '0')).toMatchObject({ ok: false });
+    expect(parseNumberText(units, '')).toMatchObject({ ok: false, message: 'Units needs a value' });
+    expect(parseNumberText(units, 'abc')).toMatchObject({ ok: false });
+  });
+
+  it('reads real numbers with their bounds', () => {
+    expect(parseNumberText(rate, '0.25')).toEqual({ ok: true, value: 0.25 });
+    expect(parseNumberText(rate, '1e-1')).toEqual({ ok: true, value: 0.1 });
+    expect(parseNumberText(rate, 'Infinity')).toMatchObject({ ok: false });
+  });
+
+  it('reads shapes as lists and window sizes as a scalar or a pair', () => {
+    expect(parseIntListText(shape, '28×28×1')).toEqual({ ok: true, value: [28, 28, 1] });
+    expect(parseIntListText(shape, '2')).toEqual({ ok: true, value: [2] });
+    expect(parseIntListText(shape, '1, 2, 3, 4')).toMatchObject({ ok: false });
+    expect(parseIntListText(kernel, '3')).toEqual({ ok: true, value: 3 });
+    expect(parseIntListText(kernel, '3, 5')).toEqual({ ok: true, value: [3, 5] });
+    expect(parseIntListText(kernel, '3, a')).toMatchObject({ ok: false });
+  });
+});
