@@ -2,6 +2,7 @@
  * One training step: forward, backward, optional telemetry, the finiteness
  * check and the update, with a single read-back from the backend.
  */
+import type { OptimizerName } from '../../../src-shared/design/types';
 import type { LossName } from '../../../src-shared/layers';
 import { scoped } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
@@ -18,6 +19,8 @@ export interface StepContext {
   classification: boolean;
   /** Global-norm clipping threshold; 0 disables. */
   clipNorm: number;
+  optimizerName: OptimizerName;
+  learningRate: number;
 }
 
 export interface StepOutcome {
@@ -79,13 +82,11 @@ export function trainingStep(
       const forwardResult = result!;
       const weightGrads = grads.slice(0, variables.length);
       const squaredNorm = tf.sum(tf.square(tf.concat(weightGrads.map((g) => tf.reshape(g, [-1])))));
-      const applied =
+      const clipScale =
         context.clipNorm > 0
-          ? scaleAll(
-              weightGrads,
-              tf.div(context.clipNorm, tf.maximum(tf.sqrt(squaredNorm), context.clipNorm)),
-            )
-          : weightGrads;
+          ? tf.div(context.clipNorm, tf.maximum(tf.sqrt(squaredNorm), context.clipNorm))
+          : undefined;
+      const applied = clipScale ? scaleAll(weightGrads, clipScale) : weightGrads;
       const proposal = optimizer.propose(variables, applied);
       const logits = forwardResult.outputs[network.outputIndex];
       const scalars = tf.stack([
@@ -108,7 +109,9 @@ export function trainingStep(
             activation: node.activation,
           };
         });
-        stats = computeLayerStats(observations);
+        const sgdStep =
+          context.optimizerName === 'sgd' ? tf.mul(clipScale ?? 1, context.learningRate) : undefined;
+        stats = computeLayerStats(observations, { stepIsScaledGradient: sgdStep });
       }
       const readback = (
         stats ? tf.concat([scalars, tf.reshape(stats, [-1])]) : scalars

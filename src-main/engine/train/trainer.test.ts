@@ -45,6 +45,28 @@ describe('trainer', () => {
     expect(c.records[0].layers[0].gradNorm).not.toBe(a.records[0].layers[0].gradNorm);
   });
 
+  for (const optimizer of ['sgd', 'momentum', 'adam', 'rmsprop']) {
+    it(`reports updateRatio = ‖ΔW‖ / ‖W‖ of the step actually taken (${optimizer})`, async () => {
+      const design = mlpDesign({ layers: 2, units: 6, activation: 'tanh', optimizer, learningRate: 0.05 });
+      const { data } = await prepared(design);
+      const snapshots: Map<string, { values: Float32Array }>[] = [];
+      const { records } = await run({ design, data, telemetryEvery: 1, maxSteps: 3 }, (event, trainer) => {
+        if (event.type === 'started' || event.type === 'step')
+          snapshots.push(snapshotWeights(trainer.network));
+      });
+      const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+      for (let step = 0; step < 3; step++) {
+        for (const id of ['d1', 'd2', 'out']) {
+          const before = snapshots[step].get(`${id}/kernel`)!.values;
+          const after = snapshots[step + 1].get(`${id}/kernel`)!.values;
+          const expected = norm(after.map((v, i) => v - before[i])) / norm(before);
+          const layer = records[step].layers.find((l) => l.id === id)!;
+          expect(layer.updateRatio! / expected, `${optimizer} step ${step} ${id}`).toBeCloseTo(1, 2);
+        }
+      }
+    });
+  }
+
   it('records telemetry every K steps and runs the requested number of steps', async () => {
     const design = mlpDesign({ layers: 2, units: 4, activation: 'relu' });
     const { data } = await prepared(design);

@@ -97,6 +97,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
     loss: lossName,
     classification: data.task === 'classification',
     clipNorm: training.clipNorm ?? 0,
+    optimizerName: training.optimizer,
+    learningRate: training.learningRate,
   };
   const layers: LayerInfo[] = network.nodes
     .filter((n) => n.type !== 'input')
