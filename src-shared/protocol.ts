@@ -36,6 +36,8 @@ export type EngineRequest =
       telemetryEvery: number;
       seed?: number;
       maxSteps?: number;
+      /** 2-D classification data: send the decision boundary every K steps (0 or absent: never). */
+      boundaryEvery?: number;
     }
   | { type: 'train.pause'; runId: number }
   | { type: 'train.resume'; runId: number }
@@ -59,6 +61,8 @@ export type EngineEvent =
       layers: LayerInfo[];
       totalSteps: number;
       stepsPerEpoch: number;
+      /** For 2-D data: up to 600 training points (standardized coordinates) to draw under the boundary. */
+      dataPreview: DataPreview | null;
     }
   | {
       type: 'train.onStep';
@@ -80,6 +84,7 @@ export type EngineEvent =
       validationAccuracy: number | null;
     }
   | { type: 'train.onState'; runId: number; state: TrainingState }
+  | ({ type: 'train.onBoundary'; runId: number } & DecisionBoundary)
   | {
       type: 'train.onDiverged';
       runId: number;
@@ -89,6 +94,28 @@ export type EngineEvent =
       message: string;
     }
   | { type: 'train.onError'; runId: number | null; error: EngineError };
+
+/** A sample of 2-D training points: x is n × 2, labels are class indices. */
+export interface DataPreview {
+  x: Float32Array;
+  labels: Int32Array;
+  classes: number;
+}
+
+/**
+ * The model's class probabilities on a regular grid over the data's range,
+ * for 2-D data sets (TensorFlow Playground's background), sent every few steps.
+ */
+export interface DecisionBoundary {
+  step: number;
+  /** Grid points per side. */
+  resolution: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  classes: number;
+  /** resolution² × classes, rows from yRange[0] upward, columns from xRange[0]. */
+  probabilities: Float32Array;
+}
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 /** Larger than any design the parser accepts, so the parser gives the precise message. */
@@ -150,6 +177,9 @@ export function parseEngineRequest(
     return bad('train.start: seed must be a whole number from 0 to 2^32 − 1');
   if (record.maxSteps !== undefined && !isWhole(record.maxSteps, 1, 100_000_000))
     return bad('train.start: maxSteps must be a whole number from 1');
+  if (record.boundaryEvery !== undefined && !isWhole(record.boundaryEvery, 0, 1_000_000)) {
+    return bad('train.start: boundaryEvery must be a whole number from 0');
+  }
   return { ok: true, value: record as EngineRequest };
 }
 

@@ -48,6 +48,7 @@ export function createEngineService(emit: (event: EngineEvent) => void): EngineS
       seed: request.seed,
       telemetryEvery: request.telemetryEvery,
       maxSteps: request.maxSteps,
+      boundaryEvery: request.boundaryEvery ?? 0,
       onEvent: (event) => {
         switch (event.type) {
           case 'started':
@@ -58,7 +59,10 @@ export function createEngineService(emit: (event: EngineEvent) => void): EngineS
               layers: event.layers,
               totalSteps: event.totalSteps,
               stepsPerEpoch: event.stepsPerEpoch,
+              dataPreview: event.dataPreview,
             });
+          case 'boundary':
+            return emit({ ...event, type: 'train.onBoundary', runId });
           case 'step':
             return emit({
               type: 'train.onStep',

@@ -158,3 +158,25 @@ describe('trainer', () => {
     expect(tf.memory().numTensors).toBe(0);
   });
 });
+
+describe('decision boundary', () => {
+  it('sends the data preview and class probabilities on a grid for 2-D data', async () => {
+    const design = mlpDesign({ layers: 2, units: 8, activation: 'relu' });
+    const { data } = await prepared(design);
+    const { events } = await run({ design, data, telemetryEvery: 0, maxSteps: 4, boundaryEvery: 2 });
+    const started = events.find((e) => e.type === 'started');
+    if (started?.type !== 'started') throw new Error('no started event');
+    expect(started.dataPreview?.classes).toBe(3);
+    expect(started.dataPreview?.x.length).toBe(2 * started.dataPreview!.labels.length);
+    const boundaries = events.filter((e) => e.type === 'boundary');
+    expect(boundaries.map((b) => b.type === 'boundary' && b.step)).toEqual([0, 2]);
+    const first = boundaries[0];
+    if (first.type !== 'boundary') return;
+    expect(first.probabilities.length).toBe(first.resolution ** 2 * 3);
+    for (let i = 0; i < first.resolution ** 2; i++) {
+      const sum =
+        first.probabilities[3 * i] + first.probabilities[3 * i + 1] + first.probabilities[3 * i + 2];
+      expect(sum).toBeCloseTo(1, 5);
+    }
+  });
+});

@@ -7,7 +7,9 @@
 import type { Design } from '../../../src-shared/design/types';
 import { analyzeGraph } from '../../../src-shared/graph';
 import type { LossName } from '../../../src-shared/layers';
+import type { DataPreview, DecisionBoundary } from '../../../src-shared/protocol';
 import type { LayerInfo, PackedStep } from '../../../src-shared/telemetry';
+import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary';
 import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
 import type { LoadedData, Split } from '../data/types';
@@ -21,7 +23,14 @@ export type TrainerState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished
 
 /** Everything a trainer reports, in order. */
 export type TrainerEvent =
-  | { type: 'started'; layers: LayerInfo[]; totalSteps: number; stepsPerEpoch: number }
+  | {
+      type: 'started';
+      layers: LayerInfo[];
+      totalSteps: number;
+      stepsPerEpoch: number;
+      dataPreview: DataPreview | null;
+    }
+  | ({ type: 'boundary' } & DecisionBoundary)
   | {
       type: 'step';
       packed: PackedStep | null;
@@ -53,6 +62,8 @@ export interface TrainerOptions {
   maxSteps?: number;
   /** Overrides design.training.seed. */
   seed?: number;
+  /** For 2-D classification data: send the decision boundary every K steps (0 or absent: never). */
+  boundaryEvery?: number;
   onEvent: (event: TrainerEvent) => void;
 }
 
@@ -108,6 +119,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
   const epochs = options.epochs ?? training.epochs;
   const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
 
+  const plane = hasPlane(data) ? planeRange(data) : undefined;
   let state: TrainerState = 'idle';
   let stepIndex = 0;
   let wake: (() => void) | undefined;
@@ -154,6 +166,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
         loss: outcome.loss,
         accuracy: outcome.accuracy,
       });
+      const boundaryEvery = options.boundaryEvery ?? 0;
+      if (plane && boundaryEvery > 0 && stepIndex % boundaryEvery === 0) {
+        options.onEvent({
+          type: 'boundary',
+          ...decisionBoundary(network, plane, data.outputUnits, stepIndex),
+        });
+      }
       stepIndex++;
       return true;
     } finally {
@@ -170,7 +189,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
 
   const start = async () => {
     if (state !== 'idle') throw new Error(`trainer already ${state}`);
-    options.onEvent({ type: 'started', layers, totalSteps, stepsPerEpoch });
+    options.onEvent({ type: 'started', layers, totalSteps, stepsPerEpoch, dataPreview: dataPreview(data) });
     setState('running');
     for (let epoch = 0; stepIndex < totalSteps; epoch++) {
       const order = permutation(data.train.n, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
