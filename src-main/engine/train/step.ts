@@ -6,6 +6,7 @@ import type { OptimizerName } from '../../../src-shared/design/types';
 import type { LossName } from '../../../src-shared/layers';
 import { scoped } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { clearObservers } from '../model/dense-kernel';
 import { forward, type ForwardResult } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
 import type { Network } from '../model/network';
@@ -134,6 +135,7 @@ export function trainingStep(
     });
   } finally {
     tf.dispose(kept);
+    clearObservers();
   }
 }
 

@@ -1,0 +1,130 @@
+/**
+ * The dense layer as a registered tfjs kernel, `BackflowDense`, with a
+ * registered gradient. Compared with tf.customGrad this records one tape
+ * entry without copying the saved tensors (customGrad adds four Identity ops
+ * per call), and the gradient closures are lazy: tfjs computes ∂/∂x only when
+ * something upstream needs it (not for the first layer). The kernel itself
+ * delegates to the backend's own `_FusedMatMul` (product, bias, activation).
+ */
+import { tf, type Tensor } from '../backend/tf';
+
+export const DENSE_KERNEL = 'BackflowDense';
+
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'elu' | 'leakyrelu';
+
+type KernelFunc = NonNullable<ReturnType<typeof tf.getKernel>>['kernelFunc'];
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+type Backend = { disposeData(dataId: object): void };
+
+/** Output-gradient observers, by the id passed in the kernel's attributes (attributes carry data, not functions). */
+const observers = new Map<number, (dy: Tensor) => void>();
+let nextObserver = 1;
+
+/** Registers an observer for one call; the returned id goes into the call's attributes. */
+export function observerId(observe: ((dy: Tensor) => void) | undefined): number {
+  if (!observe) return 0;
+  const id = nextObserver++;
+  observers.set(id, observe);
+  return id;
+}
+
+/** Forgets observers after a step (ids are per call). */
+export function clearObservers(): void {
+  observers.clear();
+}
+
+const registered = new Set<string>();
+
+/** Registers the kernel for the active backend (once). */
+export function ensureDenseKernel(): void {
+  const backendName = tf.getBackend();
+  if (registered.has(backendName)) return;
+  const kernel = (name: string): KernelFunc => {
+    const found = tf.getKernel(name, backendName);
+    if (!found) throw new Error(`backend ${backendName} has no ${name} kernel`);
+    return found.kernelFunc;
+  };
+  const fused = kernel('_FusedMatMul');
+  const reshape = kernel('Reshape');
+  tf.registerKernel({
+    kernelName: DENSE_KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, w, bias } = inputs as unknown as Record<string, TensorInfo>;
+      const reshaped = (t: TensorInfo, shape: number[]) =>
+        reshape({ inputs: { x: t } as never, backend, attrs: { shape } }) as unknown as TensorInfo;
+      // The fused kernel multiplies batches of matrices: rank 3 in and out.
+      const a = reshaped(x, [1, ...x.shape]);
+      const b = reshaped(w, [1, ...w.shape]);
+      const product = fused({
+        inputs: (bias ? { a, b, bias } : { a, b }) as never,
+        backend,
+        attrs: {
+          transposeA: false,
+          transposeB: false,
+          activation: attrs!.activation,
+          leakyreluAlpha: attrs!.alpha,
+        },
+      }) as unknown as TensorInfo;
+      const out = reshaped(product, [x.shape[0], w.shape[1]]);
+      for (const t of [a, b, product]) (backend as unknown as Backend).disposeData(t.dataId);
+      return out as never;
+    },
+  });
+  registered.add(backendName);
+}
+
+/** f′ written in terms of the output y = f(z), so z need not be kept. */
+function derivativeFromOutput(activation: FusedActivation, y: Tensor, alpha: number): Tensor | undefined {
+  switch (activation) {
+    case 'linear':
+      return undefined;
+    case 'relu':
+      return tf.step(y);
+    case 'leakyrelu':
+      // y > 0 exactly when z > 0 (alpha ≥ 0): f′ = alpha + (1 − alpha)·[y > 0].
+      return tf.add(tf.mul(tf.step(y), 1 - alpha), alpha);
+    case 'sigmoid':
+      return tf.mul(y, tf.sub(1, y));
+    case 'elu':
+      // f′ = 1 for z > 0, e^z = y + 1 otherwise: min(y + 1, 1) covers both.
+      return tf.minimum(tf.add(y, 1), 1);
+  }
+}
+
+type Tensor2D = ReturnType<typeof tf.tensor2d>;
+
+tf.registerGradient({
+  kernelName: DENSE_KERNEL,
+  inputsToSave: ['x', 'w'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w, y] = saved as Tensor2D[];
+    const activation = attrs!.activation as FusedActivation;
+    observers.get(attrs!.observer as number)?.(dy as Tensor);
+    const derivative = derivativeFromOutput(activation, y, attrs!.alpha as number);
+    const dz = (derivative ? tf.mul(dy as Tensor, derivative) : dy) as Tensor2D;
+    return {
+      x: () => tf.matMul(dz, tf.transpose(w)),
+      w: () => tf.matMul(tf.transpose(x), dz),
+      bias: () => tf.sum(dz, 0),
+    };
+  },
+});
+
+/** Runs the kernel: y = f(x·W + b). */
+export function denseKernel(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | undefined,
+  activation: FusedActivation,
+  alpha: number,
+  observe: ((dy: Tensor) => void) | undefined,
+): Tensor {
+  ensureDenseKernel();
+  return tf.engine().runKernel(DENSE_KERNEL, (bias ? { x, w, bias } : { x, w }) as never, {
+    activation,
+    alpha,
+    observer: observerId(observe),
+  }) as Tensor;
+}
