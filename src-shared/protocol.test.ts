@@ -14,6 +14,8 @@ describe('parseEngineRequest', () => {
   it('accepts well-formed requests', () => {
     expect(parseEngineRequest(start)).toEqual({ ok: true, value: start });
     expect(parseEngineRequest({ type: 'train.pause', runId: 7 }).ok).toBe(true);
+    const full = { ...start, seed: 3, maxSteps: 10, boundaryEvery: 5 };
+    expect(parseEngineRequest(full)).toEqual({ ok: true, value: full });
   });
 
   const hostile: [string, unknown, string][] = [
@@ -36,6 +38,7 @@ describe('parseEngineRequest', () => {
     ['an unknown backend', { ...start, backend: 'gpu' }, 'backend must be one of'],
     ['a negative cadence', { ...start, telemetryEvery: -1 }, 'telemetryEvery must be a whole number'],
     ['a fractional seed', { ...start, seed: 1.5 }, 'seed must be a whole number'],
+    ['a negative boundary cadence', { ...start, boundaryEvery: -2 }, 'boundaryEvery must be a whole number'],
   ];
   for (const [name, payload, message] of hostile) {
     it(`refuses ${name}`, () => {

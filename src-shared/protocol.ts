@@ -144,6 +144,7 @@ export function parseEngineRequest(
       'telemetryEvery',
       'seed',
       'maxSteps',
+      'boundaryEvery',
     ],
     'train.pause': ['type', 'runId'],
     'train.resume': ['type', 'runId'],

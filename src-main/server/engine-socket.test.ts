@@ -1,0 +1,157 @@
+/**
+ * The engine over the WebSocket, with a real engine worker per connection:
+ * the deep sigmoid example trains and its telemetry arrives as Float32Array;
+ * hostile frames get errors (or, past the size limit, a 1009 close) and the
+ * server keeps serving; closing the socket ends its worker.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAYER_STAT_STRIDE } from '../../src-shared/telemetry';
+import { EXAMPLES_DIR } from '../engine/test-support';
+import { startServer, type BackflowServer } from './server';
+import { eventually, makeRendererDir, openSocket, type TestSocket } from './test-support';
+
+const designText = readFileSync(join(EXAMPLES_DIR, 'deep-sigmoid.backflow.json'), 'utf8');
+const isError = (runId: number | null) => (e: { type: string; runId?: unknown }) =>
+  e.type === 'train.onError' && e.runId === runId;
+
+describe('the engine over WebSocket', () => {
+  let server: BackflowServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startServer({ host: '127.0.0.1', port: 0, rendererDir: makeRendererDir() });
+    url = `ws://127.0.0.1:${server.port}/engine`;
+  });
+  afterAll(() => server.close());
+
+  it('trains the deep sigmoid example and streams Float32Array telemetry; closing ends the worker', async () => {
+    const socket = await openSocket(url);
+    socket.ws.send(
+      JSON.stringify({
+        type: 'train.start',
+        runId: 7,
+        designText,
+        designDir: '/etc', // ignored: the server never reads paths a page names
+        backend: 'wasm',
+        telemetryEvery: 1,
+        maxSteps: 4,
+      }),
+    );
+    const started = await socket.waitFor<{ layers: { id: string }[]; totalSteps: number }>(
+      (e) => e.type === 'train.onStarted' && e.runId === 7,
+    );
+    expect(started.layers.map((layer) => layer.id)).toEqual([
+      'd1',
+      'd2',
+      'd3',
+      'd4',
+      'd5',
+      'd6',
+      'd7',
+      'd8',
+      'd9',
+      'd10',
+      'out',
+    ]);
+    await socket.waitFor((e) => e.type === 'train.onState' && e.state === 'finished');
+    const steps = socket.events.filter((e) => e.type === 'train.onStep') as unknown as {
+      step: number;
+      loss: number;
+      packed: { stats: Float32Array };
+    }[];
+    expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
+    for (const step of steps) {
+      expect(step.packed.stats).toBeInstanceOf(Float32Array);
+      expect(step.packed.stats.length).toBe(started.layers.length * LAYER_STAT_STRIDE);
+      expect(Number.isFinite(step.loss)).toBe(true);
+    }
+    // The vanishing gradient itself: the first layer's gradNorm far below the last hidden layer's.
+    const stats = steps[0].packed.stats;
+    expect(stats[0] / stats[9 * LAYER_STAT_STRIDE]).toBeLessThan(1e-2);
+    expect(socket.events.filter((e) => e.type === 'train.onError')).toEqual([]);
+
+    expect(server.engineWorkers).toBe(1);
+    socket.ws.close();
+    await eventually(() => server.engineWorkers === 0 && server.connections === 0);
+  });
+
+  describe('hostile frames', () => {
+    let socket: TestSocket;
+    beforeAll(async () => {
+      socket = await openSocket(url);
+    });
+    afterAll(() => socket.ws.close());
+
+    it.each([
+      ['non-JSON text', 'this is not { json', null, 'must be JSON'],
+      ['binary garbage', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2]), null, 'not binary'],
+      ['a JSON array', '[1,2,3]', null, 'must be an object'],
+      ['an unknown type', JSON.stringify({ type: 'engine.format', runId: 3 }), 3, 'unknown request type'],
+      [
+        'a prototype key',
+        '{"type":"train.stop","runId":4,"__proto__":{"polluted":true}}',
+        4,
+        'unexpected field',
+      ],
+      [
+        'a constructor key',
+        '{"type":"train.stop","runId":5,"constructor":{"prototype":{"polluted":1}}}',
+        5,
+        'unexpected',
+      ],
+      ['a wrong runId', JSON.stringify({ type: 'train.pause', runId: -1 }), -1, 'runId'],
+      [
+        'a huge number',
+        JSON.stringify({
+          type: 'train.start',
+          runId: 6,
+          designText: 'x',
+          designDir: null,
+          backend: 'gpu',
+          telemetryEvery: 1,
+        }),
+        6,
+        'backend',
+      ],
+    ])('answers %s with a badRequest error', async (_name, frame, runId, message) => {
+      socket.events.length = 0;
+      socket.ws.send(frame);
+      const error = await socket.waitFor<{ error: { type: string; message: string } }>(isError(runId));
+      expect(error.error.type).toBe('badRequest');
+      expect(error.error.message).toContain(message);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(server.engineWorkers).toBe(0); // nothing reached an engine
+    });
+
+    it('closes the connection on a 10 MB frame (1009) and keeps serving others', async () => {
+      const big = await openSocket(url);
+      big.ws.send('x'.repeat(10 * 1024 * 1024));
+      expect((await big.closed).code).toBe(1009);
+      // The existing connection and new ones still work.
+      socket.ws.send('not json');
+      await socket.waitFor(isError(null));
+      const fresh = await openSocket(url);
+      fresh.ws.send(JSON.stringify({ type: 'train.stop', runId: 1, extra: 1 }));
+      await fresh.waitFor(isError(1));
+      fresh.ws.close();
+    });
+
+    it('answers a design that does not parse with the design error, from a real engine', async () => {
+      socket.events.length = 0;
+      socket.ws.send(
+        JSON.stringify({
+          type: 'train.start',
+          runId: 9,
+          designText: '{"format":"backflow.design","formatVersion":999}',
+          designDir: null,
+          backend: 'wasm',
+          telemetryEvery: 1,
+        }),
+      );
+      const error = await socket.waitFor<{ error: { type: string; message: string } }>(isError(9));
+      expect(error.error.type).not.toBe('badRequest');
+      expect(server.engineWorkers).toBe(1);
+    });
+  });
+});
