@@ -2,8 +2,10 @@ import { createServer } from 'node:net';
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests drive the renderer served by plain Vite (no Electron, whose
- * binary cannot be downloaded on CI machines) in Debian's Chromium.
+ * End-to-end tests drive the browser mode, `backflow serve` (the built
+ * renderer plus a real engine over WebSocket; no Electron, whose binary cannot
+ * be downloaded on CI machines), in Debian's Chromium. `serve` rebuilds the
+ * renderer first when its sources changed.
  */
 
 /** A port nobody listens on. Workers inherit the variable, so all processes agree on it. */
@@ -55,11 +57,12 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `npx vite --config src-renderer/vite.config.ts --port ${port} --strictPort`,
+    command: `node bin/backflow.mjs serve --port ${port}`,
     url: baseURL,
     reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
+    // Room for a renderer build (about 10 s here) on a busy machine.
+    timeout: 120_000,
+    stdout: 'pipe',
     stderr: 'pipe',
   },
 });

@@ -31,7 +31,7 @@ describe('backflow CLI', () => {
       [['train', example, '--backend', 'gpu'], '--backend must be one of auto, tensorflow, wasm, cpu'],
       [['train', example, '--unknown'], "Unknown option '--unknown'"],
       [['export', example, '--format', 'onnx', '--out', 'x'], '--format must be one of tfjs, keras, pytorch'],
-      [['serve'], 'not available in this version yet'],
+      [['serve', '--port', 'x'], '--port must be a whole number'],
     ];
     for (const [args, message] of cases) {
       const io = captureIO();

@@ -1,14 +1,16 @@
 /**
  * `export --seed S` writes exactly the weights `train --seed S` starts from,
  * named by node id; the saved model reloads and predicts what the engine's
- * own forward pass computes.
+ * own forward pass computes. Keras and PyTorch exports carry the same weights
+ * (their numerical parity is tested in src-main/engine/export).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend/backend';
 import { tf } from '../engine/backend/tf';
+import { loadKerasModelFromDir } from '../engine/export/keras';
 import { loadLayersModelFromDir } from '../engine/export/save-tfjs';
 import { forward } from '../engine/model/forward';
 import { snapshotWeights } from '../engine/model/network';
@@ -63,13 +65,28 @@ describe('export --format tfjs', () => {
     trainer.dispose();
   });
 
-  it('says plainly that keras and pytorch come later (exit 2)', async () => {
-    const io = captureIO();
-    const code = await main(
-      ['export', join(EXAMPLES_DIR, 'deep-sigmoid.backflow.json'), '--format', 'keras', '--out', tmpdir()],
-      io,
+  it('writes Keras JSON and PyTorch exports with the same initial weights (--format keras|pytorch)', async () => {
+    const file = join(EXAMPLES_DIR, 'deep-sigmoid.backflow.json');
+    const written: Record<string, string> = {};
+    for (const format of ['keras', 'pytorch', 'tfjs']) {
+      const out = mkdtempSync(join(tmpdir(), `backflow-export-${format}-`));
+      const io = captureIO();
+      const code = await main(['export', file, '--format', format, '--out', out, '--seed', '9'], io);
+      expect(code, io.stderr()).toBe(0);
+      expect(io.stdout()).toContain('seed 9, initial weights');
+      written[format] = out;
+    }
+    expect(readdirSync(written.keras).sort()).toEqual(['model.json', 'weights.safetensors']);
+    expect(readdirSync(written.pytorch).sort()).toEqual(['model.py', 'weights.safetensors']);
+    const keras = await loadKerasModelFromDir(written.keras);
+    const tfjs = await loadLayersModelFromDir(written.tfjs);
+    expect(keras.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+      tfjs.getWeights().map((w) => Array.from(w.dataSync())),
     );
-    expect(code).toBe(2);
-    expect(io.stderr()).toContain('not available in this version yet');
+    const source = readFileSync(join(written.pytorch, 'model.py'), 'utf8');
+    expect(source).toContain('class DeepSigmoidMlp(nn.Module):');
+    expect(source).toMatch(/self\.d1 = nn\.Linear\(2, \d+\)/);
+    keras.dispose();
+    tfjs.dispose();
   });
 });

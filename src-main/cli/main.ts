@@ -7,6 +7,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, UsageError, type CliIO } from './io';
 import { benchCommand } from './commands/bench';
 import { exportCommand } from './commands/export';
+import { reproduceCommand } from './commands/reproduce';
+import { importCommand } from './commands/import';
+import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
 import { validateCommand } from './commands/validate';
 
@@ -15,6 +18,8 @@ interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
   positionals: number;
+  /** More positionals allowed (NAME…); absent means exactly `positionals`. */
+  maxPositionals?: number;
   run(
     positionals: string[],
     values: Record<string, string | boolean | undefined>,
@@ -60,15 +65,20 @@ const COMMANDS: Record<string, Command> = {
     positionals: 1,
     run: (p, v, io) => exportCommand(p[0], v, io),
   },
+  import: {
+    usage: 'import <model.json> --out design.backflow.json',
+    summary: 'a TensorFlow.js LayersModel or Keras JSON model as a design (weights written beside it)',
+    options: { out: { type: 'string' } },
+    positionals: 1,
+    run: (p, v, io) => importCommand(p[0], v, io),
+  },
   serve: {
     usage: 'serve [--port P] [--host H]',
-    summary: 'the engine and UI for a browser (not available yet)',
+    summary:
+      'the app and its engine for a browser (127.0.0.1:5180 by default; any other host requires the printed token)',
     options: { port: { type: 'string' }, host: { type: 'string' } },
     positionals: 0,
-    run: async (_p, _v, io) => {
-      io.err('backflow serve: the browser mode is not available in this version yet.\n');
-      return EXIT.usage;
-    },
+    run: (_p, v, io) => serveCommand(v, io),
   },
   bench: {
     usage: 'bench [--json] [--backend B] [--steps N] [--workloads W1,W2,…] [--pytorch]',
@@ -82,6 +92,15 @@ const COMMANDS: Record<string, Command> = {
     },
     positionals: 0,
     run: (_p, v, io) => benchCommand(v, io),
+  },
+  reproduce: {
+    usage: 'reproduce [NAME…] [--quick] [--out DIR] [--backend B]',
+    summary:
+      'train the literature experiments (all, or the named ones) and compare with the papers; writes results.json and results.md',
+    options: { quick: { type: 'boolean' }, out: { type: 'string' }, backend: BACKEND },
+    positionals: 0,
+    maxPositionals: Infinity,
+    run: (p, v, io) => reproduceCommand(p, v, io),
   },
 };
 
@@ -109,7 +128,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.err(`backflow ${name}: ${(error as Error).message}\nusage: backflow ${command.usage}\n`);
     return EXIT.usage;
   }
-  if (parsed.positionals.length !== command.positionals) {
+  const count = parsed.positionals.length;
+  if (count < command.positionals || count > (command.maxPositionals ?? command.positionals)) {
     const what = command.positionals ? `expects ${command.positionals} argument` : 'takes no arguments';
     io.err(`backflow ${name}: ${what}, got ${parsed.positionals.length}\nusage: backflow ${command.usage}\n`);
     return EXIT.usage;

@@ -1,11 +1,35 @@
 /**
  * The Electron main process: one secure window, the engine in a worker thread
- * it owns, and IPC that validates every request before the engine sees it.
+ * it owns, the open document's file (dialogs, atomic saves, recent files,
+ * autosave and recovery), the native menu, and IPC that validates every
+ * request before anything acts on it.
  */
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainEvent } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  session,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  FILES_DROPPED_CHANNEL,
+  MENU_COMMAND_CHANNEL,
+  type MenuCommand,
+} from '../../src-shared/files-protocol';
+import { createAutosave } from './autosave';
+import { createFileDialogs } from './dialogs';
 import { createEngineBridge } from './engine-bridge';
+import { createFileService, type FileService } from './file-service';
+import { createFilesIpc } from './files-ipc';
+import { buildMenuTemplate, type ThemeSource } from './menu';
+import { designPathsFromArgv } from './open-args';
+import { loadRecentFiles } from './recent';
+import { createWindow } from './window';
 
 /** The bundle's folder (out/main): the main process is an ES module, without __dirname. */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,61 +48,121 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'Backflow',
-    show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
-  });
-  window.once('ready-to-show', () => window.show());
-  // No new windows; links open in the user's browser only if they are plain https.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (url !== window.webContents.getURL()) event.preventDefault();
-  });
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void window.loadFile(join(here, '../renderer/index.html'));
-  return window;
-}
+/** Files to open that arrived before the window was ready (argv, macOS open-file). */
+const early: string[] = [];
+let files: FileService | undefined;
+const openFromOutside = (path: string) => (files ? files.requestOpen(path) : early.push(path));
+
+// macOS delivers double-clicked files through this event, possibly before ready.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  openFromOutside(path);
+});
 
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  designPathsFromArgv(process.argv, process.cwd()).slice(0, 1).forEach(openFromOutside);
+  void app.whenReady().then(start);
+}
 
-void app.whenReady().then(() => {
+async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  const window = createWindow();
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  const window = createWindow({ bundleDir: here });
+  const isTrustedSender = (event: IpcMainEvent | IpcMainInvokeEvent) =>
+    event.sender === window.webContents &&
+    event.senderFrame !== null &&
+    event.senderFrame.parent === null &&
+    event.senderFrame.url === window.webContents.getURL();
+  const send = (command: MenuCommand) => {
+    if (!window.isDestroyed()) window.webContents.send(MENU_COMMAND_CHANNEL, command);
+  };
+
+  const userData = app.getPath('userData');
+  let theme: ThemeSource = 'system';
+  // The callback runs only on later changes, once rebuildMenu (below) exists.
+  const recent = await loadRecentFiles(join(userData, 'recent-files.json'), (list) => {
+    if (list.length === 0) app.clearRecentDocuments();
+    else app.addRecentDocument(list[0].path);
+    rebuildMenu();
+    send({ type: 'recentChanged' });
+  });
+  const rebuildMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform: process.platform,
+          recent: recent.list(),
+          theme,
+          send,
+          clearRecent: () => void recent.clear(),
+          setTheme: (next) => {
+            theme = next;
+            nativeTheme.themeSource = next;
+            rebuildMenu();
+          },
+          showAbout: () =>
+            void dialog.showMessageBox(window, {
+              message: `Backflow ${app.getVersion()}`,
+              detail: 'Build deep networks visually and watch their gradients flow back through them.',
+            }),
+        }),
+      ),
+    );
+  rebuildMenu();
+
+  const service = createFileService({
+    dialogs: createFileDialogs(window),
+    recent,
+    autosave: createAutosave(join(userData, 'autosave.json')),
+    send,
+    closeWindow: () => window.close(),
+    onDocumentChange: ({ title, dirty, path }) => {
+      if (window.isDestroyed()) return;
+      window.setTitle(title);
+      if (process.platform === 'darwin') {
+        window.setDocumentEdited(dirty);
+        window.setRepresentedFilename(path ?? '');
+      }
+    },
+  });
+  files = service;
+  createFilesIpc({ service, isTrustedSender }).attach(ipcMain, FILES_DROPPED_CHANNEL);
+  early.splice(0).forEach((path) => service.requestOpen(path));
+
+  window.on('close', (event) => {
+    if (!service.allowClose()) event.preventDefault();
+  });
+  window.webContents.on('render-process-gone', () => {
+    // The page is gone, its autosave is kept: reloading offers the work back.
+    service.rendererGone();
+    if (!window.isDestroyed()) window.webContents.reload();
+  });
+
   const bridge = createEngineBridge({
     workerUrl: new URL('./engine-worker.js', import.meta.url),
-    isTrustedSender: (event: IpcMainEvent) =>
-      event.senderFrame?.url === window.webContents.getURL() && event.sender === window.webContents,
+    isTrustedSender,
     send: (channel, payload) => {
       if (!window.isDestroyed()) window.webContents.send(channel, payload);
     },
   });
   bridge.attach(ipcMain);
-  app.on('second-instance', () => {
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
     if (window.isMinimized()) window.restore();
     window.focus();
+    designPathsFromArgv(argv, workingDirectory).slice(0, 1).forEach(openFromOutside);
   });
   app.on('window-all-closed', () => {
-    void bridge.dispose().then(() => app.quit());
+    void Promise.all([service.closed(), bridge.dispose()]).then(() => app.quit());
   });
-});
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}

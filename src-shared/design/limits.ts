@@ -24,7 +24,7 @@ export const REQUIRED_TOP_LEVEL_KEYS = [
   'training',
 ] as const;
 /** Keys of a node, in the order they are written; `id` and `type` are required. */
-export const NODE_KEYS = ['id', 'type', 'params', 'position'] as const;
+export const NODE_KEYS = ['id', 'type', 'params', 'trainable', 'position'] as const;
 /** Keys of an edge, in the order they are written; all but `targetHandle` are required. */
 export const EDGE_KEYS = ['id', 'source', 'target', 'targetHandle'] as const;
 

@@ -139,6 +139,12 @@ function nodeSchema(): Schema {
       },
       type: { description: 'The layer type.', enum: [...LAYER_TYPES] },
       params: { description: 'The layer’s parameters; see the `<type>Params` definitions.', type: 'object' },
+      trainable: {
+        description:
+          'false freezes the layer (fine-tuning a pretrained model): training leaves its weights and a batch normalization’s moving statistics unchanged, while telemetry still shows its gradients. Written only when false.',
+        type: 'boolean',
+        default: true,
+      },
       position: { $ref: '#/$defs/position' },
     },
     allOf: LAYER_TYPES.map((type) => ({

@@ -55,6 +55,8 @@ function orderNode(node: DesignNode): Record<string, unknown> {
   const params: Record<string, unknown> = orderKeys(node.params as Params, declared);
   for (const [key, value] of Object.entries(params)) params[key] = orderParamValue(value as ParamValue);
   const ordered: Record<string, unknown> = { id: node.id, type: node.type, params };
+  // Written only when false, so existing files and unfrozen designs keep their bytes.
+  if (node.trainable === false) ordered.trainable = false;
   if (node.position) {
     ordered.position = { x: roundCoordinate(node.position.x), y: roundCoordinate(node.position.y) };
   }

@@ -22,6 +22,12 @@ export interface DesignNode {
   type: LayerType;
   /** Validated against the layer's schema; defaults are filled on load. */
   params: Params;
+  /**
+   * False freezes the node's weights: training leaves them (and a batch
+   * normalization's moving statistics) unchanged while telemetry still
+   * reports their gradients. Absent means true; only `false` is written.
+   */
+  trainable?: boolean;
   position?: Position;
 }
 

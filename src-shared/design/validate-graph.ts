@@ -101,8 +101,15 @@ function validateNodes(list: unknown[], issues: IssueList): DesignNode[] {
     }
     const position =
       raw.position === undefined ? undefined : validatePosition(raw.position, at, label, issues);
-    if (!validId || !spec || !params || position === null) return;
+    const trainable = raw.trainable;
+    const trainableOk = trainable === undefined || typeof trainable === 'boolean';
+    if (!trainableOk) {
+      issues.add(`${at}.trainable`, `${label}: "trainable" must be true or false, got ${preview(trainable)}`);
+    }
+    if (!validId || !spec || !params || position === null || !trainableOk) return;
     const node: DesignNode = { id, type: spec.type, params };
+    // true is the default and is dropped, so parse → serialize → parse is an identity.
+    if (trainable === false) node.trainable = false;
     if (position) node.position = position;
     nodes.push(node);
   });

@@ -1,30 +1,31 @@
-/** `backflow export <design> --format tfjs --out DIR [--seed S]`: the model `train --seed S` starts from. */
+/**
+ * `backflow export <design> --format tfjs|keras|pytorch --out DIR [--seed S]`:
+ * the model `train --seed S` starts from, with its initial weights.
+ */
 import { resolve } from 'node:path';
 import { initBackend } from '../../engine/backend/backend';
-import { toLayersModel } from '../../engine/export/layers-model';
-import { saveLayersModel } from '../../engine/export/save-tfjs';
-import { buildNetwork } from '../../engine/model/network';
+import { EXPORT_FORMATS, exportDesign, type ExportFormat } from '../../engine/export';
 import { prepareRunFromFile } from '../../engine/prepare-run';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
-import { safeName } from './train';
 
-const FORMATS = ['tfjs', 'keras', 'pytorch'];
+const WHAT: Record<ExportFormat, string> = {
+  tfjs: 'TensorFlow.js LayersModel (model.json + weights.bin)',
+  keras: 'Keras JSON (model.json + weights.safetensors)',
+  pytorch: 'PyTorch module (model.py + weights.safetensors)',
+};
 
+/** Runs the command; resolves to the exit code. */
 export async function exportCommand(
   path: string,
   values: Record<string, unknown>,
   io: CliIO,
 ): Promise<number> {
   const format = values.format;
-  if (typeof format !== 'string' || !FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   }
   if (typeof values.out !== 'string') throw new UsageError('--out DIR is required');
-  if (format !== 'tfjs') {
-    io.err(`backflow export: --format ${format} is not available in this version yet; use --format tfjs.\n`);
-    return EXIT.usage;
-  }
   const seed = intOption(values, 'seed', 0, 2 ** 32 - 1);
   const prepared = await prepareRunFromFile(path, { seed });
   if (!prepared.ok) {
@@ -34,15 +35,10 @@ export async function exportCommand(
   const { design, analysis } = prepared.value;
   const runSeed = seed ?? design.training.seed;
   await initBackend(backendOption(values));
-  const network = buildNetwork(design, analysis, runSeed);
-  try {
-    const dir = resolve(io.cwd, values.out);
-    const model = toLayersModel(network, safeName(design.name));
-    await saveLayersModel(model, dir, { backflow: { design: design.name, seed: runSeed, trained: false } });
-    model.dispose();
-    io.out(`exported "${design.name}" (seed ${runSeed}, initial weights) to ${dir}\n`);
-    return EXIT.ok;
-  } finally {
-    network.dispose();
-  }
+  const dir = resolve(io.cwd, values.out);
+  await exportDesign(design, analysis, runSeed, format as ExportFormat, dir);
+  io.out(
+    `exported "${design.name}" (seed ${runSeed}, initial weights) as a ${WHAT[format as ExportFormat]} to ${dir}\n`,
+  );
+  return EXIT.ok;
 }

@@ -5,11 +5,14 @@
  * the `output` node's logits (the loss is the trainer's business).
  */
 import type { Activation } from '../../../src-shared/layers/activations';
+import { parseInitializer } from '../../../src-shared/layers/initializers';
+import type { Params } from '../../../src-shared/layers/types';
 import { tf } from '../backend/tf';
 import { toPair, type Network, type NetworkNode } from '../model/network';
 
 type SymbolicTensor = ReturnType<typeof tf.input>;
 type TfActivation = Parameters<typeof tf.layers.activation>[0]['activation'];
+type TfInitializer = ReturnType<typeof tf.initializers.zeros>;
 
 /** Builds the LayersModel and copies the network's weights into it. */
 export function toLayersModel(network: Network, name = 'backflow'): ReturnType<typeof tf.model> {
@@ -29,6 +32,8 @@ export function toLayersModel(network: Network, name = 'backflow'): ReturnType<t
 function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor {
   const p = node.params;
   const name = node.id;
+  // Frozen nodes are saved frozen, so Keras and tfjs fine-tuning keep them fixed too.
+  const trainable = node.trainable;
   const apply = (layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x = inputs[0]) =>
     layer.apply(x) as SymbolicTensor;
   switch (node.type) {
@@ -42,7 +47,9 @@ function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor
         units: node.outputShape[0],
         useBias: p.useBias !== false,
         activation: split ? 'linear' : tfActivation(activation),
+        kernelInitializer: tfInitializer(p),
         name,
+        trainable,
       });
       return split ? activationAfter(apply(dense), activation, p.alpha as number, name) : apply(dense);
     }
@@ -56,7 +63,9 @@ function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor
         padding: p.padding as 'same' | 'valid',
         useBias: p.useBias !== false,
         activation: split ? 'linear' : tfActivation(activation),
+        kernelInitializer: tfInitializer(p),
         name,
+        trainable,
       });
       return split ? activationAfter(apply(conv), activation, p.alpha as number, name) : apply(conv);
     }
@@ -88,10 +97,11 @@ function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor
           momentum: p.momentum as number,
           epsilon: p.epsilon as number,
           name,
+          trainable,
         }),
       );
     case 'layerNormalization':
-      return apply(tf.layers.layerNormalization({ axis: -1, epsilon: p.epsilon as number, name }));
+      return apply(tf.layers.layerNormalization({ axis: -1, epsilon: p.epsilon as number, name, trainable }));
     case 'add':
       return apply(tf.layers.add({ name }), inputs as unknown as SymbolicTensor);
     case 'concatenate':
@@ -118,6 +128,35 @@ function activationAfter(
 
 function tfActivation(activation: Activation): TfActivation {
   return activation as TfActivation;
+}
+
+/**
+ * The design's kernel initializer as a tfjs one, so the saved topology says
+ * how the layer was initialized. `standardUniform`, U[−1/√fan_in, 1/√fan_in],
+ * is variance scaling with scale 1/3 over fan_in (limit √(3·scale/fan_in)).
+ */
+function tfInitializer(params: Params): TfInitializer {
+  const parsed = parseInitializer(params.kernelInitializer);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const spec = parsed.value;
+  switch (spec.name) {
+    case 'standardUniform':
+      return tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform' });
+    case 'randomNormal':
+      return tf.initializers.randomNormal({ mean: 0, stddev: spec.stddev });
+    case 'randomUniform':
+      return tf.initializers.randomUniform({ minval: -spec.limit, maxval: spec.limit });
+    case 'orthogonal':
+      return tf.initializers.orthogonal({ gain: spec.gain });
+    case 'zeros':
+      return tf.initializers.zeros();
+    case 'lecunUniform':
+      return tf.initializers.leCunUniform({});
+    case 'lecunNormal':
+      return tf.initializers.leCunNormal({});
+    default:
+      return tf.initializers[spec.name]({});
+  }
 }
 
 /** Copies kernel, bias, gamma, beta and moving statistics into the model's layers by node id. */

@@ -56,7 +56,8 @@ export async function loadLayersModelFromDir(dir: string): Promise<LayersModel> 
   );
 }
 
-async function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
+/** Writes a file through a temporary name and a rename, so a crash never leaves half a file. */
+export async function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, content);
   await rename(temporary, path);

@@ -30,8 +30,11 @@ export interface ForwardOptions {
 export interface ForwardResult {
   /** Each node's output, indexed like network.nodes. For `output` the logits. */
   outputs: Tensor[];
-  /** Batch mean and variance of each BatchNorm (indexed like network.movingStats), in training mode. */
-  batchStats: { mean: Tensor; variance: Tensor }[];
+  /**
+   * Batch mean and variance of each BatchNorm that normalized with them
+   * (training mode, node not frozen), in network order.
+   */
+  batchStats: { nodeId: string; mean: Tensor; variance: Tensor }[];
 }
 
 /**
@@ -136,11 +139,13 @@ function batchNorm(
   batchStats: ForwardResult['batchStats'],
 ): Tensor {
   const epsilon = node.params.epsilon as number;
-  if (training) {
+  // A frozen BatchNorm runs in inference mode even while the rest trains, as in
+  // Keras: fine-tuning must not drift the statistics the pretrained model learned.
+  if (training && node.trainable) {
     // Statistics over every axis but the channels: batch (and height, width for images).
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
-    batchStats.push({ mean, variance });
+    batchStats.push({ nodeId: node.id, mean, variance });
     return normalize(x, mean, variance, w, epsilon);
   }
   const moving = network.movingStats.find((m) => m.nodeId === node.id)!;

@@ -23,6 +23,8 @@ export interface WeightSlot {
   role: WeightRole;
   shape: number[];
   variable: Variable;
+  /** False when its node is frozen (`trainable: false`): the trainer never updates it. */
+  trainable: boolean;
 }
 
 /** Non-trainable state: a BatchNorm layer's moving statistics. */
@@ -48,6 +50,8 @@ export interface NetworkNode {
   measuredWeight?: number;
   /** The nonlinearity applied inside this node, for saturation and dead-unit statistics. */
   activation?: Activation;
+  /** False when the design froze this node: no weight update, and BatchNorm runs on its moving statistics. */
+  trainable: boolean;
 }
 
 export interface Network {
@@ -61,13 +65,31 @@ export interface Network {
   dispose(): void;
 }
 
+/** Weight values keyed `nodeId/role` (role: kernel, bias, gamma, beta, movingMean, movingVariance). */
+export type WeightValues = ReadonlyMap<string, { shape: readonly number[]; values: Float32Array }>;
+
+/** Options of {@link buildNetwork}. */
+export interface BuildOptions {
+  /**
+   * Start from these weights (an imported, pretrained model) instead of the
+   * seeded initializers. Keys missing from the map are initialized as usual;
+   * a shape that differs from the layer's is an error naming the weight.
+   */
+  initialWeights?: WeightValues;
+}
+
 /**
  * Compiles a design whose graph analysis found no problems. Weights are
  * seeded per node and per weight (`deriveSeed(seed, 'init', nodeId, role)`),
  * so editing one layer leaves every other layer's initial weights unchanged:
  * an A/B comparison then differs only where the user changed something.
  */
-export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: number): Network {
+export function buildNetwork(
+  design: Design,
+  analysis: GraphAnalysis,
+  seed: number,
+  options: BuildOptions = {},
+): Network {
   if (!analysis.trainable) {
     throw new Error(`design is not trainable: ${analysis.problems.map((p) => p.message).join('; ')}`);
   }
@@ -86,17 +108,31 @@ export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: numb
       inputShapes,
       outputShape: analysis.shapes.get(id)!,
       weights: [],
+      trainable: source.trainable !== false,
+    };
+    const given = (role: string, shape: number[], fallback: () => Float32Array): Float32Array => {
+      const found = options.initialWeights?.get(`${id}/${role}`);
+      if (!found) return fallback();
+      const size = shape.reduce((x, y) => x * y, 1);
+      const sameShape = found.shape.length === shape.length && found.shape.every((d, i) => d === shape[i]);
+      if (!sameShape || found.values.length !== size) {
+        throw new Error(
+          `initial weight "${id}/${role}" has shape [${found.shape.join(', ')}], but the layer needs [${shape.join(', ')}]`,
+        );
+      }
+      return found.values;
     };
     // Variables stay unnamed: tfjs registers names globally, and two networks
     // (an A/B comparison, an export) would otherwise collide.
-    const add = (role: WeightRole, shape: number[], values: Float32Array) => {
+    const add = (role: WeightRole, shape: number[], values: () => Float32Array) => {
       node.weights.push(weights.length);
       if (role === 'kernel' || role === 'gamma') node.measuredWeight = weights.length;
       weights.push({
         nodeId: id,
         role,
         shape,
-        variable: variableFrom(tf.tensor(values, shape), true),
+        variable: variableFrom(tf.tensor(given(role, shape, values), shape), true),
+        trainable: node.trainable,
       });
     };
     const kernelSeed = deriveSeed(seed, 'init', id, 'kernel');
@@ -105,8 +141,8 @@ export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: numb
       case 'output': {
         const units = node.outputShape[0];
         const shape = [inputShapes[0][0], units];
-        add('kernel', shape, initializeKernel(initializer(params), shape, kernelSeed));
-        if (params.useBias !== false) add('bias', [units], new Float32Array(units));
+        add('kernel', shape, () => initializeKernel(initializer(params), shape, kernelSeed));
+        if (params.useBias !== false) add('bias', [units], () => new Float32Array(units));
         if (source.type === 'dense') node.activation = params.activation as Activation;
         break;
       }
@@ -114,21 +150,33 @@ export function buildNetwork(design: Design, analysis: GraphAnalysis, seed: numb
         const kernelSize = toPair(params.kernelSize);
         const filters = params.filters as number;
         const shape = [...kernelSize, inputShapes[0][2], filters];
-        add('kernel', shape, initializeKernel(initializer(params), shape, kernelSeed));
-        if (params.useBias !== false) add('bias', [filters], new Float32Array(filters));
+        add('kernel', shape, () => initializeKernel(initializer(params), shape, kernelSeed));
+        if (params.useBias !== false) add('bias', [filters], () => new Float32Array(filters));
         node.activation = params.activation as Activation;
         break;
       }
       case 'batchNormalization':
       case 'layerNormalization': {
         const channels = inputShapes[0][inputShapes[0].length - 1];
-        add('gamma', [channels], new Float32Array(channels).fill(1));
-        add('beta', [channels], new Float32Array(channels));
+        add('gamma', [channels], () => new Float32Array(channels).fill(1));
+        add('beta', [channels], () => new Float32Array(channels));
         if (source.type === 'batchNormalization') {
           movingStats.push({
             nodeId: id,
-            mean: variableFrom(tf.zeros([channels]), false),
-            variance: variableFrom(tf.ones([channels]), false),
+            mean: variableFrom(
+              tf.tensor(
+                given('movingMean', [channels], () => new Float32Array(channels)),
+                [channels],
+              ),
+              false,
+            ),
+            variance: variableFrom(
+              tf.tensor(
+                given('movingVariance', [channels], () => new Float32Array(channels).fill(1)),
+                [channels],
+              ),
+              false,
+            ),
             momentum: params.momentum as number,
           });
         }

@@ -83,11 +83,21 @@ export function trainingStep(
       const forwardResult = result!;
       const weightGrads = grads.slice(0, variables.length);
       const squaredNorm = tf.sum(tf.square(tf.concat(weightGrads.map((g) => tf.reshape(g, [-1])))));
+      // Frozen weights (trainable: false) get a zero gradient, so every optimizer's step for
+      // them is exactly 0 (their slots start and stay at 0) and clipping ignores them;
+      // telemetry still reads their true gradient from weightGrads.
+      const frozen = network.weights.some((w) => !w.trainable);
+      const updatable = frozen
+        ? weightGrads.map((g, i) => (network.weights[i].trainable ? g : tf.zerosLike(g)))
+        : weightGrads;
+      const clipSquared = frozen
+        ? tf.sum(tf.square(tf.concat(updatable.map((g) => tf.reshape(g, [-1])))))
+        : squaredNorm;
       const clipScale =
         context.clipNorm > 0
-          ? tf.div(context.clipNorm, tf.maximum(tf.sqrt(squaredNorm), context.clipNorm))
+          ? tf.div(context.clipNorm, tf.maximum(tf.sqrt(clipSquared), context.clipNorm))
           : undefined;
-      const applied = clipScale ? scaleAll(weightGrads, clipScale) : weightGrads;
+      const applied = clipScale ? scaleAll(updatable, clipScale) : updatable;
       const proposal = optimizer.propose(variables, applied);
       const logits = forwardResult.outputs[network.outputIndex];
       const scalars = tf.stack([
@@ -110,8 +120,11 @@ export function trainingStep(
             activation: node.activation,
           };
         });
+        // The SGD shortcut assumes every weight steps by −lr·g; frozen ones do not move.
         const sgdStep =
-          context.optimizerName === 'sgd' ? tf.mul(clipScale ?? 1, context.learningRate) : undefined;
+          context.optimizerName === 'sgd' && !frozen
+            ? tf.mul(clipScale ?? 1, context.learningRate)
+            : undefined;
         stats = computeLayerStats(observations, { stepIsScaledGradient: sgdStep });
       }
       const readback = (
@@ -143,10 +156,10 @@ function scaleAll(tensors: Tensor[], factor: Tensor): Tensor[] {
   return tensors.map((t) => tf.mul(t, factor));
 }
 
-/** Keras's moving averages: moving ← momentum · moving + (1 − momentum) · batch. */
+/** Keras's moving averages: moving ← momentum · moving + (1 − momentum) · batch. Frozen nodes have no batch stats. */
 function updateMovingStats(network: Network, result: ForwardResult): void {
-  network.movingStats.forEach((moving, i) => {
-    const batch = result.batchStats[i];
+  result.batchStats.forEach((batch) => {
+    const moving = network.movingStats.find((m) => m.nodeId === batch.nodeId)!;
     const m = moving.momentum;
     moving.mean.assign(tf.add(tf.mul(moving.mean, m), tf.mul(batch.mean, 1 - m)));
     moving.variance.assign(tf.add(tf.mul(moving.variance, m), tf.mul(batch.variance, 1 - m)));

@@ -13,7 +13,7 @@ import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary'
 import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
 import type { LoadedData, Split } from '../data/types';
-import { buildNetwork, type Network } from '../model/network';
+import { buildNetwork, type Network, type WeightValues } from '../model/network';
 import { locateNonFinite, type NonFiniteLocation } from './divergence';
 import { evaluate } from './evaluate';
 import { createOptimizer } from './optimizers';
@@ -64,6 +64,11 @@ export interface TrainerOptions {
   seed?: number;
   /** For 2-D classification data: send the decision boundary every K steps (0 or absent: never). */
   boundaryEvery?: number;
+  /**
+   * Start from these weights (e.g. an imported model's), keyed `nodeId/role`,
+   * instead of the seeded initializers; see buildNetwork.
+   */
+  initialWeights?: WeightValues;
   onEvent: (event: TrainerEvent) => void;
 }
 
@@ -95,7 +100,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
     outputUnits: data.outputUnits,
     dataInputShape: data.inputShape,
   });
-  const network = buildNetwork(design, analysis, seed);
+  const network = buildNetwork(design, analysis, seed, { initialWeights: options.initialWeights });
   const lossName = network.nodes[network.outputIndex].params.loss as LossName;
   const optimizer = createOptimizer({
     name: training.optimizer,

@@ -3,6 +3,7 @@
  * edit, with the undo history of those edits. Components read `design`; only
  * `apply`, `undo`, `redo` and `load` change it.
  */
+import { TRAINING_DEFAULTS } from '../../../../src-shared/design/training';
 import { CURRENT_FORMAT_VERSION, DESIGN_FORMAT, type Design } from '../../../../src-shared/design/types';
 import type { EditResult } from '../model/edits';
 import { applyDiff, diffDesigns, type DesignDiff } from './diff';
@@ -16,7 +17,15 @@ export function emptyDesign(name = 'Untitled design'): Design {
     name,
     graph: { nodes: [], edges: [] },
     data: { source: 'builtin', name: 'spiral', samples: 600, classes: 3, noise: 0.1 },
-    training: { optimizer: 'adam', learningRate: 0.01, batchSize: 64, epochs: 20, seed: 42 },
+    // Every default parseDesign would fill, so a new design saves, reopens and saves to the same bytes.
+    training: {
+      optimizer: 'adam',
+      learningRate: 0.01,
+      batchSize: 64,
+      epochs: 20,
+      seed: 42,
+      ...TRAINING_DEFAULTS,
+    },
   };
 }
 

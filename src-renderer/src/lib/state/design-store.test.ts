@@ -159,3 +159,11 @@ describe('DesignStore and history', () => {
     expect(store.design).toStrictEqual(end);
   });
 });
+
+describe('emptyDesign', () => {
+  it('is already what parseDesign returns for it, so a new design saves to stable bytes', () => {
+    const design = emptyDesign();
+    const parsed = parseDesign(serializeDesign(design));
+    expect(parsed.ok && parsed.design).toEqual(design);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Exporting a network, the engine API behind `backflow export` and the app's
+ * File → Export: TensorFlow.js LayersModel, Keras JSON or PyTorch, with the
+ * network's current weights (initial, or trained).
+ */
+import type { Design } from '../../../src-shared/design/types';
+import type { GraphAnalysis } from '../../../src-shared/graph';
+import { buildNetwork, type Network, type WeightValues } from '../model/network';
+import { saveKerasModel } from './keras';
+import { toLayersModel } from './layers-model';
+import { savePytorchModel } from './pytorch';
+import { saveLayersModel, WEIGHTS_FILE } from './save-tfjs';
+import { join } from 'node:path';
+
+/** The formats a design exports to. */
+export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** What the export records about where the weights came from. */
+export interface ExportInfo {
+  designName: string;
+  /** The seed the initial weights were drawn with. */
+  seed: number;
+  /** True when the weights are a training run's, not the initial ones. */
+  trained: boolean;
+}
+
+/** The files an export wrote. */
+export interface ExportResult {
+  format: ExportFormat;
+  dir: string;
+  files: string[];
+}
+
+/**
+ * Writes `network` with its current weights into `dir` (created if missing).
+ * The network is left untouched: the caller still owns and disposes it.
+ */
+export async function exportNetwork(
+  network: Network,
+  format: ExportFormat,
+  dir: string,
+  info: ExportInfo,
+): Promise<ExportResult> {
+  if (format === 'pytorch') {
+    return { format, dir, files: await savePytorchModel(network, dir, info) };
+  }
+  const loss = network.nodes[network.outputIndex].params.loss;
+  const backflow = { design: info.designName, seed: info.seed, trained: info.trained, loss };
+  const model = toLayersModel(network, modelName(info.designName));
+  try {
+    if (format === 'keras') return { format, dir, files: await saveKerasModel(model, dir, backflow) };
+    await saveLayersModel(model, dir, { backflow });
+    return { format, dir, files: [join(dir, WEIGHTS_FILE), join(dir, 'model.json')] };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Builds `design` with the initial weights `seed` draws (or `initialWeights`)
+ * and exports it; the network is freed afterwards. `analysis` must come from
+ * analyzeGraph with the data's shapes and say the design is trainable.
+ */
+export async function exportDesign(
+  design: Design,
+  analysis: GraphAnalysis,
+  seed: number,
+  format: ExportFormat,
+  dir: string,
+  options: { initialWeights?: WeightValues } = {},
+): Promise<ExportResult> {
+  const network = buildNetwork(design, analysis, seed, options);
+  try {
+    return await exportNetwork(network, format, dir, {
+      designName: design.name,
+      seed,
+      trained: false,
+    });
+  } finally {
+    network.dispose();
+  }
+}
+
+/** A tfjs model name from the design name (letters, digits, `_`), like the CLI's run folders. */
+function modelName(designName: string): string {
+  const name = designName.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[A-Za-z]/.test(name) ? name.slice(0, 64) : `backflow_${name}`.slice(0, 64);
+}

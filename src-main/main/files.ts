@@ -1,0 +1,96 @@
+/**
+ * Reading and writing design files on disk. Reads are capped (a hostile or
+ * mistaken 4 GB file must not exhaust memory) and validated by the shared
+ * parser; writes are atomic: the text goes to a temporary file in the same
+ * folder, is flushed, then renamed over the target, so a crash mid-save
+ * leaves either the old file or the new one, never half of each.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { MAX_DESIGN_SIZE, parseDesign, type Design } from '../../src-shared/design/index';
+import type { FileResult } from '../../src-shared/files-protocol';
+
+/** Bytes: UTF-8 may take up to 3 bytes for a UTF-16 code unit, but design JSON is nearly all ASCII. */
+export const MAX_FILE_BYTES = MAX_DESIGN_SIZE;
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+
+/** Reads at most `maxBytes` of a regular file as UTF-8; refuses anything larger or not a file. */
+export async function readTextCapped(path: string, maxBytes: number): Promise<FileResult<string>> {
+  const name = basename(path);
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return { ok: false, error: { type: 'io', message: `${name} is not a file` } };
+    if (info.size > maxBytes) return tooLarge(name, maxBytes);
+    const handle = await open(path, 'r');
+    try {
+      // Read one byte past the cap: the file may have grown since stat.
+      const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length >= buffer.length) return tooLarge(name, maxBytes);
+      }
+      return {
+        ok: true,
+        value: buffer
+          .subarray(0, length)
+          .toString('utf8')
+          .replace(/^\uFEFF/, ''),
+      };
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return { ok: false, error: { type: 'io', message: `${name} could not be read (${describe(error)})` } };
+  }
+}
+
+function tooLarge(name: string, maxBytes: number): FileResult<never> {
+  const mb = Math.round(maxBytes / 1024 / 1024);
+  return { ok: false, error: { type: 'tooLarge', message: `${name} is larger than ${mb} MB: not a design` } };
+}
+
+/** Reads and validates a design file; the text returned is the file's, the design is parsed from it. */
+export async function readDesignFile(path: string): Promise<FileResult<{ text: string; design: Design }>> {
+  const read = await readTextCapped(path, MAX_FILE_BYTES);
+  if (!read.ok) return read;
+  const parsed = parseDesign(read.value, { fileName: basename(path) });
+  if (!parsed.ok) return { ok: false, error: { type: 'design', message: parsed.error.message } };
+  return { ok: true, value: { text: read.value, design: parsed.design } };
+}
+
+/** Writes `text` to `path` atomically (temporary file in the same folder, fsync, rename). */
+export async function writeFileAtomic(path: string, text: string): Promise<FileResult<void>> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    // 'wx': never follow or clobber something already at the temporary name.
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    return { ok: true, value: undefined };
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    return {
+      ok: false,
+      error: { type: 'io', message: `${basename(path)} could not be saved (${describe(error)})` },
+    };
+  }
+}
+
+/** True when something exists at `path`. */
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

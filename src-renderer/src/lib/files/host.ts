@@ -1,0 +1,61 @@
+/**
+ * Where design files come from and go to. In Electron, main owns the disk
+ * (native dialogs, atomic saves, recent files, autosave); in a browser, files
+ * are uploaded and downloaded. The session codes against this interface only.
+ */
+import type {
+  DiscardChoice,
+  DocumentState,
+  FileResult,
+  MenuCommand,
+  OpenedFile,
+  RecentFile,
+  SavedFile,
+  StartupInfo,
+} from '../../../../src-shared/files-protocol';
+
+export type { DiscardChoice, FileResult, MenuCommand, OpenedFile, RecentFile, SavedFile, StartupInfo };
+
+export interface FileHost {
+  readonly kind: 'electron' | 'browser';
+  /** Asks for a file (a native dialog, or the browser's file chooser). */
+  open(): Promise<FileResult<OpenedFile>>;
+  /** Reopens a recent file (Electron only; the browser has no paths). */
+  openPath(path: string): Promise<FileResult<OpenedFile>>;
+  /** A file the page was given directly (an upload, a drop in browser mode). */
+  openFile(file: File): Promise<FileResult<OpenedFile>>;
+  /** Saves to the document's file, asking where when it has none (a download in a browser). */
+  save(text: string, suggestedName: string): Promise<FileResult<SavedFile>>;
+  saveAs(text: string, suggestedName: string): Promise<FileResult<SavedFile>>;
+  /** The document no longer belongs to a file. */
+  newDocument(): Promise<void>;
+  recent(): Promise<RecentFile[]>;
+  clearRecent(): Promise<void>;
+  /** Save, discard or cancel, asked about the unsaved changes to `name`. */
+  confirmDiscard(name: string): Promise<DiscardChoice>;
+  /** Reports the document's state (the window title, the close guard). */
+  setState(state: DocumentState): void;
+  /** The text to recover after a crash while it has unsaved changes; null once it has none. */
+  autosave(text: string | null): void;
+  startup(): Promise<StartupInfo>;
+  restoreRecovery(): Promise<FileResult<OpenedFile>>;
+  discardRecovery(): Promise<void>;
+  /** Commands from the native menu, second launches and the OS; returns the unsubscribe function. */
+  onCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Closes the window once unsaved changes are dealt with (Electron only). */
+  closeWindow(): void;
+}
+
+/** Reads a File the page holds, capped, as text. */
+export async function readPickedFile(file: File, maxBytes: number): Promise<FileResult<OpenedFile>> {
+  if (file.size > maxBytes)
+    return {
+      ok: false,
+      error: { type: 'tooLarge', message: `${file.name} is larger than ${maxBytes >> 20} MB: not a design` },
+    };
+  try {
+    return { ok: true, value: { text: await file.text(), fileName: file.name, path: '' } };
+  } catch {
+    return { ok: false, error: { type: 'io', message: `${file.name} could not be read` } };
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Context pairs for the training view. The node tint is its own small
+ * interface so the editor's LayerNode can colour itself by gradient without
+ * knowing anything about training (and draws as before when no tint is set).
+ */
+import { createContext } from 'svelte';
+import type { RunDiagnosis } from './diagnosis.svelte';
+import type { TrainingSession } from './session.svelte';
+import type { TrainingView } from './view.svelte';
+
+export const [getTraining, setTraining] = createContext<TrainingSession>();
+export const [getTrainingView, setTrainingView] = createContext<TrainingView>();
+export const [getDiagnosis, setDiagnosis] = createContext<RunDiagnosis>();
+
+/** What a layer node may ask: its colour on the gradient scale now, and a line saying why. */
+export interface NodeTint {
+  colour(nodeId: string): string | undefined;
+  describe(nodeId: string): string | undefined;
+}
+
+export const [getNodeTint, setNodeTint, hasNodeTint] = createContext<NodeTint>();

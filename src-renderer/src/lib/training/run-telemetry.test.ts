@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HISTOGRAM_BINS,
+  LAYER_STAT_FIELDS,
+  LAYER_STAT_STRIDE,
+  type LayerInfo,
+} from '../../../../src-shared/telemetry';
+import { paintColumns } from './heatmap-paint';
+import { sampleRecords } from './records';
+import { RunTelemetry } from './run-telemetry';
+import { CSV_HEADER, telemetryCsv } from './telemetry-csv';
+
+const layers: LayerInfo[] = [
+  { id: 'd1', type: 'dense' },
+  { id: 'act', type: 'activation' },
+  { id: 'out', type: 'output' },
+];
+
+/** A packed step where layer l's gradNorm is 10^(l − 6) × (step + 1); the activation layer has none. */
+function packed(step: number) {
+  const stats = new Float32Array(layers.length * LAYER_STAT_STRIDE);
+  layers.forEach((layer, l) => {
+    const base = l * LAYER_STAT_STRIDE;
+    LAYER_STAT_FIELDS.forEach((_, f) => (stats[base + f] = layer.type === 'activation' ? NaN : 0.5));
+    stats[base] = layer.type === 'activation' ? NaN : 10 ** (l - 6) * (step + 1);
+    stats[base + LAYER_STAT_FIELDS.length + 3] = step;
+  });
+  return { step, epoch: 0, loss: 1 / (step + 1), accuracy: 0.5, stats };
+}
+
+function fill(run: RunTelemetry, steps: number) {
+  for (let s = 0; s < steps; s++) run.pushStep(s, 1 / (s + 1), 0.5, packed(s));
+}
+
+describe('RunTelemetry', () => {
+  it('keeps every record when it grows past its first capacity', () => {
+    const run = new RunTelemetry(7, layers, 1000, 10, null, 16);
+    fill(run, 1000);
+    expect(run.count).toBe(1000);
+    expect(run.stepCount).toBe(1000);
+    for (const s of [0, 15, 16, 17, 511, 999]) {
+      expect(run.recordSteps[s]).toBe(s);
+      expect(run.value('gradNorm', s, 0)).toBe(Math.fround(1e-6 * (s + 1)));
+      expect(run.value('gradNorm', s, 2)).toBe(Math.fround(1e-4 * (s + 1)));
+      expect(run.histogram(s, 2)[3]).toBe(s);
+      expect(run.stepLoss[s]).toBeCloseTo(1 / (s + 1));
+    }
+    expect(run.value('gradNorm', 5, 1)).toBeNaN();
+  });
+
+  it('steps without telemetry add a loss but no record', () => {
+    const run = new RunTelemetry(1, layers, 10, 10);
+    run.pushStep(0, 1, null, null);
+    expect(run.stepCount).toBe(1);
+    expect(run.count).toBe(0);
+    expect(run.stepAccuracy[0]).toBeNaN();
+  });
+
+  it('fixes each quantity’s colour scale at the first record', () => {
+    const run = new RunTelemetry(1, layers, 100, 10);
+    fill(run, 1);
+    const before = run.scales.gradNorm;
+    expect(before).toEqual({ minDecade: -7, maxDecade: -3 });
+    fill(run, 50);
+    expect(run.scales.gradNorm).toBe(before);
+    expect(run.windowScale('gradNorm', 40, 50).maxDecade).toBeGreaterThan(before!.maxDecade);
+  });
+
+  it('finds the record of a step', () => {
+    const run = new RunTelemetry(1, layers, 100, 10);
+    fill(run, 20);
+    expect(run.recordAtStep(7)).toBe(7);
+    expect(run.recordAtStep(500)).toBe(19);
+  });
+});
+
+describe('paintColumns', () => {
+  it('paints only the columns asked for, one pixel per (record, layer)', () => {
+    const run = new RunTelemetry(1, layers, 10, 10);
+    fill(run, 4);
+    const pixels = { data: new Uint8ClampedArray(10 * 3 * 4), width: 10, height: 3 };
+    paintColumns(pixels, run, 'gradNorm', run.scales.gradNorm!, 0, 2, 4);
+    const alpha = (x: number, y: number) => pixels.data[(y * 10 + x) * 4 + 3];
+    expect(alpha(0, 0)).toBe(0);
+    expect(alpha(2, 0)).toBe(255);
+    expect(alpha(3, 2)).toBe(255);
+    expect(alpha(2, 1)).toBeLessThan(255); // the activation layer: missing, drawn translucent grey
+    expect(alpha(4, 0)).toBe(0);
+    // Brighter (larger green channel in viridis) for the larger gradient of the last layer.
+    expect(pixels.data[(2 * 10 + 2) * 4 + 1]).toBeGreaterThan(pixels.data[(0 * 10 + 2) * 4 + 1]);
+  });
+});
+
+describe('exports', () => {
+  it('writes one CSV row per record and layer, empty cells for what does not apply', () => {
+    const run = new RunTelemetry(1, layers, 10, 4);
+    fill(run, 5);
+    const lines = telemetryCsv(run, 'A').trim().split('\n');
+    expect(lines[0]).toBe(CSV_HEADER.join(','));
+    expect(lines).toHaveLength(1 + 5 * 3);
+    const row = lines[1 + 4 * 3].split(',');
+    expect(row.slice(0, 7)).toEqual(['A', '4', '1', String(1 / 5), '0.5', 'd1', 'dense']);
+    expect(Number(row[7])).toBeCloseTo(5e-6, 10);
+    expect(row).toHaveLength(CSV_HEADER.length);
+    const activation = lines[2].split(',');
+    expect(activation[7]).toBe('');
+    expect(activation.slice(-HISTOGRAM_BINS).every((c) => c === '')).toBe(true);
+  });
+
+  it('samples the first record and a recent window for the diagnosis', () => {
+    const run = new RunTelemetry(1, layers, 100, 10);
+    fill(run, 30);
+    const records = sampleRecords(run, 10);
+    expect(records.map((r) => r.step)).toEqual([0, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    expect(records[0].layers[1].gradNorm).toBeNull();
+    expect(records[0].layers[1].gradHistogram).toBeNull();
+    expect(records[0].layers[0].gradHistogram).toHaveLength(HISTOGRAM_BINS);
+    expect(records[29 - 19].loss).toBeCloseTo(1 / 30);
+  });
+});

@@ -1,0 +1,317 @@
+/**
+ * The training session: one engine client, the run being trained, the run
+ * pinned for comparison, and the controls. Every telemetry record is stored
+ * the moment it arrives (typed arrays), but the screen hears about it at most
+ * ~20 times a second: `version` is bumped by a coalescing flush, and views
+ * redraw only what is new since their last look. Events tagged with another
+ * run's id are dropped (tensorflow/playground's timer generation counter).
+ */
+import type { Design } from '../../../../src-shared/design/types';
+import { describeData } from '../../../../src-shared/design/datasets';
+import { serializeDesign } from '../../../../src-shared/design/serialize';
+import type { BackendReport, EngineRequest, TrainingState } from '../../../../src-shared/protocol';
+import type { EngineClient, EngineClientEvent } from '../engine/client';
+import { RateMeter } from './rate-meter';
+import { RunTelemetry } from './run-telemetry';
+
+export type SessionState = TrainingState | 'starting';
+
+/** Coalescing period: 50 ms, about 20 screen updates a second. */
+export const FLUSH_MS = 50;
+/** Telemetry on every step: the heatmap gets a column per step. */
+export const TELEMETRY_EVERY = 1;
+const BOUNDARY_EVERY = 4;
+
+export interface Progress {
+  step: number;
+  epoch: number;
+  loss: number | null;
+  accuracy: number | null;
+  stepsPerSecond: number;
+  secondsLeft: number | null;
+}
+
+export interface PinnedRun {
+  run: RunTelemetry;
+  label: string;
+}
+
+export interface EngineStatus {
+  state: 'ok' | 'connecting' | 'down' | 'restarting';
+  message?: string;
+}
+
+const NO_PROGRESS: Progress = {
+  step: 0,
+  epoch: 0,
+  loss: null,
+  accuracy: null,
+  stepsPerSecond: 0,
+  secondsLeft: null,
+};
+
+export interface SessionOptions {
+  now?: () => number;
+  /** Called once per flush after the run ended or at most once a second while it runs. */
+  onanalyse?: (session: TrainingSession) => void;
+}
+
+export class TrainingSession {
+  state = $state<SessionState>('idle');
+  /** Bumped by each flush; views read it to know there is something new. */
+  version = $state(0);
+  run = $state.raw<RunTelemetry | null>(null);
+  pinned = $state.raw<PinnedRun | null>(null);
+  /** The design the current run trains (remedies apply to the editor's current one). */
+  trainedDesign = $state.raw<Design | null>(null);
+  backend = $state.raw<BackendReport | null>(null);
+  progress = $state.raw<Progress>(NO_PROGRESS);
+  error = $state<string | null>(null);
+  diverged = $state.raw<{ step: number; layerId: string | null; message: string } | null>(null);
+  engine = $state.raw<EngineStatus>({ state: 'ok' });
+  /** A pause or stop sent and not yet confirmed by the engine. */
+  pending = $state<'pause' | 'stop' | null>(null);
+  /** Telemetry events a slow link made the server drop (browser mode); the heatmap has gaps then. */
+  dropped = $state(0);
+  /** Milliseconds from the last Pause/Stop click to the engine's confirmation. */
+  lastControlMs = $state<number | null>(null);
+
+  readonly #client: EngineClient;
+  readonly #now: () => number;
+  readonly #onanalyse?: (session: TrainingSession) => void;
+  readonly #meter = new RateMeter();
+  readonly #unlisten: () => void;
+  #runId = -1;
+  #nextRunId = (Date.now() % 1_000_000) * 1000;
+  #request: Extract<EngineRequest, { type: 'train.start' }> | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastFlush = 0;
+  #lastAnalysis = -Infinity;
+  #pendingSince = 0;
+  #latest: { step: number; epoch: number; loss: number; accuracy: number | null } | null = null;
+
+  constructor(client: EngineClient, options: SessionOptions = {}) {
+    this.#client = client;
+    this.#now = options.now ?? (() => performance.now());
+    this.#onanalyse = options.onanalyse;
+    this.#unlisten = client.listen((event) => this.#onEvent(event));
+  }
+
+  get active(): boolean {
+    return this.state === 'starting' || this.state === 'running' || this.state === 'paused';
+  }
+
+  /** Starts a fresh run of `design` (same seed → same initial weights and batch order). */
+  train(design: Design): void {
+    if (this.active) this.#send('train.stop');
+    const runId = this.#nextRunId++;
+    const plane = describeData(design.data);
+    const twoD =
+      plane.task === 'classification' && plane.inputShape?.length === 1 && plane.inputShape[0] === 2;
+    this.#runId = runId;
+    this.#request = {
+      type: 'train.start',
+      runId,
+      designText: serializeDesign(design),
+      designDir: null,
+      backend: 'auto',
+      telemetryEvery: TELEMETRY_EVERY,
+      ...(twoD ? { boundaryEvery: BOUNDARY_EVERY } : {}),
+    };
+    this.trainedDesign = design;
+    this.run = null;
+    this.backend = null;
+    this.error = null;
+    this.diverged = null;
+    this.pending = null;
+    this.dropped = 0;
+    this.progress = NO_PROGRESS;
+    this.#latest = null;
+    this.#meter.reset();
+    this.state = 'starting';
+    this.#client.send(this.#request);
+  }
+
+  pause(): void {
+    if (this.state !== 'running') return;
+    this.#control('pause');
+  }
+
+  resume(): void {
+    if (this.state === 'paused') this.#send('train.resume');
+  }
+
+  step(): void {
+    if (this.state === 'paused') this.#send('train.step');
+  }
+
+  stop(): void {
+    if (this.active) this.#control('stop');
+  }
+
+  /** Discards the run: the next Train starts again from the seeded initial weights. */
+  resetWeights(): void {
+    if (this.active) this.#send('train.stop');
+    this.#runId = -1;
+    this.run = null;
+    this.state = 'idle';
+    this.diverged = null;
+    this.error = null;
+    this.pending = null;
+    this.progress = NO_PROGRESS;
+    this.version++;
+  }
+
+  /** Keeps the current run for A/B comparison with the next one. */
+  pin(label: string): void {
+    if (this.run && this.run.count > 0) this.pinned = { run: this.run, label };
+  }
+
+  unpin(): void {
+    this.pinned = null;
+  }
+
+  async restartEngine(): Promise<void> {
+    this.engine = { state: 'restarting' };
+    try {
+      await this.#client.restart();
+      this.engine = { state: 'ok' };
+      this.error = null;
+    } catch (error) {
+      this.engine = {
+        state: 'down',
+        message: `The engine could not be restarted: ${(error as Error).message}`,
+      };
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#unlisten();
+    this.#client.dispose();
+  }
+
+  #control(kind: 'pause' | 'stop'): void {
+    this.pending = kind;
+    this.#pendingSince = this.#now();
+    this.#send(kind === 'pause' ? 'train.pause' : 'train.stop');
+  }
+
+  #send(type: 'train.pause' | 'train.resume' | 'train.step' | 'train.stop'): void {
+    if (this.#runId >= 0) this.#client.send({ type, runId: this.#runId });
+  }
+
+  #onEvent(event: EngineClientEvent): void {
+    switch (event.type) {
+      case 'engine.onExit':
+        return this.#engineDown(event.message);
+      case 'engine.onConnection':
+        if (event.state === 'closed')
+          return this.#engineDown(event.message ?? 'the connection to the engine was lost');
+        if (this.engine.state !== 'restarting')
+          this.engine = { state: event.state === 'open' ? 'ok' : 'connecting' };
+        return;
+      case 'engine.onTelemetryDropped':
+        this.dropped += event.count;
+        return;
+      case 'train.onError':
+        if (event.runId !== null && event.runId !== this.#runId) return;
+        return this.#failed(event.error.type, event.error.message);
+    }
+    if (event.runId !== this.#runId) return; // a stale run
+    const run = this.run;
+    switch (event.type) {
+      case 'train.onStarted': {
+        const expected = Math.ceil(event.totalSteps / TELEMETRY_EVERY);
+        this.run = new RunTelemetry(
+          event.runId,
+          event.layers,
+          event.totalSteps,
+          event.stepsPerEpoch,
+          event.dataPreview,
+          expected,
+        );
+        this.backend = event.backend;
+        return this.#flush();
+      }
+      case 'train.onStep':
+        if (!run) return;
+        run.pushStep(event.step, event.loss, event.accuracy, event.packed);
+        this.#meter.add(event.step + 1, this.#now());
+        this.#latest = event;
+        return this.#schedule();
+      case 'train.onEpoch':
+        run?.pushEpoch(event);
+        return this.#schedule();
+      case 'train.onBoundary':
+        if (run) run.boundary = event;
+        return this.#schedule();
+      case 'train.onDiverged':
+        this.diverged = { step: event.step, layerId: event.layerId, message: event.message };
+        return this.#flush();
+      case 'train.onState':
+        if (
+          (this.pending === 'pause' && event.state === 'paused') ||
+          (this.pending === 'stop' && (event.state === 'stopped' || event.state === 'finished'))
+        ) {
+          this.lastControlMs = this.#now() - this.#pendingSince;
+        }
+        if (event.state !== 'running') this.pending = null;
+        this.state = event.state;
+        return this.#flush();
+    }
+  }
+
+  #failed(type: string, message: string): void {
+    // An engine older than this UI refuses the boundary field: train without the boundary rather than not at all.
+    const request = this.#request;
+    if (type === 'badRequest' && request?.boundaryEvery !== undefined && message.includes('boundaryEvery')) {
+      const { boundaryEvery: _dropped, ...plain } = request;
+      this.#request = plain;
+      this.#client.send(plain);
+      return;
+    }
+    this.error = message;
+    this.pending = null;
+    if (this.active) this.state = this.run ? 'stopped' : 'idle';
+    this.#flush();
+  }
+
+  #engineDown(message: string): void {
+    this.engine = { state: 'down', message };
+    this.pending = null;
+    if (this.active) this.state = this.run ? 'stopped' : 'idle';
+    this.#flush();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    const wait = Math.max(0, FLUSH_MS - (this.#now() - this.#lastFlush));
+    this.#timer = setTimeout(() => this.#flush(), wait);
+  }
+
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const now = this.#now();
+    this.#lastFlush = now;
+    const latest = this.#latest;
+    const run = this.run;
+    if (latest && run) {
+      this.progress = {
+        step: latest.step + 1,
+        epoch: latest.epoch,
+        loss: latest.loss,
+        accuracy: latest.accuracy,
+        stepsPerSecond: this.#meter.rate(),
+        secondsLeft:
+          this.state === 'running' ? this.#meter.secondsLeft(latest.step + 1, run.totalSteps) : null,
+      };
+    }
+    this.version++;
+    if (this.#onanalyse && run && (!this.active || now - this.#lastAnalysis > 1000)) {
+      this.#lastAnalysis = now;
+      this.#onanalyse(this);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Edits of a design's `data` and `training` sections, checked by the same
+ * shared validators the file parser uses, so the settings panel accepts
+ * exactly what a saved file may hold. Each returns an EditResult for
+ * EditorState.run / DesignStore.apply: one undoable step.
+ */
+import { BUILTIN_DATASET_INFO, validateDataSpec } from '../../../../src-shared/design/datasets';
+import { validateTrainingSpec } from '../../../../src-shared/design/training';
+import type { BuiltinDatasetName, DataSpec, Design, TrainingSpec } from '../../../../src-shared/design/types';
+import type { EditResult } from '../model/edits';
+
+export type TrainingKey = keyof TrainingSpec;
+export type DataOption = 'samples' | 'classes' | 'noise';
+
+/** Text typed into a number field: a finite number, or a message. Empty means "absent" where `optional`. */
+export function parseNumber(
+  text: string,
+  optional = false,
+): { ok: true; value: number | undefined } | { ok: false; message: string } {
+  const t = text.trim();
+  if (t === '') return optional ? { ok: true, value: undefined } : { ok: false, message: 'needs a value' };
+  const value = Number(t);
+  return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: `“${t}” is not a number` };
+}
+
+/** Sets (or, with undefined, removes) one training setting. */
+export function setTrainingValue(
+  design: Design,
+  key: TrainingKey,
+  value: TrainingSpec[TrainingKey] | undefined,
+): EditResult {
+  const training: Record<string, unknown> = { ...design.training };
+  if (value === undefined) delete training[key];
+  else training[key] = value;
+  const checked = validateTrainingSpec(training);
+  if (!checked.ok) return { ok: false, message: checked.issues.map((i) => i.message).join('; ') };
+  if (design.training[key] === value) return { ok: true, design };
+  return { ok: true, design: { ...design, training: training as unknown as TrainingSpec } };
+}
+
+/** Switches to another built-in data set with its default options (the normalization choice is kept). */
+export function setDataset(design: Design, name: BuiltinDatasetName): EditResult {
+  const info = BUILTIN_DATASET_INFO[name];
+  if (!info) return { ok: false, message: `there is no data set “${name}”` };
+  if (design.data.source === 'builtin' && design.data.name === name) return { ok: true, design };
+  const data: DataSpec = { source: 'builtin', name, samples: info.defaults.samples };
+  if (
+    info.defaults.classes !== undefined &&
+    info.limits.classes &&
+    info.limits.classes[0] !== info.limits.classes[1]
+  ) {
+    data.classes = info.defaults.classes;
+  }
+  if (info.defaults.noise !== undefined) data.noise = info.defaults.noise;
+  if (design.data.normalize) data.normalize = design.data.normalize;
+  return { ok: true, design: { ...design, data } };
+}
+
+/** Sets one option of a built-in data set, within the catalogue's limits. */
+export function setDataOption(design: Design, key: DataOption, value: number | undefined): EditResult {
+  if (design.data.source !== 'builtin') return { ok: false, message: 'this data comes from a CSV file' };
+  const data: Record<string, unknown> = { ...design.data };
+  if (value === undefined) delete data[key];
+  else data[key] = value;
+  const checked = validateDataSpec(data);
+  if (!checked.ok) return { ok: false, message: checked.issues.map((i) => i.message).join('; ') };
+  if (design.data[key] === value) return { ok: true, design };
+  return { ok: true, design: { ...design, data: checked.value } };
+}
