@@ -5,6 +5,8 @@
  * the file.
  */
 
+import { closestName } from '../text-distance';
+
 /** Why a design could not be loaded, from the outermost check to the innermost. */
 export type DesignErrorType =
   'tooLarge' | 'invalidJson' | 'notADesign' | 'tooNew' | 'migrationFailed' | 'invalid';
@@ -92,40 +94,12 @@ export function describeType(value: unknown): string {
   return preview(value);
 }
 
-/** The candidate within edit distance 2 of `name` (case-insensitive), to suggest on a typo. */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  // Long inputs cannot be a typo of a short name; skip the quadratic work.
-  if (name.length > 64) return undefined;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
+export { closestName };
 
 /** `(did you mean "x"?)` with a leading space, or nothing. */
 export function didYouMean(name: string, candidates: readonly string[]): string {
   const guess = closestName(name, candidates);
   return guess ? ` (did you mean "${guess}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 function clip(message: string): string {

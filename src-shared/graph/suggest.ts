@@ -1,4 +1,5 @@
 /** "Did you mean …?" for unknown layer types, including names users bring from Keras and PyTorch. */
+import { editDistance } from '../text-distance';
 import { ACTIVATIONS } from '../layers/activations';
 import { LAYER_TYPES } from '../layers/types';
 import type { LayerType } from '../layers/types';
@@ -41,18 +42,4 @@ export function suggestLayerType(name: string): LayerType | undefined {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }

@@ -3,6 +3,7 @@
  * function serves the design parser, the inspector (validate as typed) and the
  * engine, so a value is either valid everywhere or nowhere.
  */
+import { closestName } from '../text-distance';
 import { parseInitializer } from './initializers';
 import type { LayerSpec, ParamSpec, ParamValue, Params } from './types';
 
@@ -29,7 +30,7 @@ export function validateParams(spec: LayerSpec, raw: unknown): ParamsResult {
   const known = Object.keys(spec.params);
   for (const key of Object.keys(record)) {
     if (!Object.hasOwn(spec.params, key)) {
-      const guess = closest(key, known);
+      const guess = closestName(key, known);
       const hint = guess ? ` (did you mean "${guess}"?)` : '';
       const list = known.length ? `; ${spec.type} takes ${known.join(', ')}` : `; ${spec.type} takes none`;
       issues.push({ param: key, message: `unknown parameter "${key}"${hint}${list}` });
@@ -104,32 +105,4 @@ function checkInt(value: unknown, min: number, max: number): string | undefined 
 export function intList(value: ParamValue, length: number): number[] {
   if (typeof value === 'number') return Array.from({ length }, () => value);
   return [...(value as readonly number[])];
-}
-
-/** The known name within edit distance 2 of `name`, if one exists. */
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
