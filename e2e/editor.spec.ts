@@ -267,6 +267,16 @@ test('the start screen lists the examples; one opens laid out and checked', asyn
   await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled(); // loading clears history
   await shot('11-example-open');
 
+  // Freezing a layer for fine-tuning is one undoable edit.
+  await select(page, 'd1');
+  const trainable = page.getByRole('checkbox', { name: /Trainable/ });
+  await expect(trainable).toBeChecked();
+  await trainable.uncheck();
+  await expect(trainable).not.toBeChecked();
+  await shot('15-freeze-layer');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(trainable).toBeChecked();
+
   // Back to the gallery and a new design.
   await page.getByRole('button', { name: 'Back to the gallery' }).click();
   await page.getByRole('button', { name: 'New design' }).click();

@@ -210,6 +210,20 @@ export function setParam(design: Design, nodeId: string, key: string, value: Par
   return { ok: true, design: withGraph(design, nodes, design.graph.edges) };
 }
 
+/**
+ * Freezes (`trainable: false`) or unfreezes a layer, for fine-tuning an
+ * imported model. Only `false` is stored, as the file format writes it.
+ */
+export function setTrainable(design: Design, nodeId: string, trainable: boolean): EditResult {
+  const node = design.graph.nodes.find((n) => n.id === nodeId);
+  if (!node) return fail(`there is no layer "${nodeId}"`);
+  if ((node.trainable !== false) === trainable) return { ok: true, design };
+  const { trainable: _previous, ...rest } = node;
+  const updated = trainable ? rest : { ...rest, trainable: false };
+  const nodes = design.graph.nodes.map((n) => (n === node ? updated : n));
+  return { ok: true, design: withGraph(design, nodes, design.graph.edges) };
+}
+
 /** Node positions keyed by id, as {@link moveNodes} takes them. */
 export function positionsOf(nodes: readonly { id: string; position: Position }[]): Map<string, Position> {
   return new Map(nodes.map((n) => [n.id, n.position]));

@@ -12,6 +12,7 @@ import {
   renameDesign,
   setInput,
   setParam,
+  setTrainable,
   type EditResult,
 } from '../model/edits';
 import { extractFragment, insertFragment, parseFragment, serializeFragment } from '../model/fragment';
@@ -48,6 +49,7 @@ const EDITS: Record<string, (d: Design) => EditResult> = {
   'set a param': (d) => setParam(d, 'dense1', 'units', 128),
   'set an initializer with argument': (d) =>
     setParam(d, 'dense2', 'kernelInitializer', { name: 'randomNormal', stddev: 0.1 }),
+  'freeze a layer': (d) => setTrainable(d, 'dense1', false),
   move: (d) => moveNodes(d, new Map([['dense2', { x: 400, y: 77 }]])),
   rename: (d) => renameDesign(d, 'Renamed'),
   duplicate: (d) => insertFragment(d, extractFragment(d, ['dense1', 'dense2']), { x: 40, y: 40 }),

@@ -20,6 +20,7 @@ import {
   renameDesign,
   setInput,
   setParam,
+  setTrainable,
   type EditResult,
 } from '../model/edits';
 import { extractFragment, insertFragment, parseFragment, serializeFragment } from '../model/fragment';
@@ -188,6 +189,11 @@ export class EditorState {
     if (!result.ok) return result.message;
     if (result.changed) this.#sync();
     return null;
+  }
+
+  /** Freezes or unfreezes a layer's weights (one undo step). */
+  setTrainable(nodeId: string, trainable: boolean): void {
+    this.run(trainable ? 'unfreeze layer' : 'freeze layer', (d) => setTrainable(d, nodeId, trainable));
   }
 
   rename(name: string): boolean {
