@@ -72,7 +72,9 @@ export function trainingStep(
           observeOutputGradient,
           dropoutSeed: options.dropoutSeed,
         });
-        result.outputs.forEach(keep);
+        // Telemetry reads every layer's output; a plain step needs only the logits (accuracy).
+        if (options.telemetry) result.outputs.forEach(keep);
+        else keep(result.outputs[network.outputIndex]);
         result.batchStats.forEach((s) => (keep(s.mean), keep(s.variance)));
         return computeLoss(context.loss, result.outputs[network.outputIndex], y);
       };
