@@ -69,6 +69,11 @@ test('deep sigmoid: the heatmap shows the gradient vanish; ReLU + He fixes it, s
 test('controls: pause, step, resume, stop and reset weights', async ({ page, consoleErrors }) => {
   test.setTimeout(120_000);
   await openExample(page, 'Deep sigmoid MLP');
+  // A run long enough that it cannot finish between Resume and Stop on a fast machine.
+  await page.getByRole('button', { name: /Show training/ }).click();
+  const epochs = page.locator('#set-epochs');
+  await epochs.fill('2000');
+  await epochs.blur();
   await trainButton(page).click();
   await waitForRecords(page, 3);
   await page.getByRole('button', { name: 'Pause' }).click();
