@@ -7,6 +7,7 @@
  * delegates to the backend's own `_FusedMatMul` (product, bias, activation).
  */
 import { tf, type Tensor } from '../backend/tf';
+import { notifyObserver, observerId } from './observers';
 
 export const DENSE_KERNEL = 'BackflowDense';
 
@@ -15,23 +16,6 @@ export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'elu' | 'leakyrelu
 type KernelFunc = NonNullable<ReturnType<typeof tf.getKernel>>['kernelFunc'];
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type Backend = { disposeData(dataId: object): void };
-
-/** Output-gradient observers, by the id passed in the kernel's attributes (attributes carry data, not functions). */
-const observers = new Map<number, (dy: Tensor) => void>();
-let nextObserver = 1;
-
-/** Registers an observer for one call; the returned id goes into the call's attributes. */
-export function observerId(observe: ((dy: Tensor) => void) | undefined): number {
-  if (!observe) return 0;
-  const id = nextObserver++;
-  observers.set(id, observe);
-  return id;
-}
-
-/** Forgets observers after a step (ids are per call). */
-export function clearObservers(): void {
-  observers.clear();
-}
 
 const registered = new Set<string>();
 
@@ -101,7 +85,7 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, w, y] = saved as Tensor2D[];
     const activation = attrs!.activation as FusedActivation;
-    observers.get(attrs!.observer as number)?.(dy as Tensor);
+    notifyObserver(attrs!.observer, dy as Tensor);
     const derivative = derivativeFromOutput(activation, y, attrs!.alpha as number);
     const dz = (derivative ? tf.mul(dy as Tensor, derivative) : dy) as Tensor2D;
     return {

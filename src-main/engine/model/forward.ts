@@ -9,9 +9,9 @@ import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
 import { dense, fusesActivation } from './dense';
-import { gradientTap } from '../backend/scope';
 import { conv2dFast } from './fast-ops';
 import { toPair, type Network, type NetworkNode } from './network';
+import { tap } from './tap-kernel';
 import { averagePool, maxPool } from './windows';
 
 export interface ForwardOptions {
@@ -116,7 +116,7 @@ export function forward(
     const observedInside =
       (node.type === 'dense' && fusesActivation(node.activation ?? 'linear')) || node.type === 'output';
     const tapped = observe && !observedInside && node.type !== 'input';
-    outputs.push(tapped ? gradientTap(observe)(out) : out);
+    outputs.push(tapped ? tap(out, observe) : out);
   });
   return { outputs, batchStats };
 }

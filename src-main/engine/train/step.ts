@@ -4,9 +4,9 @@
  */
 import type { OptimizerName } from '../../../src-shared/design/types';
 import type { LossName } from '../../../src-shared/layers';
-import { scoped } from '../backend/scope';
+import { scoped, shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
-import { clearObservers } from '../model/dense-kernel';
+import { clearObservers } from '../model/observers';
 import { forward, type ForwardResult } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
 import type { Network } from '../model/network';
@@ -57,10 +57,11 @@ export function trainingStep(
     return t;
   };
   const outputGrads = new Array<Tensor | undefined>(network.nodes.length);
-  // ∂loss/∂output arrives during the backward pass and is released by tfjs
-  // after use: keep a copy (Identity shares the data, nothing is copied).
+  // ∂loss/∂output arrives during the backward pass, and tfjs may dispose that
+  // tensor object when it sums it into another gradient: keep a second tensor
+  // on its data (nothing is copied).
   const observeOutputGradient = options.telemetry
-    ? (nodeIndex: number, dy: Tensor) => void (outputGrads[nodeIndex] = keep(tf.clone(dy)))
+    ? (nodeIndex: number, dy: Tensor) => void (outputGrads[nodeIndex] = keep(shareData(dy)))
     : undefined;
   try {
     return scoped((): StepOutcome => {
@@ -78,9 +79,10 @@ export function trainingStep(
         result.batchStats.forEach((s) => (keep(s.mean), keep(s.variance)));
         return computeLoss(context.loss, result.outputs[network.outputIndex], y);
       };
-      // With telemetry the input joins the differentiated arguments, so the
-      // gradient reaches (and the taps observe) layers that precede every weight.
-      const args = options.telemetry ? [...variables, x] : variables;
+      // With telemetry the input joins the differentiated arguments when some
+      // layer precedes every weight: otherwise the gradient would stop short of
+      // it and its tap would observe nothing.
+      const args = options.telemetry && precedesEveryWeight(network) ? [...variables, x] : variables;
       const { value: loss, grads } = tf.valueAndGrads(lossFunction)(args);
       const forwardResult = result!;
       const weightGrads = grads.slice(0, variables.length);
@@ -117,7 +119,7 @@ export function trainingStep(
             weightGrad: measured === undefined ? undefined : weightGrads[measured],
             weight: measured === undefined ? undefined : variables[measured],
             weightStep: measured === undefined ? undefined : proposal.steps[measured],
-            outputGrad: outputGrads[nodeIndex] ?? tf.zerosLike(output),
+            outputGrad: outputGrads[nodeIndex],
             output,
             activation: node.activation,
           };
@@ -152,6 +154,23 @@ export function trainingStep(
     tf.dispose(kept);
     clearObservers();
   }
+}
+
+const PRECEDES_EVERY_WEIGHT = new WeakMap<Network, boolean>();
+
+/** True when some node (but the input) has no weight in itself or upstream. */
+function precedesEveryWeight(network: Network): boolean {
+  let found = PRECEDES_EVERY_WEIGHT.get(network);
+  if (found === undefined) {
+    // Nodes are in topological order, so inputs are settled before their consumers.
+    const weighted: boolean[] = [];
+    network.nodes.forEach((node, i) => {
+      weighted[i] = node.weights.length > 0 || node.inputs.some((input) => weighted[input]);
+    });
+    found = network.nodes.some((_, i) => i !== network.inputIndex && !weighted[i]);
+    PRECEDES_EVERY_WEIGHT.set(network, found);
+  }
+  return found;
 }
 
 function scaleAll(tensors: Tensor[], factor: Tensor): Tensor[] {

@@ -1,0 +1,39 @@
+/**
+ * An identity op that hands the gradient flowing back through it to an
+ * observer: the engine "taps" the output of each layer that does not report
+ * its own output gradient (dense does, from inside its backward pass), to
+ * see ∂loss/∂output without changing the computation. A registered kernel
+ * (`BackflowTap`, forward = the backend's Identity, which shares the data)
+ * with a registered gradient: tf.customGrad did the same with four extra
+ * Identity ops and a closure per call.
+ */
+import { tf, type Tensor } from '../backend/tf';
+import { notifyObserver, observerId } from './observers';
+
+export const TAP_KERNEL = 'BackflowTap';
+
+const registered = new Set<string>();
+
+function ensureTapKernel(): void {
+  const backendName = tf.getBackend();
+  if (registered.has(backendName)) return;
+  const identity = tf.getKernel('Identity', backendName);
+  if (!identity) throw new Error(`backend ${backendName} has no Identity kernel`);
+  tf.registerKernel({ kernelName: TAP_KERNEL, backendName, kernelFunc: identity.kernelFunc });
+  registered.add(backendName);
+}
+
+tf.registerGradient({
+  kernelName: TAP_KERNEL,
+  gradFunc: (dy, _saved, attrs) => {
+    // dy is already summed over every consumer of the tapped value.
+    notifyObserver(attrs!.observer, dy as Tensor);
+    return { x: () => dy as Tensor };
+  },
+});
+
+/** x, unchanged; `observe` receives ∂loss/∂x during the backward pass (and must keep what it stores). */
+export function tap(x: Tensor, observe: (dy: Tensor) => void): Tensor {
+  ensureTapKernel();
+  return tf.engine().runKernel(TAP_KERNEL, { x } as never, { observer: observerId(observe) }) as Tensor;
+}
