@@ -26,7 +26,13 @@ export interface StatsOptions {
    * plain SGD, possibly clipped — the update ratio is derived from gradNorm
    * instead of another pass over every step.
    */
-  stepIsScaledGradient?: Tensor;
+  stepIsScaledGradient?: Tensor | number;
+  /**
+   * Values to put first (the loss and friends), so that the caller reads
+   * everything in one transfer: the result is then 1-D, these values
+   * followed by the rows.
+   */
+  leading?: Tensor;
 }
 
 /**

@@ -1,29 +1,13 @@
 /**
- * The per-layer statistics as plain loops over float32 buffers, for backends
- * whose tensors live in this process's memory (cpu, wasm): one pass per
+ * The per-layer statistics as plain loops over float32 arrays, for the cpu
+ * backend (whose tensors are such arrays) and as the reference the SIMD
+ * WebAssembly version (stats.wat, for wasm) is tested against: one pass per
  * tensor instead of a dozen tfjs ops, each a full pass with its own
  * dispatch. Sums are accumulated in float64, so squares of 1e-25 gradients
  * neither underflow nor need rescaling. The GPU backends use the op version
- * (stats-ops.ts); both fill the same packed row.
+ * (stats-ops.ts); all three fill the same packed row.
  */
 import { HISTOGRAM_BINS, HISTOGRAM_LOG10_MIN, LAYER_STAT_FIELDS } from '../../../src-shared/telemetry';
-
-/**
- * The reductions a layer's statistics need, over buffers of type B: the
- * plain loops below (B = Float32Array) or SIMD WebAssembly on tfjs's heap
- * (stats-wasm.ts). Both must give the same numbers; a test holds them to it.
- */
-export interface Reductions<B> {
-  norm(x: B): number;
-  /**
-   * Norm, mean and max of |g| (max NaN if any g is); the log10 histogram
-   * counts go into `histogram` (NaN entries in the first bin).
-   */
-  gradient(g: B, histogram: Float32Array): { norm: number; meanAbs: number; maxAbs: number };
-  /** Mean, std and, with `saturation`, the fraction of |y − center| > halfWidth. */
-  moments(y: B, saturation?: Saturation): { mean: number; std: number; saturated: number };
-  deadFraction(y: B, batch: number): number;
-}
 
 export interface Saturation {
   center: number;
@@ -54,49 +38,29 @@ const HISTOGRAM_AT = LAYER_STAT_FIELDS.length;
 
 /**
  * Fills `row` (LAYER_STAT_STRIDE floats) with one layer's statistics; NaN
- * where one does not apply. With `stepScale`, the weight's step is taken to
- * be stepScale · gradient (plain SGD), so ‖Δ‖ = |stepScale| · gradNorm.
+ * where one does not apply. Without a weight step, `stepScale` says the step
+ * is stepScale · gradient (plain SGD), so ‖Δ‖ = |stepScale| · gradNorm. The
+ * WebAssembly version (stats.wat, layerStats) follows this line by line.
  */
-export function layerStatsInto<B>(
-  row: Float32Array,
-  layer: LayerBuffers<B>,
-  reduce: Reductions<B>,
-  stepScale?: number,
-): void {
+export function layerStatsInto(row: Float32Array, layer: LayerBuffers<Float32Array>, stepScale = NaN): void {
   row.fill(NaN);
   if (layer.weightGrad) {
-    const g = reduce.gradient(layer.weightGrad, row.subarray(HISTOGRAM_AT, HISTOGRAM_AT + HISTOGRAM_BINS));
+    const g = gradientSummary(layer.weightGrad, row.subarray(HISTOGRAM_AT, HISTOGRAM_AT + HISTOGRAM_BINS));
     row[FIELD.gradNorm] = g.norm;
     row[FIELD.gradMeanAbs] = g.meanAbs;
     row[FIELD.gradMaxAbs] = g.maxAbs;
     if (layer.weight) {
-      const stepNorm =
-        stepScale !== undefined
-          ? Math.abs(stepScale) * g.norm
-          : layer.weightStep
-            ? reduce.norm(layer.weightStep)
-            : NaN;
-      row[FIELD.updateRatio] = stepNorm / reduce.norm(layer.weight);
+      const stepNorm = layer.weightStep ? norm(layer.weightStep) : Math.abs(stepScale) * g.norm;
+      row[FIELD.updateRatio] = stepNorm / norm(layer.weight);
     }
   }
-  row[FIELD.outGradNorm] = layer.outputGrad ? reduce.norm(layer.outputGrad) : 0;
-  const { mean, std, saturated } = reduce.moments(layer.output, layer.saturation);
+  row[FIELD.outGradNorm] = layer.outputGrad ? norm(layer.outputGrad) : 0;
+  const { mean, std } = moments(layer.output);
   row[FIELD.activationMean] = mean;
   row[FIELD.activationStd] = std;
-  if (layer.saturation) row[FIELD.saturatedFraction] = saturated;
-  if (layer.countDead) row[FIELD.deadFraction] = reduce.deadFraction(layer.output, layer.batch);
+  if (layer.saturation) row[FIELD.saturatedFraction] = saturatedFraction(layer.output, layer.saturation);
+  if (layer.countDead) row[FIELD.deadFraction] = deadFraction(layer.output, layer.batch);
 }
-
-/** The reductions as plain loops over float32 arrays (the cpu backend's, or views of wasm's heap). */
-export const LOOPS: Reductions<Float32Array> = {
-  norm: (x) => norm(x),
-  gradient: (g, histogram) => gradientSummary(g, histogram),
-  moments: (y, saturation) => ({
-    ...moments(y),
-    saturated: saturation ? saturatedFraction(y, saturation) : NaN,
-  }),
-  deadFraction: (y, batch) => deadFraction(y, batch),
-};
 
 /** ‖x‖₂, accumulated in float64. */
 export function norm(x: Float32Array): number {

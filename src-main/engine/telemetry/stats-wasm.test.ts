@@ -9,9 +9,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_BINS, HISTOGRAM_LOG10_MIN } from '../../../src-shared/telemetry';
-import { HISTOGRAM_EDGES, LOOPS } from './stat-loops';
-import { wasmReductions, type HeapSpan } from './stats-wasm';
+import {
+  HISTOGRAM_BINS,
+  HISTOGRAM_LOG10_MIN,
+  LAYER_STAT_FIELDS,
+  LAYER_STAT_STRIDE,
+} from '../../../src-shared/telemetry';
+import { HISTOGRAM_EDGES, layerStatsInto } from './stat-loops';
+import { wasmLayerStats } from './stats-wasm';
 
 const GENERATED_HEADER = `// Generated from stats.wat by stats-wasm.test.ts (\`npx vitest run src-main/engine/telemetry --update\`): do not edit.\n`;
 
@@ -27,21 +32,90 @@ async function compileStatsWat(): Promise<Uint8Array> {
   }
 }
 
-/** A fresh memory with `values` at byte 64 (not at 0, and 16-byte aligned like tfjs's heap). */
-function place(values: ArrayLike<number>) {
-  const memory = new WebAssembly.Memory({ initial: 1 + Math.ceil((values.length * 4 + 64) / 65536) });
-  const array = new Float32Array(memory.buffer, 64, values.length);
-  array.set(values);
-  const span: HeapSpan = { offset: 64, length: values.length, view: () => array };
-  return { memory, span, array };
+/** A fresh memory and a bump allocator over it (16-byte aligned, like tfjs's heap; nothing at 0). */
+function heap(bytes: number) {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes + 4096) / 65536) });
+  let next = 64;
+  const allocate = (size: number) => {
+    const at = next;
+    next += Math.ceil(size / 16) * 16;
+    return at;
+  };
+  const place = (values: ArrayLike<number>) => {
+    const at = allocate(values.length * 4);
+    new Float32Array(memory.buffer, at, values.length).set(values);
+    return { at, array: new Float32Array(memory.buffer, at, values.length) };
+  };
+  const stats = wasmLayerStats(memory, allocate);
+  if (!stats) throw new Error('WebAssembly SIMD is not available in this Node');
+  return { memory, allocate, place, stats };
 }
 
-function reductionsFor(values: ArrayLike<number>) {
-  const { memory, span, array } = place(values);
-  const simd = wasmReductions(memory);
-  if (!simd) throw new Error('WebAssembly SIMD is not available in this Node');
-  return { simd, span, array };
+interface TestLayer {
+  grad?: ArrayLike<number>;
+  weight?: ArrayLike<number>;
+  step?: ArrayLike<number>;
+  stepScale?: number;
+  outGrad?: ArrayLike<number>;
+  output: ArrayLike<number>;
+  batch: number;
+  saturation?: { center: number; halfWidth: number };
+  countDead?: boolean;
 }
+
+/** The row from stats.wat and from the JavaScript loops, for the same layer. */
+function bothRows(layer: TestLayer): { wasm: Float32Array; loops: Float32Array } {
+  const sizes = [layer.grad, layer.weight, layer.step, layer.outGrad, layer.output].map(
+    (a) => a?.length ?? 0,
+  );
+  const { memory, allocate, place, stats } = heap(sizes.reduce((a, b) => a + b, 0) * 4 + 16 * 80);
+  const [grad, weight, step, outGrad, output] = [
+    layer.grad,
+    layer.weight,
+    layer.step,
+    layer.outGrad,
+    layer.output,
+  ].map((a) => (a ? place(a) : undefined));
+  const row = allocate(LAYER_STAT_STRIDE * 4);
+  stats.write({
+    row,
+    grad: grad?.at ?? 0,
+    gradSize: layer.grad?.length ?? 0,
+    weight: weight?.at ?? 0,
+    step: step?.at ?? 0,
+    stepScale: layer.stepScale ?? NaN,
+    outGrad: outGrad?.at ?? 0,
+    outGradSize: layer.outGrad?.length ?? 0,
+    output: output!.at,
+    outputSize: layer.output.length,
+    batch: layer.batch,
+    saturation: layer.saturation,
+    countDead: layer.countDead ?? false,
+  });
+  const loops = new Float32Array(LAYER_STAT_STRIDE);
+  layerStatsInto(
+    loops,
+    {
+      weightGrad: grad?.array,
+      weight: weight?.array,
+      weightStep: step?.array,
+      outputGrad: outGrad?.array,
+      output: output!.array,
+      batch: layer.batch,
+      saturation: layer.saturation,
+      countDead: layer.countDead ?? false,
+    },
+    layer.stepScale,
+  );
+  return { wasm: new Float32Array(memory.buffer, row, LAYER_STAT_STRIDE).slice(), loops };
+}
+
+/** The smallest float32 step (subnormal): the row is float32, so below 1e-38 only this much is kept. */
+const FLOAT32_TINY_STEP = 1.5e-45;
+
+const at = (row: Float32Array, field: (typeof LAYER_STAT_FIELDS)[number]) =>
+  row[LAYER_STAT_FIELDS.indexOf(field)];
+const histogramOf = (row: Float32Array) => [...row.slice(LAYER_STAT_FIELDS.length)];
 
 /**
  * Reference: the contract's bin (|g| in [10^(MIN+i), 10^(MIN+i+1)), clamped)
@@ -97,60 +171,96 @@ describe('stats.wat', () => {
   });
 
   describe.each(CASES)('%s', (_, values) => {
-    it('gives the gradient summary of the JavaScript loops and of float64 arithmetic', () => {
-      const { simd, span, array } = reductionsFor(values);
-      const fromSimd = new Float32Array(HISTOGRAM_BINS);
-      const fromLoops = new Float32Array(HISTOGRAM_BINS);
-      const simdSummary = simd.gradient(span, fromSimd);
-      const loopSummary = LOOPS.gradient(array, fromLoops);
-      expect([...fromSimd]).toEqual(referenceHistogram(array));
-      expect([...fromLoops]).toEqual(referenceHistogram(array));
-      const norm = Math.sqrt(array.reduce((s, v) => s + v * v, 0));
-      const meanAbs = array.reduce((s, v) => s + Math.abs(v), 0) / array.length;
-      const maxAbs = array.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      for (const summary of [simdSummary, loopSummary]) {
-        expect(summary.norm).toBeCloseTo(norm, 10);
-        if (Number.isFinite(norm)) expect(summary.norm / norm).toBeCloseTo(1, 12);
-        expect(summary.maxAbs).toBe(maxAbs);
-        if (Number.isFinite(meanAbs)) expect(summary.meanAbs / meanAbs).toBeCloseTo(1, 12);
-        else expect(summary.meanAbs).toBe(meanAbs);
+    const f64 = Array.from(values);
+    const norm = Math.sqrt(f64.reduce((s, v) => s + v * v, 0));
+    const weight = f64.map((v, i) => v * 3 + (i % 7) - 3);
+    const weightNorm = Math.sqrt(weight.reduce((s, v) => s + v * v, 0));
+
+    it('gives the gradient statistics of float64 arithmetic, as the JavaScript loops do', () => {
+      const step = f64.map((v) => v * 0.5);
+      const { wasm, loops } = bothRows({
+        grad: values,
+        weight,
+        step,
+        outGrad: values,
+        output: [1, 2],
+        batch: 2,
+      });
+      const meanAbs = f64.reduce((s, v) => s + Math.abs(v), 0) / f64.length;
+      const maxAbs = f64.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      for (const row of [wasm, loops]) {
+        expect(histogramOf(row)).toEqual(referenceHistogram(values));
+        expect(at(row, 'gradMaxAbs')).toBe(Math.fround(maxAbs));
+        if (Number.isFinite(norm)) {
+          expect(at(row, 'gradNorm')).toBe(Math.fround(norm));
+          expect(at(row, 'outGradNorm')).toBe(Math.fround(norm));
+          expect(at(row, 'gradMeanAbs')).toBe(Math.fround(meanAbs));
+          const ratio = (0.5 * norm) / weightNorm;
+          expect(Math.abs(at(row, 'updateRatio') - ratio)).toBeLessThanOrEqual(
+            1e-6 * ratio + FLOAT32_TINY_STEP,
+          );
+        } else {
+          expect(at(row, 'gradNorm')).toBe(norm);
+          expect(at(row, 'gradMeanAbs')).toBe(meanAbs);
+        }
       }
-      expect(simd.norm(span)).toBe(simdSummary.norm);
-      expect(LOOPS.norm(array)).toBe(loopSummary.norm);
+    });
+
+    it('derives the update ratio of plain SGD from gradNorm', () => {
+      if (!Number.isFinite(norm)) return;
+      const { wasm, loops } = bothRows({ grad: values, weight, stepScale: -0.25, output: [0], batch: 1 });
+      for (const row of [wasm, loops]) {
+        // Stored as float32: relative 1e-6, or one subnormal step below float32's normal range.
+        const ratio = (0.25 * norm) / weightNorm;
+        expect(Math.abs(at(row, 'updateRatio') - ratio)).toBeLessThanOrEqual(
+          1e-6 * ratio + FLOAT32_TINY_STEP,
+        );
+        expect(at(row, 'outGradNorm')).toBe(0);
+      }
     });
 
     it('gives the moments and saturated fraction of float64 arithmetic', () => {
-      if (values.some((v) => !Number.isFinite(v))) return;
-      const { simd, span, array } = reductionsFor(values);
-      const n = array.length;
-      const mean = array.reduce((s, v) => s + v, 0) / n;
-      const std = Math.sqrt(array.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
+      if (!Number.isFinite(norm)) return;
+      const n = f64.length;
+      const mean = f64.reduce((s, v) => s + v, 0) / n;
+      const std = Math.sqrt(f64.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
       const saturation = { center: mean, halfWidth: std / 2 };
-      const saturated = array.filter((v) => Math.abs(v - mean) > std / 2).length / n;
-      for (const moments of [simd.moments(span, saturation), LOOPS.moments(array, saturation)]) {
-        expect(moments.mean / (mean || 1)).toBeCloseTo(mean / (mean || 1), 10);
-        expect(moments.std).toBeCloseTo(std, 6 - Math.round(Math.log10(std || 1)));
-        expect(moments.saturated).toBeCloseTo(saturated, 2);
+      const saturated = f64.filter((v) => Math.abs(v - mean) > std / 2).length / n;
+      const { wasm, loops } = bothRows({ output: values, batch: 1, saturation });
+      for (const row of [wasm, loops]) {
+        const mean32 = at(row, 'activationMean');
+        expect(Math.abs(mean32 - mean)).toBeLessThanOrEqual(
+          1e-6 * (Math.abs(mean) + std) + FLOAT32_TINY_STEP,
+        );
+        expect(Math.abs(at(row, 'activationStd') - std)).toBeLessThanOrEqual(1e-5 * std + FLOAT32_TINY_STEP);
+        expect(Math.abs(at(row, 'saturatedFraction') - saturated)).toBeLessThanOrEqual(2 / n);
+        expect(at(row, 'gradNorm')).toBeNaN();
+        expect(at(row, 'deadFraction')).toBeNaN();
       }
-      expect(simd.moments(span).saturated).toBeNaN();
     });
   });
 
-  it('counts NaN gradients in the first bin and reports a NaN maximum', () => {
+  it('counts dead units: ≤ 0 for every example of the batch', () => {
+    // 7 examples × 5 units: units 0 and 4 never positive; unit 3 only in the last example.
+    const values = Array.from({ length: 35 }, (_, i) => {
+      const [example, unit] = [Math.floor(i / 5), i % 5];
+      if (unit === 0) return -example;
+      if (unit === 3) return example === 6 ? 1e-30 : 0;
+      return unit === 4 ? -1 : example - 3;
+    });
+    const { wasm, loops } = bothRows({ output: values, batch: 7, countDead: true });
+    expect(at(wasm, 'deadFraction')).toBe(Math.fround(2 / 5));
+    expect(at(loops, 'deadFraction')).toBe(Math.fround(2 / 5));
+    expect(at(wasm, 'saturatedFraction')).toBeNaN();
+  });
+
+  it('counts NaN gradients in the first bin and reports a NaN maximum and norm', () => {
     const values = Float32Array.of(1e-3, NaN, 2e-3, 5, NaN, 0);
-    const { simd, span, array } = reductionsFor(values);
-    for (const [summary, histogram] of [
-      [simd.gradient(span, new Float32Array(HISTOGRAM_BINS)), null],
-      [LOOPS.gradient(array, new Float32Array(HISTOGRAM_BINS)), null],
-    ] as const) {
-      expect(summary.maxAbs).toBeNaN();
-      expect(histogram).toBeNull();
+    const { wasm, loops } = bothRows({ grad: values, output: [1], batch: 1 });
+    for (const row of [wasm, loops]) {
+      expect(at(row, 'gradMaxAbs')).toBeNaN();
+      expect(at(row, 'gradNorm')).toBeNaN();
+      expect(histogramOf(row)).toEqual(referenceHistogram(values));
     }
-    const fromSimd = new Float32Array(HISTOGRAM_BINS);
-    const fromLoops = new Float32Array(HISTOGRAM_BINS);
-    simd.gradient(span, fromSimd);
-    LOOPS.gradient(array, fromLoops);
-    expect([...fromSimd]).toEqual(referenceHistogram(array));
-    expect([...fromLoops]).toEqual(referenceHistogram(array));
   });
 });

@@ -80,12 +80,19 @@ describe.each<[BackendPreference, string]>([
     expect(statsImplementation()).toBe(implementation);
     tf.tidy(() => {
       const observed = observations();
-      for (const stepIsScaledGradient of [undefined, tf.scalar(-0.05)]) {
+      for (const stepIsScaledGradient of [undefined, tf.scalar(-0.05), -0.05]) {
         const kernel = computeLayerStats(observed, { stepIsScaledGradient }).dataSync() as Float32Array;
         const ops = computeLayerStats(observed, { stepIsScaledGradient }, 'ops').dataSync() as Float32Array;
         expectSameRows(kernel, ops);
       }
-      const rows = computeLayerStats(observed).dataSync();
+      // Leading values come first, then the same rows, from both methods.
+      const leading = tf.tensor1d([1.5, NaN, -2]);
+      const rows = computeLayerStats(observed).dataSync() as Float32Array;
+      for (const method of ['auto', 'ops'] as const) {
+        const withLeading = computeLayerStats(observed, { leading }, method).dataSync() as Float32Array;
+        expect([...withLeading.slice(0, 3)]).toEqual([1.5, NaN, -2]);
+        expectSameRows(withLeading.slice(3), rows);
+      }
       const at = (layer: number, field: (typeof LAYER_STAT_FIELDS)[number]) =>
         rows[layer * LAYER_STAT_STRIDE + LAYER_STAT_FIELDS.indexOf(field)];
       // Sanity against what the observations were built to show.

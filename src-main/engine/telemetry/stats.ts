@@ -6,7 +6,7 @@
  * tensor, read back by the trainer in a single transfer with the loss.
  */
 import { RELU_FAMILY } from '../../../src-shared/layers/activations';
-import type { Tensor } from '../backend/tf';
+import { tf, type Tensor } from '../backend/tf';
 import { SATURATED_OUTPUT, type LayerObservation, type StatsOptions } from './observation';
 import { ensureStatsKernel, runStatsKernel, type PlannedLayer } from './stats-kernel';
 import { layerStatsWithOps } from './stats-ops';
@@ -16,14 +16,18 @@ export type { LayerObservation, StatsOptions } from './observation';
 /**
  * Statistics of every layer, [layers, LAYER_STAT_STRIDE], in the packed
  * order of LAYER_STAT_FIELDS then the histogram; NaN where a statistic does
- * not apply. Call inside a scope.
+ * not apply. With `options.leading`, 1-D: those values, then the rows. Call
+ * inside a scope.
  */
 export function computeLayerStats(
   layers: readonly LayerObservation[],
   options: StatsOptions = {},
   method: 'auto' | 'ops' = 'auto',
 ): Tensor {
-  if (method === 'ops' || !ensureStatsKernel()) return layerStatsWithOps(layers, options);
+  if (method === 'ops' || !ensureStatsKernel()) {
+    const rows = layerStatsWithOps(layers, options);
+    return options.leading ? tf.concat([tf.reshape(options.leading, [-1]), tf.reshape(rows, [-1])]) : rows;
+  }
   const tensors: Tensor[] = [];
   const index = (t: Tensor | undefined) => (t ? tensors.push(t) - 1 : -1);
   const plan = layers.map((l): PlannedLayer => {
@@ -38,5 +42,5 @@ export function computeLayerStats(
       countDead: l.activation !== undefined && RELU_FAMILY.includes(l.activation),
     };
   });
-  return runStatsKernel(tensors, plan, options.stepIsScaledGradient);
+  return runStatsKernel(tensors, plan, options.stepIsScaledGradient ?? NaN, options.leading);
 }

@@ -3,14 +3,15 @@
 ;; function streams once over `n` float32 values at byte offset `p`, four at
 ;; a time, with a scalar loop for the last n mod 4. Sums are accumulated in
 ;; float64 (f64x2) so squares of 1e-25 gradients neither underflow nor need
-;; rescaling. The main result is returned; the others are left in exported
-;; globals, read by stats-wasm.ts right after the call. Inside the loops
+;; rescaling. `layerStats` computes one layer's whole telemetry row with
+;; these and writes it into the result tensor, also on the heap: one call
+;; per layer from JavaScript. Inside the loops
 ;; everything is written out by hand: V8 does not inline wasm calls, and a
 ;; call per iteration costs more than the iteration. The shuffle
 ;; 8..15 0..7 moves the two upper float32 lanes down to be promoted to f64x2.
 ;;
-;; Build: `node scripts/build-stats-wasm.mjs` writes stats-wasm.generated.ts;
-;; a unit test checks that the committed file is this source compiled.
+;; stats-wasm.generated.ts is this file compiled, kept so by a unit test
+;; (stats-wasm.test.ts, which rewrites it with `--update`).
 (module
   (import "tfjs" "memory" (memory 0))
 
@@ -20,6 +21,7 @@
   (global $zeros (export "zeros") (mut i32) (i32.const 0))
   (global $squares (export "squares") (mut f64) (f64.const 0))
   (global $saturated (export "saturated") (mut i32) (i32.const 0))
+  (global $shift (export "shift") (mut f64) (f64.const 0))
   (global $atLeast0 (export "atLeast0") (mut i32) (i32.const 0))
   (global $atLeast1 (export "atLeast1") (mut i32) (i32.const 0))
   (global $atLeast2 (export "atLeast2") (mut i32) (i32.const 0))
@@ -41,7 +43,7 @@
       (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
 
   ;; Σ x², in float64.
-  (func (export "sumSquares") (param $p i32) (param $n i32) (result f64)
+  (func $sumSquares (export "sumSquares") (param $p i32) (param $n i32) (result f64)
     (local $stop i32) (local $v v128) (local $lo v128) (local $hi v128)
     (local $acc0 v128) (local $acc1 v128) (local $x f64) (local $sum f64)
     (local.set $stop (call $vectorEnd (local.get $p) (local.get $n)))
@@ -70,7 +72,7 @@
   ;; bits of |g| as integers (ordered like the magnitudes, NaN above +∞):
   ;; one instruction each, where V8's NaN-exact f32x4.min/max take several.
   ;; So max|g| is NaN if any g is, and NaN never lowers the minimum.
-  (func (export "gradientSums") (param $p i32) (param $n i32) (result f64)
+  (func $gradientSums (export "gradientSums") (param $p i32) (param $n i32) (result f64)
     (local $stop i32) (local $a v128) (local $lo v128) (local $hi v128)
     (local $squares0 v128) (local $squares1 v128) (local $abs0 v128) (local $abs1 v128)
     (local $max v128) (local $min v128) (local $zeros v128) (local $isZero v128) (local $infinity v128)
@@ -130,7 +132,7 @@
 
   ;; How many |g| are ≥ each of four thresholds (the histogram's bin edges),
   ;; left in atLeast0..3; NaN counts as below every threshold.
-  (func (export "countAtLeast")
+  (func $countAtLeast (export "countAtLeast")
     (param $p i32) (param $n i32) (param $e0 f32) (param $e1 f32) (param $e2 f32) (param $e3 f32)
     (local $stop i32) (local $a v128) (local $x f32)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
@@ -167,15 +169,20 @@
     (global.set $atLeast2 (i32.add (local.get $s2) (call $lanesI32 (local.get $c2))))
     (global.set $atLeast3 (i32.add (local.get $s3) (call $lanesI32 (local.get $c3)))))
 
-  ;; Σ (y − shift), returned, and Σ (y − shift)² in `squares`, in float64;
-  ;; the number of |y − center| > halfWidth in `saturated` (+∞: none).
-  (func (export "moments")
-    (param $p i32) (param $n i32) (param $shift f64) (param $center f32) (param $halfWidth f32)
+  ;; Σ (y − shift), returned, and Σ (y − shift)² in `squares`, in float64,
+  ;; with shift = the first value (in `shift`) so that a large mean does not
+  ;; cancel the variance; the number of |y − center| > halfWidth in
+  ;; `saturated` (halfWidth = +∞: none). n ≥ 1.
+  (func $moments (export "moments")
+    (param $p i32) (param $n i32) (param $center f32) (param $halfWidth f32)
     (result f64)
+    (local $shift f64)
     (local $stop i32) (local $v v128) (local $lo v128) (local $hi v128)
     (local $shift2 v128) (local $center4 v128) (local $half4 v128)
     (local $sum0 v128) (local $sum1 v128) (local $squares0 v128) (local $squares1 v128) (local $saturated v128)
     (local $x f32) (local $d f64) (local $sum f64) (local $squares f64) (local $saturatedScalar i32)
+    (local.set $shift (f64.promote_f32 (f32.load (local.get $p))))
+    (global.set $shift (local.get $shift))
     (local.set $shift2 (f64x2.splat (local.get $shift)))
     (local.set $center4 (f32x4.splat (local.get $center)))
     (local.set $half4 (f32x4.splat (local.get $halfWidth)))
@@ -212,4 +219,164 @@
       (f64.add (local.get $squares) (call $lanesF64 (f64x2.add (local.get $squares0) (local.get $squares1)))))
     (global.set $saturated (i32.add (local.get $saturatedScalar) (call $lanesI32 (local.get $saturated))))
     (f64.add (local.get $sum) (call $lanesF64 (f64x2.add (local.get $sum0) (local.get $sum1)))))
+
+  ;; Units (positions after the batch axis) whose value is ≤ 0 for every
+  ;; example of the batch: unit by unit, stopping at the first positive
+  ;; example, which for a live unit usually comes within a few.
+  (func $deadUnits (export "deadUnits") (param $p i32) (param $units i32) (param $batch i32) (result i32)
+    (local $stride i32) (local $stop i32) (local $unit i32) (local $at i32) (local $dead i32)
+    (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $stop (i32.add (local.get $p) (i32.mul (local.get $stride) (local.get $batch))))
+    (block $units_done
+      (loop $next_unit
+        (br_if $units_done (i32.ge_u (local.get $unit) (local.get $units)))
+        (local.set $at (i32.add (local.get $p) (i32.shl (local.get $unit) (i32.const 2))))
+        (block $alive
+          (loop $next_example
+            (if (i32.ge_u (local.get $at) (local.get $stop))
+              (then
+                (local.set $dead (i32.add (local.get $dead) (i32.const 1)))
+                (br $alive)))
+            (br_if $alive (f32.gt (f32.load (local.get $at)) (f32.const 0)))
+            (local.set $at (i32.add (local.get $at) (local.get $stride)))
+            (br $next_example)))
+        (local.set $unit (i32.add (local.get $unit) (i32.const 1)))
+        (br $next_unit)))
+    (local.get $dead))
+
+  ;; The row, in LAYER_STAT_FIELDS order (src-shared/telemetry.ts):
+  ;; 0 gradNorm, 1 outGradNorm, 2 gradMeanAbs, 3 gradMaxAbs, 4 updateRatio,
+  ;; 5 activationMean, 6 activationStd, 7 saturatedFraction, 8 deadFraction,
+  ;; 9..24 the histogram; NaN where a statistic does not apply. A pointer of
+  ;; 0 means the tensor is absent (tfjs never allocates at 0). `step` absent
+  ;; and `stepScale` finite: the step is stepScale · gradient (plain SGD).
+  ;; `edges` points at the 16 float32 histogram edges (HISTOGRAM_EDGES).
+  (func (export "layerStats")
+    (param $row i32) (param $edges i32)
+    (param $grad i32) (param $gradN i32)
+    (param $weight i32) (param $step i32) (param $stepScale f64)
+    (param $outGrad i32) (param $outGradN i32)
+    (param $output i32) (param $outputN i32) (param $batch i32)
+    (param $saturation i32) (param $center f32) (param $halfWidth f32) (param $countDead i32)
+    (local $i i32) (local $norm f64) (local $stepNorm f64) (local $mean f64) (local $units i32)
+    (loop $fill
+      (f32.store (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))) (f32.const nan))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (i32.const 25))))
+    (if (local.get $grad)
+      (then
+        (local.set $norm (f64.sqrt (call $gradientSums (local.get $grad) (local.get $gradN))))
+        (f32.store offset=0 (local.get $row) (f32.demote_f64 (local.get $norm)))
+        (f32.store offset=8 (local.get $row)
+          (f32.demote_f64 (f64.div (global.get $sumAbs) (f64.convert_i32_u (local.get $gradN)))))
+        (f32.store offset=12 (local.get $row) (global.get $maxAbs))
+        (call $histogram (i32.add (local.get $row) (i32.const 36)) (local.get $edges)
+          (local.get $grad) (local.get $gradN))
+        (if (local.get $weight)
+          (then
+            (local.set $stepNorm
+              (if (result f64) (local.get $step)
+                (then (f64.sqrt (call $sumSquares (local.get $step) (local.get $gradN))))
+                (else (f64.mul (f64.abs (local.get $stepScale)) (local.get $norm)))))
+            (f32.store offset=16 (local.get $row)
+              (f32.demote_f64
+                (f64.div (local.get $stepNorm) (f64.sqrt (call $sumSquares (local.get $weight) (local.get $gradN))))))))))
+    (f32.store offset=4 (local.get $row)
+      (if (result f32) (local.get $outGrad)
+        (then (f32.demote_f64 (f64.sqrt (call $sumSquares (local.get $outGrad) (local.get $outGradN)))))
+        (else (f32.const 0))))
+    (local.set $mean
+      (f64.div
+        (call $moments (local.get $output) (local.get $outputN) (local.get $center)
+          (select (local.get $halfWidth) (f32.const inf) (local.get $saturation)))
+        (f64.convert_i32_u (local.get $outputN))))
+    (f32.store offset=20 (local.get $row) (f32.demote_f64 (f64.add (global.get $shift) (local.get $mean))))
+    (f32.store offset=24 (local.get $row)
+      (f32.demote_f64
+        (f64.sqrt
+          (f64.max
+            (f64.sub
+              (f64.div (global.get $squares) (f64.convert_i32_u (local.get $outputN)))
+              (f64.mul (local.get $mean) (local.get $mean)))
+            (f64.const 0)))))
+    (if (local.get $saturation)
+      (then
+        (f32.store offset=28 (local.get $row)
+          (f32.demote_f64
+            (f64.div (f64.convert_i32_u (global.get $saturated)) (f64.convert_i32_u (local.get $outputN)))))))
+    (if (local.get $countDead)
+      (then
+        (local.set $units (i32.div_u (local.get $outputN) (local.get $batch)))
+        (f32.store offset=32 (local.get $row)
+          (f32.demote_f64
+            (f64.div
+              (f64.convert_i32_u (call $deadUnits (local.get $output) (local.get $units) (local.get $batch)))
+              (f64.convert_i32_u (local.get $units))))))))
+
+  ;; The 16-bin histogram of |g| after gradientSums (which left max, the
+  ;; smallest nonzero and the zeros in the globals): first the number of
+  ;; entries at or above each edge into the bins' slots, then differences.
+  ;; Edges at or below the smallest nonzero |g| count every nonzero entry,
+  ;; edges above the largest none: only the edges in between (a contiguous
+  ;; run) need passes, four per pass. With a NaN (below every edge but not
+  ;; zero) every edge is counted.
+  (func $histogram (param $bins i32) (param $edges i32) (param $p i32) (param $n i32)
+    (local $k i32) (local $edge f32) (local $max f32) (local $minNonzero f32) (local $exact i32)
+    (local $first i32) (local $last i32) (local $nonzero f32)
+    (local.set $max (global.get $maxAbs))
+    (local.set $minNonzero (global.get $minNonzero))
+    (local.set $exact (f32.eq (local.get $max) (local.get $max)))
+    (local.set $nonzero (f32.convert_i32_u (i32.sub (local.get $n) (global.get $zeros))))
+    (f32.store (local.get $bins) (f32.convert_i32_u (local.get $n)))
+    (local.set $first (i32.const 16))
+    (local.set $k (i32.const 1))
+    (loop $classify
+      (local.set $edge (f32.load (i32.add (local.get $edges) (i32.shl (local.get $k) (i32.const 2)))))
+      (f32.store (i32.add (local.get $bins) (i32.shl (local.get $k) (i32.const 2)))
+        (if (result f32) (i32.and (local.get $exact) (f32.gt (local.get $edge) (local.get $max)))
+          (then (f32.const 0))
+          (else
+            (if (result f32) (i32.and (local.get $exact) (f32.le (local.get $edge) (local.get $minNonzero)))
+              (then (local.get $nonzero))
+              (else
+                (if (i32.gt_u (local.get $first) (local.get $k)) (then (local.set $first (local.get $k))))
+                (local.set $last (local.get $k))
+                (f32.const 0))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $classify (i32.lt_u (local.get $k) (i32.const 16))))
+    (local.set $k (local.get $first))
+    (block $counted
+      (loop $count
+        (br_if $counted (i32.gt_u (local.get $k) (local.get $last)))
+        (call $countAtLeast (local.get $p) (local.get $n)
+          (call $edgeOrInfinity (local.get $edges) (local.get $k) (local.get $last))
+          (call $edgeOrInfinity (local.get $edges) (i32.add (local.get $k) (i32.const 1)) (local.get $last))
+          (call $edgeOrInfinity (local.get $edges) (i32.add (local.get $k) (i32.const 2)) (local.get $last))
+          (call $edgeOrInfinity (local.get $edges) (i32.add (local.get $k) (i32.const 3)) (local.get $last)))
+        (call $storeCount (local.get $bins) (local.get $k) (local.get $last) (global.get $atLeast0))
+        (call $storeCount (local.get $bins) (i32.add (local.get $k) (i32.const 1)) (local.get $last) (global.get $atLeast1))
+        (call $storeCount (local.get $bins) (i32.add (local.get $k) (i32.const 2)) (local.get $last) (global.get $atLeast2))
+        (call $storeCount (local.get $bins) (i32.add (local.get $k) (i32.const 3)) (local.get $last) (global.get $atLeast3))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $count)))
+    ;; bin k = (count ≥ edge k) − (count ≥ edge k+1), in place, ascending.
+    (local.set $k (i32.const 0))
+    (loop $difference
+      (f32.store (i32.add (local.get $bins) (i32.shl (local.get $k) (i32.const 2)))
+        (f32.sub
+          (f32.load (i32.add (local.get $bins) (i32.shl (local.get $k) (i32.const 2))))
+          (f32.load (i32.add (local.get $bins) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $difference (i32.lt_u (local.get $k) (i32.const 15)))))
+
+  (func $edgeOrInfinity (param $edges i32) (param $k i32) (param $last i32) (result f32)
+    (if (result f32) (i32.le_u (local.get $k) (local.get $last))
+      (then (f32.load (i32.add (local.get $edges) (i32.shl (local.get $k) (i32.const 2)))))
+      (else (f32.const inf))))
+
+  (func $storeCount (param $bins i32) (param $k i32) (param $last i32) (param $count i32)
+    (if (i32.le_u (local.get $k) (local.get $last))
+      (then
+        (f32.store (i32.add (local.get $bins) (i32.shl (local.get $k) (i32.const 2)))
+          (f32.convert_i32_u (local.get $count))))))
 )

@@ -109,7 +109,7 @@ export function trainingStep(
         context.classification ? accuracy(logits, y) : tf.scalar(NaN),
         squaredNorm,
       ]);
-      let stats: Tensor | undefined;
+      let readable = scalars;
       if (options.telemetry) {
         const observations: LayerObservation[] = observed.map((nodeIndex) => {
           const node = network.nodes[nodeIndex];
@@ -127,13 +127,14 @@ export function trainingStep(
         // The SGD shortcut assumes every weight steps by −lr·g; frozen ones do not move.
         const sgdStep =
           context.optimizerName === 'sgd' && !frozen
-            ? tf.mul(clipScale ?? 1, context.learningRate)
+            ? clipScale
+              ? tf.mul(clipScale, context.learningRate)
+              : context.learningRate
             : undefined;
-        stats = computeLayerStats(observations, { stepIsScaledGradient: sgdStep });
+        // The scalars lead the statistics, so one read-back brings both.
+        readable = computeLayerStats(observations, { stepIsScaledGradient: sgdStep, leading: scalars });
       }
-      const readback = (
-        stats ? tf.concat([scalars, tf.reshape(stats, [-1])]) : scalars
-      ).dataSync() as Float32Array;
+      const readback = readable.dataSync() as Float32Array;
       const [lossValue, accuracyValue, squared] = readback;
       const finite = Number.isFinite(lossValue) && Number.isFinite(squared);
       if (finite) {
@@ -146,7 +147,7 @@ export function trainingStep(
         loss: lossValue,
         accuracy: context.classification ? accuracyValue : null,
         gradNorm: Math.sqrt(squared),
-        stats: stats ? readback.slice(3) : undefined,
+        stats: options.telemetry ? readback.slice(scalars.size) : undefined,
         finite,
       };
     });
