@@ -8,6 +8,7 @@
 import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
+import { addSameShape } from './add-kernel';
 import { dense, fusesActivation } from './dense';
 import { conv2dFast } from './fast-ops';
 import { toPair, type Network, type NetworkNode } from './network';
@@ -105,7 +106,7 @@ export function forward(
         break;
       }
       case 'add':
-        out = inputs.length === 2 ? tf.add(inputs[0], inputs[1]) : tf.addN(inputs);
+        out = inputs.length === 2 ? addSameShape(inputs[0], inputs[1], observe) : tf.addN(inputs);
         break;
       case 'concatenate': {
         const axis = node.params.axis as number;
@@ -114,7 +115,9 @@ export function forward(
       }
     }
     const observedInside =
-      (node.type === 'dense' && fusesActivation(node.activation ?? 'linear')) || node.type === 'output';
+      (node.type === 'dense' && fusesActivation(node.activation ?? 'linear')) ||
+      node.type === 'output' ||
+      (node.type === 'add' && inputs.length === 2);
     const tapped = observe && !observedInside && node.type !== 'input';
     outputs.push(tapped ? tap(out, observe) : out);
   });
