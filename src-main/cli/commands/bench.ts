@@ -3,6 +3,7 @@ import { initBackend } from '../../engine/backend/backend';
 import { runPytorchReference } from '../../engine/bench/pytorch';
 import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
 import { WORKLOADS } from '../../engine/bench/workloads';
+import { statsImplementation } from '../../engine/telemetry/stats-kernel';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
 
@@ -26,11 +27,10 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
       .map((a) => ` (${a.candidate} unavailable: ${a.reason})`)
       .join('')}`,
   );
+  log(`telemetry statistics: ${STATISTICS_BY[statsImplementation()]}`);
   const results: WorkloadResult[] = [];
   for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
-    results.push(
-      await runWorkload(workload, { steps, windows: 3, onProgress: json ? undefined : undefined }),
-    );
+    results.push(await runWorkload(workload, { steps, windows: 3 }));
     if (!json) log(formatRow(results[results.length - 1]));
   }
   let pytorch: Awaited<ReturnType<typeof runPytorchReference>> | undefined;
@@ -59,6 +59,12 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
     );
   return EXIT.ok;
 }
+
+const STATISTICS_BY = {
+  'wasm-simd': "one SIMD WebAssembly pass per tensor, on the WASM backend's own memory",
+  loops: "one JavaScript pass per tensor, on the backend's own memory",
+  ops: 'tfjs ops on the backend, grouped by shape',
+} as const;
 
 function formatRow(r: WorkloadResult): string {
   return (
