@@ -1,7 +1,7 @@
 /**
  * Runs the benchmark workloads with and without every-step telemetry, in
- * one process and alternating the two modes, so the overhead is a ratio of
- * figures taken under the same machine load.
+ * one process and alternating the two modes (and which goes first), so the
+ * overhead is a ratio of medians taken under the same machine load.
  */
 import { analyzeGraph } from '../../../src-shared/graph';
 import { tf } from '../backend/tf';
@@ -41,7 +41,8 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
   const plain: number[] = [];
   const withTelemetry: number[] = [];
   for (let window = 0; window < options.windows; window++) {
-    for (const telemetry of [false, true]) {
+    // Alternating which mode goes first cancels what a window leaves to the next (GC debt, caches).
+    for (const telemetry of window % 2 ? [true, false] : [false, true]) {
       const rate = await timeSteps(workload, data.value, telemetry, options.steps);
       (telemetry ? withTelemetry : plain).push(rate);
       options.onProgress?.(

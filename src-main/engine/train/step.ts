@@ -4,6 +4,7 @@
  */
 import type { OptimizerName } from '../../../src-shared/design/types';
 import type { LossName } from '../../../src-shared/layers';
+import { readFloats } from '../backend/readback';
 import { scoped, shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
 import { clearObservers } from '../model/observers';
@@ -134,7 +135,7 @@ export function trainingStep(
         // The scalars lead the statistics, so one read-back brings both.
         readable = computeLayerStats(observations, { stepIsScaledGradient: sgdStep, leading: scalars });
       }
-      const readback = readable.dataSync() as Float32Array;
+      const readback = readFloats(readable);
       const [lossValue, accuracyValue, squared] = readback;
       const finite = Number.isFinite(lossValue) && Number.isFinite(squared);
       if (finite) {
@@ -147,7 +148,9 @@ export function trainingStep(
         loss: lossValue,
         accuracy: context.classification ? accuracyValue : null,
         gradNorm: Math.sqrt(squared),
-        stats: options.telemetry ? readback.slice(scalars.size) : undefined,
+        // A view, not a copy: a second typed-array allocation per step costs more than all of
+        // this layer arithmetic once V8 has a training run's garbage to manage.
+        stats: options.telemetry ? readback.subarray(scalars.size) : undefined,
         finite,
       };
     });
