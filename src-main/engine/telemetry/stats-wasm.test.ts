@@ -254,6 +254,23 @@ describe('stats.wat', () => {
     expect(at(wasm, 'saturatedFraction')).toBeNaN();
   });
 
+  it('counts dead units sixteen at a time, and the rest one by one', () => {
+    // 9 examples × 53 units (three blocks of 16, then 5): every 7th unit is dead, and
+    // unit 20 comes alive only in the last example (the block must not stop early).
+    const batch = 9;
+    const units = 53;
+    const values = Array.from({ length: batch * units }, (_, i) => {
+      const [example, unit] = [Math.floor(i / units), i % units];
+      if (unit % 7 === 0) return example % 2 ? 0 : -1;
+      if (unit === 20) return example === batch - 1 ? 2 : -3;
+      return example % 3 === unit % 3 ? 0.5 : -0.5;
+    });
+    const dead = Array.from({ length: units }, (_, u) => u).filter((u) => u % 7 === 0).length / units;
+    const { wasm, loops } = bothRows({ output: values, batch, countDead: true });
+    expect(at(wasm, 'deadFraction')).toBe(Math.fround(dead));
+    expect(at(loops, 'deadFraction')).toBe(Math.fround(dead));
+  });
+
   it('counts NaN gradients in the first bin and reports a NaN maximum and norm', () => {
     const values = Float32Array.of(1e-3, NaN, 2e-3, 5, NaN, 0);
     const { wasm, loops } = bothRows({ grad: values, output: [1], batch: 1 });
