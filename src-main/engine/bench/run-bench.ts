@@ -14,7 +14,7 @@ export interface WorkloadResult {
   description: string;
   stepsPerSec: number;
   stepsPerSecTelemetry: number;
-  /** (time per step with telemetry − without) / without; 0.07 is 7 %. */
+  /** (time per step with telemetry − without) / without, the median over windows; 0.07 is 7 %. */
   telemetryOverhead: number;
   numTensorsStart: number;
   numTensorsEnd: number;
@@ -57,7 +57,9 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
     description: workload.description,
     stepsPerSec,
     stepsPerSecTelemetry,
-    telemetryOverhead: stepsPerSec / stepsPerSecTelemetry - 1,
+    // Each window's pair was timed back to back, so its ratio sees one machine load; the
+    // median of the ratios resists load that drifts between windows better than a ratio of medians.
+    telemetryOverhead: median(plain.map((rate, i) => rate / withTelemetry[i] - 1)),
     numTensorsStart,
     numTensorsEnd: tf.memory().numTensors,
   };
