@@ -7,20 +7,12 @@
  */
 import { shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { kernelAlias } from './kernel-alias';
 import { notifyObserver, observerId } from './observers';
 
 export const ADD_KERNEL = 'BackflowAdd';
 
-const registered = new Set<string>();
-
-function ensureAddKernel(): void {
-  const backendName = tf.getBackend();
-  if (registered.has(backendName)) return;
-  const add = tf.getKernel('Add', backendName);
-  if (!add) throw new Error(`backend ${backendName} has no Add kernel`);
-  tf.registerKernel({ kernelName: ADD_KERNEL, backendName, kernelFunc: add.kernelFunc });
-  registered.add(backendName);
-}
+const ensureAddKernel = kernelAlias(ADD_KERNEL, 'Add');
 
 tf.registerGradient({
   kernelName: ADD_KERNEL,

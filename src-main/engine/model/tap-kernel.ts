@@ -8,20 +8,12 @@
  * Identity ops and a closure per call.
  */
 import { tf, type Tensor } from '../backend/tf';
+import { kernelAlias } from './kernel-alias';
 import { notifyObserver, observerId } from './observers';
 
 export const TAP_KERNEL = 'BackflowTap';
 
-const registered = new Set<string>();
-
-function ensureTapKernel(): void {
-  const backendName = tf.getBackend();
-  if (registered.has(backendName)) return;
-  const identity = tf.getKernel('Identity', backendName);
-  if (!identity) throw new Error(`backend ${backendName} has no Identity kernel`);
-  tf.registerKernel({ kernelName: TAP_KERNEL, backendName, kernelFunc: identity.kernelFunc });
-  registered.add(backendName);
-}
+const ensureTapKernel = kernelAlias(TAP_KERNEL, 'Identity');
 
 tf.registerGradient({
   kernelName: TAP_KERNEL,
