@@ -36,7 +36,7 @@ test('deep sigmoid: the heatmap shows the gradient vanish; ReLU + He fixes it, s
   expect(last.layer).toBe('d10');
   expect(first.value / last.value).toBeLessThan(1e-3);
   // The graph's own nodes are tinted on the same scale.
-  await expect(page.locator('.svelte-flow__node[data-id="d1"] .layer')).toHaveAttribute('data-tint', /rgb/);
+  await expect(page.locator('.svelte-flow__node[data-id="d1"] .tint')).toHaveAttribute('data-tint', /rgb/);
 
   const diagnosis = page.getByTestId('diagnosis');
   await expect(diagnosis).toContainText(/vanishing/i);

@@ -23,6 +23,10 @@ export const FILE_CHANNELS = {
   restoreRecovery: 'backflow:files.restoreRecovery',
   discardRecovery: 'backflow:files.discardRecovery',
   closeWindow: 'backflow:files.closeWindow',
+  /** File → Export…: the user picks a folder, main writes the export's files into it. */
+  exportModel: 'backflow:files.exportModel',
+  /** File → Import…: the user picks a model, main reads it and the weight files beside it. */
+  importModel: 'backflow:files.importModel',
 } as const;
 
 export type FileChannelName = keyof typeof FILE_CHANNELS;
@@ -60,6 +64,13 @@ export interface OpenedFile {
   fileName: string;
   /** Absolute path, for display and for Open Recent; empty in browser mode. */
   path: string;
+  /**
+   * The pretrained weights found beside the design (`deep.weights.safetensors`,
+   * see weights-file.ts), as safetensors bytes; absent when there are none.
+   */
+  weights?: Uint8Array;
+  /** Things the user should know about the file (weights beside it that could not be read). */
+  warnings?: string[];
 }
 
 export interface SavedFile {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEngineRequest } from './protocol';
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES } from './protocol-checks';
+import { MAX_REQUEST_BYTES, parseEngineRequest, refusal } from './protocol';
+import { MAX_WEIGHTS_BYTES } from './weights-file';
 
 const start = {
   type: 'train.start',
@@ -9,13 +11,27 @@ const start = {
   backend: 'auto',
   telemetryEvery: 1,
 };
+const bytes = (n: number) => new Uint8Array(n);
+const exportInitial = { type: 'export.initial', requestId: 2, designText: '{}', format: 'tfjs' };
+const importModel = (files: unknown) => ({ type: 'import.model', requestId: 3, files });
+const file = (name: unknown, content: unknown = bytes(4)) => ({ name, bytes: content });
 
 describe('parseEngineRequest', () => {
   it('accepts well-formed requests', () => {
     expect(parseEngineRequest(start)).toEqual({ ok: true, value: start });
     expect(parseEngineRequest({ type: 'train.pause', runId: 7 }).ok).toBe(true);
-    const full = { ...start, seed: 3, maxSteps: 10, boundaryEvery: 5 };
+    const full = { ...start, seed: 3, maxSteps: 10, boundaryEvery: 5, initialWeights: bytes(16) };
     expect(parseEngineRequest(full)).toEqual({ ok: true, value: full });
+    const exported = { ...exportInitial, seed: 9, initialWeights: bytes(8) };
+    expect(parseEngineRequest(exported)).toEqual({ ok: true, value: exported });
+    const run = { type: 'export.run', requestId: 4, runId: 12, format: 'pytorch' };
+    expect(parseEngineRequest(run)).toEqual({ ok: true, value: run });
+    const upload = importModel([
+      file('model.json'),
+      file('group1-shard1of1.bin'),
+      file('weights.safetensors'),
+    ]);
+    expect(parseEngineRequest(upload)).toEqual({ ok: true, value: upload });
   });
 
   const hostile: [string, unknown, string][] = [
@@ -39,6 +55,72 @@ describe('parseEngineRequest', () => {
     ['a negative cadence', { ...start, telemetryEvery: -1 }, 'telemetryEvery must be a whole number'],
     ['a fractional seed', { ...start, seed: 1.5 }, 'seed must be a whole number'],
     ['a negative boundary cadence', { ...start, boundaryEvery: -2 }, 'boundaryEvery must be a whole number'],
+    ['weights as a number list', { ...start, initialWeights: [1, 2, 3] }, 'initialWeights must be bytes'],
+    ['weights as text', { ...start, initialWeights: 'AAAA' }, 'initialWeights must be bytes'],
+    [
+      'weights as float32',
+      { ...start, initialWeights: new Float32Array(4) },
+      'initialWeights must be bytes (a Uint8Array)',
+    ],
+    [
+      'weights past the limit',
+      { ...start, initialWeights: bytes(MAX_WEIGHTS_BYTES + 1) },
+      'initialWeights is larger than 64 MB',
+    ],
+    [
+      'an export without an id',
+      { ...exportInitial, requestId: undefined },
+      'requestId must be a whole number',
+    ],
+    ['an unknown format', { ...exportInitial, format: 'onnx' }, 'format must be one of tfjs, keras, pytorch'],
+    ['an export with a path', { ...exportInitial, out: '/etc' }, 'unexpected field "out"'],
+    [
+      'an export of a run without its id',
+      { type: 'export.run', requestId: 1, format: 'tfjs' },
+      'runId must be a whole number',
+    ],
+    ['an import without files', importModel([]), 'files must be a list of 1 to 64 files'],
+    ['an import of a string', importModel('model.json'), 'files must be a list'],
+    [
+      'too many files',
+      importModel(Array.from({ length: MAX_UPLOAD_FILES + 1 }, (_, i) => file(`w${i}.bin`))),
+      'files must be a list of 1 to 64 files',
+    ],
+    ['a file that is null', importModel([null]), 'each file must be an object'],
+    [
+      'a file with a path field',
+      importModel([{ ...file('a.bin'), path: '/x' }]),
+      'exactly the fields name and bytes',
+    ],
+    [
+      'a file with a prototype key',
+      importModel([JSON.parse('{"name":"a.bin","__proto__":{"polluted":1}}')]),
+      'exactly the fields name and bytes',
+    ],
+    ['a path in a name', importModel([file('../../etc/passwd')]), 'has a folder in it'],
+    ['an absolute name', importModel([file('/etc/passwd')]), 'has a folder in it'],
+    ['a Windows path', importModel([file('..\\model.json')]), 'has a folder in it'],
+    ['a dot-dot name', importModel([file('..')]), 'is not a file'],
+    ['a NUL in a name', importModel([file('model.json\0.png')]), 'characters files cannot have'],
+    ['a drive or stream name', importModel([file('C:model.json')]), 'characters files cannot have'],
+    ['a trailing dot', importModel([file('model.json.')]), 'ends with a dot or a space'],
+    ['an empty name', importModel([file('')]), 'a file name must be text of 1 to 255'],
+    ['a numeric name', importModel([file(7)]), 'a file name must be text'],
+    ['a huge name', importModel([file('a'.repeat(300))]), 'a file name must be text of 1 to 255'],
+    ['content as text', importModel([file('model.json', '{}')]), 'must be bytes'],
+    [
+      'a name twice (by case)',
+      importModel([file('model.json'), file('Model.JSON')]),
+      'the file name "Model.JSON" is given twice',
+    ],
+    [
+      'files past the limit together',
+      importModel([
+        file('a.bin', bytes(MAX_UPLOAD_BYTES / 2 + 1)),
+        file('b.bin', bytes(MAX_UPLOAD_BYTES / 2)),
+      ]),
+      'larger than 72 MB together',
+    ],
   ];
   for (const [name, payload, message] of hostile) {
     it(`refuses ${name}`, () => {
@@ -51,4 +133,37 @@ describe('parseEngineRequest', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
   }
+
+  it('allows any request within the size the server accepts', () => {
+    expect(MAX_REQUEST_BYTES).toBeGreaterThan(21 * 1024 * 1024 + MAX_WEIGHTS_BYTES);
+    expect(MAX_REQUEST_BYTES).toBeGreaterThan(MAX_UPLOAD_BYTES);
+  });
+});
+
+describe('refusal', () => {
+  const error = { type: 'badRequest' as const, message: 'no' };
+  it('answers an export or import with its result, so the page waiting for it hears back', () => {
+    expect(refusal({ type: 'export.run', requestId: 5 }, error)).toEqual({
+      type: 'export.onResult',
+      requestId: 5,
+      result: { ok: false, error },
+    });
+    expect(refusal({ type: 'import.model', requestId: 6, files: 'x' }, error)).toMatchObject({
+      type: 'import.onResult',
+      requestId: 6,
+    });
+  });
+  it('answers anything else with train.onError', () => {
+    expect(refusal({ type: 'train.stop', runId: 2 }, error)).toEqual({
+      type: 'train.onError',
+      runId: 2,
+      error,
+    });
+    expect(refusal({ type: 'export.run', requestId: 'x' }, error)).toEqual({
+      type: 'train.onError',
+      runId: null,
+      error,
+    });
+    expect(refusal(null, error)).toEqual({ type: 'train.onError', runId: null, error });
+  });
 });

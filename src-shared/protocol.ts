@@ -6,7 +6,11 @@
  * Incoming messages are untrusted: {@link parseEngineRequest} checks one
  * before anything acts on it, and an unknown `type` is refused.
  */
+import { bytesProblem, filesProblem, isWhole, MAX_UPLOAD_BYTES, type FilePayload } from './protocol-checks';
 import type { LayerInfo, PackedStep } from './telemetry';
+import { MAX_WEIGHTS_BYTES } from './weights-file';
+
+export type { FilePayload };
 
 /** Channel prefix for Electron IPC: `backflow:train.start`, events `backflow:train.onStep`. */
 export const CHANNEL_PREFIX = 'backflow:';
@@ -21,6 +25,10 @@ export interface BackendReport {
 }
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'diverged';
+
+/** The formats a design exports to: TensorFlow.js LayersModel, Keras JSON, PyTorch module. */
+export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Requests a client sends to the engine. `runId` is chosen by the client and tags every event of the run. */
 export type EngineRequest =
@@ -38,18 +46,87 @@ export type EngineRequest =
       maxSteps?: number;
       /** 2-D classification data: send the decision boundary every K steps (0 or absent: never). */
       boundaryEvery?: number;
+      /**
+       * Pretrained weights to start from instead of the seeded initializers:
+       * safetensors bytes keyed `nodeId/role` (what an import returned). They
+       * must fit the design exactly, or the run fails with a `weights` error.
+       */
+      initialWeights?: Uint8Array;
     }
   | { type: 'train.pause'; runId: number }
   | { type: 'train.resume'; runId: number }
   | { type: 'train.step'; runId: number }
-  | { type: 'train.stop'; runId: number };
+  | { type: 'train.stop'; runId: number }
+  /**
+   * Export a design with the weights a run of it starts from: `initialWeights`
+   * (pretrained) when given, else the ones `seed` draws. Answered by `export.onResult`.
+   */
+  | {
+      type: 'export.initial';
+      requestId: number;
+      designText: string;
+      format: ExportFormat;
+      seed?: number;
+      initialWeights?: Uint8Array;
+    }
+  /**
+   * Export the weights of run `runId` as they are now (trained, or mid-run).
+   * The engine keeps the last run after it ends for this; an older one is gone.
+   */
+  | { type: 'export.run'; requestId: number; runId: number; format: ExportFormat }
+  /**
+   * Import a model from uploaded files: a TensorFlow.js model.json with its
+   * weight files, or a Keras JSON with `weights.safetensors`. Answered by `import.onResult`.
+   */
+  | { type: 'import.model'; requestId: number; files: FilePayload[] };
 
 export type EngineRequestType = EngineRequest['type'];
 
 /** Why a request or a run failed, as data the UI switches over. */
 export interface EngineError {
-  type: 'badRequest' | 'file' | 'design' | 'graph' | 'data' | 'backend' | 'internal';
+  /**
+   * `weights`: pretrained weights that cannot be read or do not fit the design;
+   * `model`: an imported model that cannot become a design; `gone`: a run the
+   * engine no longer holds.
+   */
+  type:
+    | 'badRequest'
+    | 'file'
+    | 'design'
+    | 'graph'
+    | 'data'
+    | 'backend'
+    | 'weights'
+    | 'model'
+    | 'gone'
+    | 'internal';
   message: string;
+}
+
+/** A request's answer as data (conventions 5). */
+export type EngineResult<T> = { ok: true; value: T } | { ok: false; error: EngineError };
+
+/** The files of an export, by value, for the page to download or main to write. */
+export interface ExportedModel {
+  format: ExportFormat;
+  designName: string;
+  /** True when the weights are a run's, not the initial ones. */
+  trained: boolean;
+  files: FilePayload[];
+}
+
+/** An imported model, ready to open as a new design. */
+export interface ImportedDesign {
+  /** The design as file text (serializeDesign). */
+  designText: string;
+  /** Its weights as safetensors bytes keyed `nodeId/role`; null for a topology without weights. */
+  weights: Uint8Array | null;
+  /** How many tensors `weights` holds. */
+  tensorCount: number;
+  /** The uploaded file the model was read from (`model.json`). */
+  modelFile: string;
+  /** What the user should know: a guessed data set, files that were not used. */
+  warnings: string[];
 }
 
 /** Events the engine streams back. */
@@ -63,6 +140,8 @@ export type EngineEvent =
       stepsPerEpoch: number;
       /** For 2-D data: up to 600 training points (standardized coordinates) to draw under the boundary. */
       dataPreview: DataPreview | null;
+      /** Things the user should know about this run, e.g. pretrained weights that start from the seed. */
+      notices?: string[];
     }
   | {
       type: 'train.onStep';
@@ -93,7 +172,9 @@ export type EngineEvent =
       layerId: string | null;
       message: string;
     }
-  | { type: 'train.onError'; runId: number | null; error: EngineError };
+  | { type: 'train.onError'; runId: number | null; error: EngineError }
+  | { type: 'export.onResult'; requestId: number; result: EngineResult<ExportedModel> }
+  | { type: 'import.onResult'; requestId: number; result: EngineResult<ImportedDesign> };
 
 /** A sample of 2-D training points: x is n × 2, labels are class indices. */
 export interface DataPreview {
@@ -122,9 +203,33 @@ const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'c
 const MAX_DESIGN_TEXT = 21 * 1024 * 1024;
 const MAX_PATH = 4096;
 
+/** The fields each request type may have; the first after `type` is its id. */
+const FIELDS: Record<EngineRequestType, readonly string[]> = {
+  'train.start': [
+    'type',
+    'runId',
+    'designText',
+    'designDir',
+    'backend',
+    'telemetryEvery',
+    'seed',
+    'maxSteps',
+    'boundaryEvery',
+    'initialWeights',
+  ],
+  'train.pause': ['type', 'runId'],
+  'train.resume': ['type', 'runId'],
+  'train.step': ['type', 'runId'],
+  'train.stop': ['type', 'runId'],
+  'export.initial': ['type', 'requestId', 'designText', 'format', 'seed', 'initialWeights'],
+  'export.run': ['type', 'requestId', 'runId', 'format'],
+  'import.model': ['type', 'requestId', 'files'],
+};
+
 /**
  * Checks an untrusted message and returns it typed, or an error naming the
- * first problem. Extra keys are refused, like unknown design parameters.
+ * first problem. Extra keys are refused, like unknown design parameters
+ * (which also refuses `__proto__` and friends).
  */
 export function parseEngineRequest(
   raw: unknown,
@@ -134,56 +239,102 @@ export function parseEngineRequest(
     return bad('a request must be an object');
   const record = raw as Record<string, unknown>;
   const type = record.type;
-  const allowed: Record<string, readonly string[]> = {
-    'train.start': [
-      'type',
-      'runId',
-      'designText',
-      'designDir',
-      'backend',
-      'telemetryEvery',
-      'seed',
-      'maxSteps',
-      'boundaryEvery',
-    ],
-    'train.pause': ['type', 'runId'],
-    'train.resume': ['type', 'runId'],
-    'train.step': ['type', 'runId'],
-    'train.stop': ['type', 'runId'],
-  };
-  if (typeof type !== 'string' || !Object.hasOwn(allowed, type)) {
+  if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
     return bad(`unknown request type ${JSON.stringify(String(type).slice(0, 40))}`);
   }
+  const fields = FIELDS[type as EngineRequestType];
   for (const key of Object.keys(record)) {
-    if (!allowed[type].includes(key)) return bad(`${type}: unexpected field "${key.slice(0, 40)}"`);
+    if (!fields.includes(key)) return bad(`${type}: unexpected field "${key.slice(0, 40)}"`);
   }
-  if (!isWhole(record.runId, 0, Number.MAX_SAFE_INTEGER)) return bad(`${type}: runId must be a whole number`);
-  if (type !== 'train.start') return { ok: true, value: record as EngineRequest };
-  if (typeof record.designText !== 'string' || record.designText.length > MAX_DESIGN_TEXT) {
-    return bad('train.start: designText must be the design file text');
-  }
-  if (
-    record.designDir !== null &&
-    (typeof record.designDir !== 'string' ||
-      record.designDir.length > MAX_PATH ||
-      record.designDir.includes('\0'))
-  ) {
-    return bad('train.start: designDir must be a folder path or null');
-  }
-  if (!BACKENDS.includes(record.backend as BackendPreference))
-    return bad(`train.start: backend must be one of ${BACKENDS.join(', ')}`);
-  if (!isWhole(record.telemetryEvery, 0, 1_000_000))
-    return bad('train.start: telemetryEvery must be a whole number from 0');
-  if (record.seed !== undefined && !isWhole(record.seed, 0, 2 ** 32 - 1))
-    return bad('train.start: seed must be a whole number from 0 to 2^32 − 1');
-  if (record.maxSteps !== undefined && !isWhole(record.maxSteps, 1, 100_000_000))
-    return bad('train.start: maxSteps must be a whole number from 1');
-  if (record.boundaryEvery !== undefined && !isWhole(record.boundaryEvery, 0, 1_000_000)) {
-    return bad('train.start: boundaryEvery must be a whole number from 0');
-  }
-  return { ok: true, value: record as EngineRequest };
+  const idField = fields[1];
+  if (!isWhole(record[idField], 0, Number.MAX_SAFE_INTEGER))
+    return bad(`${type}: ${idField} must be a whole number`);
+  const problem = CHECKS[type as EngineRequestType].reduce<string | null>(
+    (found, check) => found ?? check(record),
+    null,
+  );
+  return problem ? bad(`${type}: ${problem}`) : { ok: true, value: record as EngineRequest };
 }
 
-function isWhole(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+type Check = (record: Record<string, unknown>) => string | null;
+
+/** Checks one field: `ok` says whether its value is acceptable, `message` what it must be. */
+const field =
+  (name: string, ok: (value: unknown) => boolean, message: string, optional = false): Check =>
+  (r) =>
+    (optional && r[name] === undefined) || ok(r[name]) ? null : message;
+
+const designText = field(
+  'designText',
+  (v) => typeof v === 'string' && v.length <= MAX_DESIGN_TEXT,
+  'designText must be the design file text',
+);
+const seed = field(
+  'seed',
+  (v) => isWhole(v, 0, 2 ** 32 - 1),
+  'seed must be a whole number from 0 to 2^32 − 1',
+  true,
+);
+const format = field(
+  'format',
+  (v) => (EXPORT_FORMATS as readonly unknown[]).includes(v),
+  `format must be one of ${EXPORT_FORMATS.join(', ')}`,
+);
+const initialWeights: Check = (r) =>
+  r.initialWeights === undefined ? null : bytesProblem(r.initialWeights, 'initialWeights', MAX_WEIGHTS_BYTES);
+
+/** Per-type checks after the id, in order; the first problem is reported. */
+const CHECKS: Record<EngineRequestType, readonly Check[]> = {
+  'train.start': [
+    designText,
+    field(
+      'designDir',
+      (v) => v === null || (typeof v === 'string' && v.length <= MAX_PATH && !v.includes('\0')),
+      'designDir must be a folder path or null',
+    ),
+    field(
+      'backend',
+      (v) => BACKENDS.includes(v as BackendPreference),
+      `backend must be one of ${BACKENDS.join(', ')}`,
+    ),
+    field('telemetryEvery', (v) => isWhole(v, 0, 1_000_000), 'telemetryEvery must be a whole number from 0'),
+    seed,
+    field('maxSteps', (v) => isWhole(v, 1, 100_000_000), 'maxSteps must be a whole number from 1', true),
+    field(
+      'boundaryEvery',
+      (v) => isWhole(v, 0, 1_000_000),
+      'boundaryEvery must be a whole number from 0',
+      true,
+    ),
+    initialWeights,
+  ],
+  'train.pause': [],
+  'train.resume': [],
+  'train.step': [],
+  'train.stop': [],
+  'export.initial': [designText, format, seed, initialWeights],
+  'export.run': [
+    field('runId', (v) => isWhole(v, 0, Number.MAX_SAFE_INTEGER), 'runId must be a whole number'),
+    format,
+  ],
+  'import.model': [(r) => filesProblem(r.files)],
+};
+
+/**
+ * The event that answers a request refused before it reached the engine: a
+ * `*.onResult` failure for an export or import with a usable requestId (so
+ * the page waiting for it hears back), else `train.onError`.
+ */
+export function refusal(raw: unknown, error: EngineError): EngineEvent {
+  const record = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const type = typeof record.type === 'string' ? record.type : '';
+  const requestId = isWhole(record.requestId, 0, Number.MAX_SAFE_INTEGER) ? record.requestId : null;
+  const result = { ok: false as const, error };
+  if (requestId !== null && type.startsWith('export.')) return { type: 'export.onResult', requestId, result };
+  if (requestId !== null && type === 'import.model') return { type: 'import.onResult', requestId, result };
+  return { type: 'train.onError', runId: typeof record.runId === 'number' ? record.runId : null, error };
 }
+
+/** Most bytes a request may carry in all: a design's text with pretrained weights, or an import. */
+export const MAX_REQUEST_BYTES =
+  MAX_DESIGN_TEXT + Math.max(MAX_WEIGHTS_BYTES, MAX_UPLOAD_BYTES) + 1024 * 1024;

@@ -8,10 +8,10 @@
  * (input, dense tanh layers, output) through the start screen's file picker,
  * trains it with telemetry on every step, and records the time between
  * animation frames while the heatmap, charts and node tints update (idle, and
- * while the canvas is panned). Then it times Pause, Resume and Stop from the
- * click to the state shown on screen, and reports the engine's own round
- * trip. Headless Chromium without a GPU composites in software, so real
- * machines do better than these figures.
+ * while the canvas is panned). Then it times Pause, Resume and Stop, several
+ * times each, from the click to the state shown on screen, and reports the
+ * engine's own round trip. Headless Chromium without a GPU composites in
+ * software, so real machines do better than these figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
@@ -75,6 +75,14 @@ function serve(): Promise<{ url: string; child: ChildProcess }> {
     });
     child.once('exit', (code) => reject(new Error(`backflow serve exited (${code}):\n${out}`)));
   });
+}
+
+/** Ends the server, forcibly if it has not gone a few seconds after being asked. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 interface Stats {
@@ -145,12 +153,24 @@ async function frames(page: Page, during: () => Promise<void>): Promise<Stats & 
   return { ...result, long: summarize(loaf) };
 }
 
+const PAUSE_SAMPLES = 6;
+const STOP_SAMPLES = 3;
+
+interface Latency {
+  /** Click to the new state on screen. */
+  screen: number;
+  /** The session's own measure: request sent to the engine's state event received. */
+  engine: number;
+}
+
+/** `median / max ms` of some latencies. */
+function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[Math.floor((sorted.length - 1) / 2)].toFixed(0)} / ${sorted[sorted.length - 1].toFixed(0)} ms`;
+}
+
 /** Milliseconds from a click on `button` to the training state on screen becoming `state`. */
-async function controlLatency(
-  page: Page,
-  button: RegExp,
-  state: string,
-): Promise<{ screen: number; engine: number }> {
+async function controlLatency(page: Page, button: RegExp, state: string): Promise<Latency> {
   await page.evaluate(`(() => {
     const el = document.querySelector('[data-testid="training-state"]');
     window.__changed = new Promise((resolve) => {
@@ -158,6 +178,7 @@ async function controlLatency(
         if (el.getAttribute('data-state') === ${JSON.stringify(state)}) { observer.disconnect(); resolve(performance.now()); }
       });
       observer.observe(el, { attributes: true });
+      setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
     });
   })()`);
   // Clicked from inside the page, so Playwright's actionability checks are not counted.
@@ -167,7 +188,13 @@ async function controlLatency(
     button.click();
     return at;
   })()`)) as number;
-  const changedAt = (await page.evaluate('window.__changed')) as number;
+  const changedAt = (await page.evaluate('window.__changed')) as number | null;
+  if (changedAt === null) {
+    const shown = await page.getByTestId('training-state').getAttribute('data-state');
+    throw new Error(
+      `clicked ${button}, but the state stayed "${shown}" for 10 s instead of becoming "${state}"`,
+    );
+  }
   const engine = Number(await page.getByTestId('training-state').getAttribute('data-control-ms'));
   return { screen: changedAt - clickAt, engine };
 }
@@ -206,7 +233,14 @@ async function main(): Promise<void> {
     const records = async () =>
       Number((await page.getByTestId('heatmap-canvas').getAttribute('data-records')) ?? 0);
     await page.getByTestId('heatmap-canvas').waitFor({ timeout: 60_000 });
-    while ((await records()) <= 2) await page.waitForTimeout(200);
+    const deadline = Date.now() + 60_000;
+    while ((await records()) <= 2) {
+      if (Date.now() > deadline) {
+        const state = await page.getByTestId('training-state').getAttribute('data-state');
+        throw new Error(`training did not get going (state "${state}", ${await records()} steps)`);
+      }
+      await page.waitForTimeout(200);
+    }
     const before = await records();
     const t0 = Date.now();
     results['training, idle pointer'] = await frames(page, () => page.waitForTimeout(seconds * 1000));
@@ -223,15 +257,27 @@ async function main(): Promise<void> {
     });
     const stepsPerSecond = ((await records()) - before) / ((Date.now() - t0) / 1000);
 
-    const latency: Record<string, { screen: number; engine: number }> = {};
-    latency.pause = await controlLatency(page, /^Pause$/, 'paused');
-    latency.resume = await controlLatency(page, /^Resume$/, 'running');
-    await page.waitForTimeout(1000);
-    latency.stop = await controlLatency(page, /Stop$/, 'stopped');
+    const recorded = await records();
 
-    console.log(
-      `\nTraining view, ${layers}-layer design, telemetry every step, ${await records()} steps recorded`,
-    );
+    // Each control is timed several times: where in a step the click lands decides most of its
+    // latency, so one figure is luck. The waits put the clicks at unrelated points of the steps.
+    const latency: Record<'pause' | 'resume' | 'stop', Latency[]> = { pause: [], resume: [], stop: [] };
+    for (let i = 0; i < PAUSE_SAMPLES; i++) {
+      latency.pause.push(await controlLatency(page, /^Pause$/, 'paused'));
+      await page.waitForTimeout(300);
+      latency.resume.push(await controlLatency(page, /^Resume$/, 'running'));
+      await page.waitForTimeout(700);
+    }
+    for (let i = 0; i < STOP_SAMPLES; i++) {
+      if (i > 0) {
+        await train.click();
+        await page.locator('[data-testid="training-state"][data-state="running"]').waitFor();
+        await page.waitForTimeout(1500);
+      }
+      latency.stop.push(await controlLatency(page, /Stop$/, 'stopped'));
+    }
+
+    console.log(`\nTraining view, ${layers}-layer design, telemetry every step, ${recorded} steps recorded`);
     console.log(
       `engine throughput while measured: ${stepsPerSecond.toFixed(1)} telemetry steps/s (each one a heatmap column)\n`,
     );
@@ -242,16 +288,20 @@ async function main(): Promise<void> {
       );
     }
     for (const [name, s] of Object.entries(results)) console.log(`  ${name}: ${s.long}`);
-    console.log('\ncontrol   click → on screen   engine round trip (request → state event)');
-    for (const [name, l] of Object.entries(latency)) {
+    console.log(
+      '\ncontrol   n   click → on screen, median / max   engine round trip (request → state event)',
+    );
+    for (const [name, samples] of Object.entries(latency)) {
+      const screen = spread(samples.map((l) => l.screen));
+      const engine = name === 'resume' ? '—' : spread(samples.map((l) => l.engine));
       console.log(
-        `${name.padEnd(9)} ${l.screen.toFixed(0).padStart(12)} ms   ${name === 'resume' ? '—' : `${l.engine.toFixed(0)} ms`}`,
+        `${name.padEnd(9)} ${String(samples.length).padStart(2)}   ${screen.padStart(22)}   ${engine}`,
       );
     }
     if (errors.length) console.log(`\nconsole errors: ${errors.slice(0, 5).join(' | ')}`);
   } finally {
     await browser.close();
-    child.kill('SIGTERM');
+    await stopServer(child);
   }
 }
 

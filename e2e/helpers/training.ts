@@ -8,9 +8,12 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export const heatmaps = (page: Page): Locator => page.locator('figure.heatmap');
 export const trainingState = (page: Page): Locator => page.getByTestId('training-state');
 
-/** Opens an example from the start screen and waits until the engine is connected (Train enabled). */
-export async function openExample(page: Page, name: string): Promise<void> {
-  await page.goto('/');
+/**
+ * Opens an example from the start screen and waits until the engine is
+ * connected (Train enabled). `url`: another server's page (default: the suite's).
+ */
+export async function openExample(page: Page, name: string, url = '/'): Promise<void> {
+  await page.goto(url);
   await page.getByRole('button', { name: `Open example: ${name}`, exact: true }).click();
   await expect(page.locator('.svelte-flow__pane')).toBeVisible();
   await expect(

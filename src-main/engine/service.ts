@@ -2,46 +2,69 @@
  * The engine as a message service: requests in (already transport-decoded),
  * events out. Transport-agnostic — the worker thread, and through it the
  * Electron main process and the WebSocket server, wrap this one object.
- * One run at a time; a new `train.start` stops the previous run first.
+ * One run at a time; a new `train.start` stops the previous run first. The
+ * last run is kept after it ends (until the next starts) so its trained
+ * weights can still be exported.
  */
-import { parseEngineRequest, type EngineEvent, type EngineRequest } from '../../src-shared/protocol';
-import { initBackend } from './backend/backend';
+import {
+  parseEngineRequest,
+  refusal,
+  type EngineError,
+  type EngineEvent,
+  type EngineRequest,
+  type EngineResult,
+} from '../../src-shared/protocol';
+import type { Design } from '../../src-shared/design/types';
+import type { GraphAnalysis } from '../../src-shared/graph';
+import { currentBackend, initBackend, type BackendChoice } from './backend/backend';
+import type { LoadedData } from './data';
+import { buildNetwork, snapshotWeights, type WeightValues } from './model/network';
 import { prepareRun } from './prepare-run';
-import { createTrainer, type Trainer } from './train/trainer';
+import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer';
+import { exportAsFiles } from './transfer/export-files';
+import { importUploadedFiles } from './transfer/import-files';
+import { pretrainedFromBytes } from './transfer/pretrained-bytes';
 
 export interface EngineService {
-  /** Handles one untrusted message. Never throws: failures become `train.onError` events. */
+  /** Handles one untrusted message. Never throws: failures become `train.onError` or `*.onResult` events. */
   handle(message: unknown): Promise<void>;
   dispose(): void;
 }
 
+/** A run and what its weights mean: the design and seed it was built from. */
+interface HeldRun {
+  runId: number;
+  trainer: Trainer;
+  design: Design;
+  analysis: GraphAnalysis;
+  seed: number;
+}
+
+type Request<T extends EngineRequest['type']> = Extract<EngineRequest, { type: T }>;
+
+// A design sent without a file has no folder: CSV paths then resolve against a folder that holds nothing.
+const NO_FOLDER = '/nonexistent-backflow-folder';
+
 export function createEngineService(emit: (event: EngineEvent) => void): EngineService {
-  let active: { runId: number; trainer: Trainer } | undefined;
+  let run: HeldRun | undefined;
 
-  const fail = (
-    runId: number | null,
-    type: Extract<EngineEvent, { type: 'train.onError' }>['error']['type'],
-    message: string,
-  ) => emit({ type: 'train.onError', runId, error: { type, message } });
+  const fail = (runId: number | null, error: EngineError) => emit({ type: 'train.onError', runId, error });
 
-  const start = async (request: Extract<EngineRequest, { type: 'train.start' }>) => {
+  const release = () => {
+    run?.trainer.stop();
+    run?.trainer.dispose();
+    run = undefined;
+  };
+
+  const start = async (request: Request<'train.start'>) => {
     const { runId } = request;
-    active?.trainer.stop();
-    active?.trainer.dispose();
-    active = undefined;
-    // A design without a file has no folder: CSV paths then resolve against a folder that holds nothing.
-    const prepared = await prepareRun(request.designText, {
-      designDir: request.designDir ?? '/nonexistent-backflow-folder',
-      seed: request.seed,
-    });
-    if (!prepared.ok) return fail(runId, prepared.error.type, prepared.error.message);
-    let backend;
-    try {
+    release();
+    let backend: BackendChoice | undefined;
+    const ready = await prepare(request.designText, request.seed, request.initialWeights, async () => {
       backend = await initBackend(request.backend);
-    } catch (error) {
-      return fail(runId, 'backend', (error as Error).message);
-    }
-    const { design, data } = prepared.value;
+    });
+    if (!ready.ok) return fail(runId, ready.error);
+    const { design, analysis, data, weights, weightNotes } = ready.value;
     const trainer = createTrainer({
       design,
       data,
@@ -49,78 +72,169 @@ export function createEngineService(emit: (event: EngineEvent) => void): EngineS
       telemetryEvery: request.telemetryEvery,
       maxSteps: request.maxSteps,
       boundaryEvery: request.boundaryEvery ?? 0,
-      onEvent: (event) => {
-        switch (event.type) {
-          case 'started':
-            return emit({
-              type: 'train.onStarted',
-              runId,
-              backend,
-              layers: event.layers,
-              totalSteps: event.totalSteps,
-              stepsPerEpoch: event.stepsPerEpoch,
-              dataPreview: event.dataPreview,
-            });
-          case 'boundary':
-            return emit({ ...event, type: 'train.onBoundary', runId });
-          case 'step':
-            return emit({
-              type: 'train.onStep',
-              runId,
-              step: event.step,
-              epoch: event.epoch,
-              loss: event.loss,
-              accuracy: event.accuracy,
-              packed: event.packed,
-            });
-          case 'epoch':
-            return emit({ ...event, type: 'train.onEpoch', runId });
-          case 'state':
-            return emit({ type: 'train.onState', runId, state: event.state });
-          case 'diverged':
-            return emit({ ...event, type: 'train.onDiverged', runId });
-        }
-      },
+      initialWeights: weights,
+      onEvent: forward(runId, backend!, emit, weightNotes),
     });
-    active = { runId, trainer };
+    run = { runId, trainer, design, analysis, seed: request.seed ?? design.training.seed };
+    await trainer.start();
+  };
+
+  const exportInitial = async (request: Request<'export.initial'>) => {
+    const ready = await prepare(request.designText, request.seed, request.initialWeights, ensureBackend);
+    if (!ready.ok) return ready;
+    const { design, analysis, weights } = ready.value;
+    const seed = request.seed ?? design.training.seed;
+    const network = buildNetwork(design, analysis, seed, { initialWeights: weights });
     try {
-      await trainer.start();
+      const info = { designName: design.name, seed, trained: false };
+      return { ok: true as const, value: await exportAsFiles(network, request.format, info) };
     } finally {
-      if (active?.trainer === trainer) {
-        trainer.dispose();
-        active = undefined;
+      network.dispose();
+    }
+  };
+
+  const exportRun = async (request: Request<'export.run'>) => {
+    const held = run;
+    if (!held || held.runId !== request.runId) {
+      const message =
+        'that run is no longer held by the engine (it keeps the last run only, and a restarted engine none): train again to export its weights';
+      return { ok: false as const, error: { type: 'gone' as const, message } };
+    }
+    // A copy, read between two steps: the run may go on while the files are written.
+    const weights = snapshotWeights(held.trainer.network);
+    const network = buildNetwork(held.design, held.analysis, held.seed, { initialWeights: weights });
+    try {
+      const info = { designName: held.design.name, seed: held.seed, trained: true };
+      return { ok: true as const, value: await exportAsFiles(network, request.format, info) };
+    } finally {
+      network.dispose();
+    }
+  };
+
+  const handle = async (request: EngineRequest) => {
+    switch (request.type) {
+      case 'train.start':
+        return start(request);
+      case 'export.initial':
+      case 'export.run': {
+        const result =
+          request.type === 'export.initial' ? await exportInitial(request) : await exportRun(request);
+        return emit({ type: 'export.onResult', requestId: request.requestId, result });
       }
+      case 'import.model': {
+        await ensureBackend();
+        const result = await importUploadedFiles(request.files);
+        return emit({ type: 'import.onResult', requestId: request.requestId, result });
+      }
+    }
+    if (!run || run.runId !== request.runId) return; // a stale run's control: nothing to do
+    switch (request.type) {
+      case 'train.pause':
+        return run.trainer.pause();
+      case 'train.resume':
+        return run.trainer.resume();
+      case 'train.step':
+        return run.trainer.step();
+      case 'train.stop':
+        return run.trainer.stop();
     }
   };
 
   return {
     async handle(message) {
       const parsed = parseEngineRequest(message);
-      if (!parsed.ok) {
-        const runId = (message as { runId?: unknown } | null)?.runId;
-        return fail(typeof runId === 'number' ? runId : null, parsed.error.type, parsed.error.message);
-      }
-      const request = parsed.value;
+      if (!parsed.ok) return emit(refusal(message, parsed.error));
       try {
-        if (request.type === 'train.start') return await start(request);
-        if (!active || active.runId !== request.runId) return; // a stale run's control: nothing to do
-        switch (request.type) {
-          case 'train.pause':
-            return active.trainer.pause();
-          case 'train.resume':
-            return active.trainer.resume();
-          case 'train.step':
-            return active.trainer.step();
-          case 'train.stop':
-            return active.trainer.stop();
-        }
+        await handle(parsed.value);
       } catch (error) {
-        fail(request.runId, 'internal', (error as Error)?.message ?? String(error));
+        emit(
+          refusal(parsed.value, { type: 'internal', message: (error as Error)?.message ?? String(error) }),
+        );
       }
     },
-    dispose() {
-      active?.trainer.dispose();
-      active = undefined;
-    },
+    dispose: release,
+  };
+}
+
+/** A request's design, parsed with its data's shapes, on a backend, with its pretrained weights checked. */
+interface Ready {
+  design: Design;
+  analysis: GraphAnalysis;
+  data: LoadedData;
+  weights?: WeightValues;
+  /** Which pretrained weights start from the seed instead (they did not fit), for the user. */
+  weightNotes: string[];
+}
+
+async function prepare(
+  designText: string,
+  seed: number | undefined,
+  pretrained: Uint8Array | undefined,
+  startBackend: () => Promise<void>,
+): Promise<EngineResult<Ready>> {
+  const prepared = await prepareRun(designText, { designDir: NO_FOLDER, seed });
+  if (!prepared.ok) return prepared;
+  try {
+    await startBackend();
+  } catch (error) {
+    return { ok: false, error: { type: 'backend', message: (error as Error).message } };
+  }
+  const { design, analysis, data } = prepared.value;
+  if (!pretrained) return { ok: true, value: { design, analysis, data, weightNotes: [] } };
+  // Fitted here, before anything is built: buildNetwork would fill a missing tensor in silently.
+  const fit = pretrainedFromBytes(pretrained, design, analysis);
+  if (!fit.ok) return fit;
+  return {
+    ok: true,
+    value: { design, analysis, data, weights: fit.value.usable, weightNotes: fit.value.notes },
+  };
+}
+
+/** Export and import need tfjs ready; a run may not have chosen a backend yet. */
+async function ensureBackend(): Promise<void> {
+  if (!currentBackend()) await initBackend('auto');
+}
+
+/** The trainer's events as engine events tagged with the run. */
+function forward(
+  runId: number,
+  backend: BackendChoice,
+  emit: (event: EngineEvent) => void,
+  notices: string[],
+): (event: TrainerEvent) => void {
+  return (event) => {
+    switch (event.type) {
+      case 'started':
+        return emit({
+          type: 'train.onStarted',
+          runId,
+          backend,
+          layers: event.layers,
+          totalSteps: event.totalSteps,
+          stepsPerEpoch: event.stepsPerEpoch,
+          dataPreview: event.dataPreview,
+          notices,
+        });
+      case 'boundary':
+        return emit({ ...event, type: 'train.onBoundary', runId });
+      case 'step':
+        return emit({
+          type: 'train.onStep',
+          runId,
+          step: event.step,
+          epoch: event.epoch,
+          loss: event.loss,
+          accuracy: event.accuracy,
+          // The stats are a view of the engine's read-back slab (backend/readback.ts), and a
+          // structured clone (worker → main → renderer) copies a view's whole buffer: send a copy.
+          packed: event.packed && { ...event.packed, stats: event.packed.stats.slice() },
+        });
+      case 'epoch':
+        return emit({ ...event, type: 'train.onEpoch', runId });
+      case 'state':
+        return emit({ type: 'train.onState', runId, state: event.state });
+      case 'diverged':
+        return emit({ ...event, type: 'train.onDiverged', runId });
+    }
   };
 }

@@ -12,6 +12,11 @@ const FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
+const MODEL_FILTERS = [
+  { name: 'TensorFlow.js or Keras model', extensions: ['json'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
 export function createFileDialogs(window: BrowserWindow): FileDialogs {
   return {
     async chooseOpen() {
@@ -43,6 +48,22 @@ export function createFileDialogs(window: BrowserWindow): FileDialogs {
       });
       const choices: DiscardChoice[] = ['save', 'discard', 'cancel'];
       return choices[response] ?? 'cancel';
+    },
+    async chooseFolder(defaultName) {
+      const result = await dialog.showOpenDialog(window, {
+        title: `Export ${defaultName} to a folder`,
+        buttonLabel: 'Export Here',
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async chooseModel() {
+      const result = await dialog.showOpenDialog(window, {
+        title: 'Import a model (its weight files are read from the same folder)',
+        properties: ['openFile'],
+        filters: MODEL_FILTERS,
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     async confirmOverwrite(path) {
       const { response } = await dialog.showMessageBox(window, {

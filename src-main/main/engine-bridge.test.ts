@@ -36,6 +36,40 @@ describe('engine bridge', () => {
     expect(received).toEqual([{ type: 'train.pause', runId: 3 }]);
   });
 
+  it('forwards an import with its files as bytes, and an export of a run', () => {
+    const { bridge, received, trusted } = setup();
+    const files = [{ name: 'model.json', bytes: new Uint8Array([123, 125]) }];
+    bridge.handler('import.model')(trusted, { type: 'import.model', requestId: 1, files });
+    bridge.handler('export.run')(trusted, { type: 'export.run', requestId: 2, runId: 9, format: 'tfjs' });
+    expect(received).toEqual([
+      { type: 'import.model', requestId: 1, files },
+      { type: 'export.run', requestId: 2, runId: 9, format: 'tfjs' },
+    ]);
+  });
+
+  it('answers a hostile import with its result, so the page hears back', () => {
+    const { bridge, received, sent, trusted } = setup();
+    bridge.handler('import.model')(trusted, {
+      type: 'import.model',
+      requestId: 4,
+      files: [{ name: '../../.bashrc', bytes: new Uint8Array(1) }],
+    });
+    expect(received).toEqual([]);
+    expect(sent).toEqual([
+      {
+        type: 'import.onResult',
+        requestId: 4,
+        result: {
+          ok: false,
+          error: {
+            type: 'badRequest',
+            message: 'import.model: the file name "../../.bashrc" has a folder in it',
+          },
+        },
+      },
+    ]);
+  });
+
   it('ignores any other sender', () => {
     const { bridge, received, sent } = setup();
     bridge.handler('train.pause')({ trusted: false } as unknown as IpcMainEvent, {

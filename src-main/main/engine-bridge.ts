@@ -6,7 +6,12 @@
  * (which lives in the renderer).
  */
 import type { IpcMain, IpcMainEvent } from 'electron';
-import { CHANNEL_PREFIX, parseEngineRequest, type EngineRequestType } from '../../src-shared/protocol';
+import {
+  CHANNEL_PREFIX,
+  parseEngineRequest,
+  refusal,
+  type EngineRequestType,
+} from '../../src-shared/protocol';
 import { createEngineHost, type EngineHost, type HostEvent } from '../engine/worker/host';
 
 /** Request channels the preload may use: `backflow:train.start`, …. */
@@ -16,6 +21,9 @@ export const REQUEST_TYPES: readonly EngineRequestType[] = [
   'train.resume',
   'train.step',
   'train.stop',
+  'export.initial',
+  'export.run',
+  'import.model',
 ];
 /** The one event channel; the event's own `type` says what it is. */
 export const EVENT_CHANNEL = `${CHANNEL_PREFIX}engine.onEvent`;
@@ -48,11 +56,7 @@ export function createEngineBridge(options: EngineBridgeOptions) {
       const message = request.ok
         ? `channel ${type} carried a ${request.value.type} request`
         : request.error.message;
-      options.send(EVENT_CHANNEL, {
-        type: 'train.onError',
-        runId: null,
-        error: { type: 'badRequest', message },
-      });
+      options.send(EVENT_CHANNEL, refusal(payload, { type: 'badRequest', message }));
       return;
     }
     ensureHost().send(request.value);

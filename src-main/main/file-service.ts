@@ -2,11 +2,12 @@
  * The open document as main sees it: which file it belongs to, whether it has
  * unsaved changes, and every file request the renderer may make. Main writes
  * only to a path the user chose in a save dialog or opened (dialog, recent
- * list, command line, the OS, a drop on the window); the renderer never names
+ * list, command line, the OS, a drop on the window) and the weights file
+ * beside it, or into a folder chosen for an export; the renderer never names
  * a path to write and may only reopen paths main handed out. Electron is
  * injected (dialogs, window), so this runs and is tested in plain Node.
  */
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   DESIGN_EXTENSION,
   documentTitle,
@@ -19,19 +20,24 @@ import {
   type OpenedFile,
   type SavedFile,
 } from '../../src-shared/files-protocol';
+import { MAX_WEIGHTS_BYTES } from '../../src-shared/weights-file';
 import type { Autosave } from './autosave';
 import { describeRecovery } from './autosave';
+import { readDesignWeights, writeDesignWeights } from './design-weights';
 import { exists, readDesignFile, writeFileAtomic } from './files';
 import {
   BadRequest,
   badRequest,
   expectBoolean,
+  expectBytes,
   expectDesignText,
   expectEmpty,
+  expectFiles,
   expectLabel,
   expectPath,
   expectRecord,
 } from './ipc-guard';
+import { readModelFiles, writeExportFiles } from './model-files';
 import type { RecentFiles } from './recent';
 
 /** Native dialogs, injected (Electron's `dialog` in the app, stubs in tests). */
@@ -40,6 +46,10 @@ export interface FileDialogs {
   chooseSave(defaultName: string): Promise<string | null>;
   confirmDiscard(name: string): Promise<DiscardChoice>;
   confirmOverwrite(path: string): Promise<boolean>;
+  /** A folder for an export's files (created in the dialog if need be). */
+  chooseFolder(defaultName: string): Promise<string | null>;
+  /** A model to import: a TensorFlow.js model.json or a Keras JSON. */
+  chooseModel(): Promise<string | null>;
 }
 
 export interface FileServiceDeps {
@@ -75,13 +85,24 @@ export function createFileService(deps: FileServiceDeps) {
   async function adopt(path: string): Promise<FileResult<OpenedFile>> {
     const read = await readDesignFile(path);
     if (!read.ok) return read;
+    const { weights, warning } = await readDesignWeights(path);
     currentPath = path;
     await deps.recent.add(path);
     announce();
-    return { ok: true, value: { text: read.value.text, fileName: basename(path), path } };
+    const opened: OpenedFile = { text: read.value.text, fileName: basename(path), path };
+    if (weights) opened.weights = weights;
+    if (warning) opened.warnings = [warning];
+    return { ok: true, value: opened };
   }
 
-  async function writeTo(path: string, text: string): Promise<FileResult<SavedFile>> {
+  async function writeTo(
+    path: string,
+    text: string,
+    weights: Uint8Array | null,
+  ): Promise<FileResult<SavedFile>> {
+    // Weights first: the design is written last, so a failure leaves the old design with what it had.
+    const besides = await writeDesignWeights(path, weights);
+    if (!besides.ok) return besides;
     const written = await writeFileAtomic(path, text);
     if (!written.ok) return written;
     currentPath = path;
@@ -91,7 +112,11 @@ export function createFileService(deps: FileServiceDeps) {
     return { ok: true, value: { fileName: basename(path), path } };
   }
 
-  async function saveAs(text: string, name: string): Promise<FileResult<SavedFile>> {
+  async function saveAs(
+    text: string,
+    name: string,
+    weights: Uint8Array | null,
+  ): Promise<FileResult<SavedFile>> {
     const chosen = await deps.dialogs.chooseSave(
       currentPath ? basename(currentPath) : suggestedFileName(name),
     );
@@ -102,8 +127,16 @@ export function createFileService(deps: FileServiceDeps) {
       path += DESIGN_EXTENSION;
       if ((await exists(path)) && !(await deps.dialogs.confirmOverwrite(path))) return canceled();
     }
-    return writeTo(path, text);
+    return writeTo(path, text, weights);
   }
+
+  /** The text and pretrained weights of a save request. */
+  const savePayload = (payload: unknown) => {
+    const record = expectRecord(payload, ['text', 'weights']);
+    const weights =
+      record.weights === null ? null : expectBytes(record.weights, 'weights', MAX_WEIGHTS_BYTES);
+    return { ...expectDesignText(record.text), weights };
+  };
 
   const handlers: Record<FileChannelName, (payload: unknown) => Promise<FileResult<unknown>>> = {
     async open(payload) {
@@ -121,12 +154,33 @@ export function createFileService(deps: FileServiceDeps) {
       return adopt(path);
     },
     async save(payload) {
-      const { text, design } = expectDesignText(expectRecord(payload, ['text']).text);
-      return currentPath ? writeTo(currentPath, text) : saveAs(text, design.name);
+      const { text, design, weights } = savePayload(payload);
+      return currentPath ? writeTo(currentPath, text, weights) : saveAs(text, design.name, weights);
     },
     async saveAs(payload) {
-      const { text, design } = expectDesignText(expectRecord(payload, ['text']).text);
-      return saveAs(text, design.name);
+      const { text, design, weights } = savePayload(payload);
+      return saveAs(text, design.name, weights);
+    },
+    async exportModel(payload) {
+      const record = expectRecord(payload, ['suggestedName', 'files']);
+      const name = expectLabel(record.suggestedName, 'suggestedName');
+      const files = expectFiles(record.files);
+      const folder = await deps.dialogs.chooseFolder(name);
+      if (!folder) return canceled();
+      for (const file of files) {
+        const target = join(folder, file.name);
+        if (await exists(target)) {
+          // One question covers the export: the files belong together.
+          if (!(await deps.dialogs.confirmOverwrite(target))) return canceled();
+          break;
+        }
+      }
+      return writeExportFiles(folder, files);
+    },
+    async importModel(payload) {
+      expectEmpty(payload);
+      const path = await deps.dialogs.chooseModel();
+      return path ? readModelFiles(path) : canceled();
     },
     async newDocument(payload) {
       expectEmpty(payload);

@@ -42,6 +42,18 @@ describe('files IPC', () => {
     expect(calls).toEqual([]);
   });
 
+  it('answers an unknown frame on the export and import channels without a dialog or a write', async () => {
+    const { ipc, calls, stranger } = setup();
+    const files = [{ name: 'model.json', bytes: new Uint8Array(2) }];
+    expect(await ipc.handler('exportModel')(stranger, { suggestedName: 'x', files })).toMatchObject({
+      error: { type: 'notAllowed' },
+    });
+    expect(await ipc.handler('importModel')(stranger, undefined)).toMatchObject({
+      error: { type: 'notAllowed' },
+    });
+    expect(calls).toEqual([]);
+  });
+
   it('forwards a trusted request as is (the service validates it)', async () => {
     const { ipc, calls, trusted } = setup();
     await ipc.handler('recent')(trusted, undefined);

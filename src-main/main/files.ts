@@ -19,11 +19,27 @@ const describe = (error: unknown): string =>
 
 /** Reads at most `maxBytes` of a regular file as UTF-8; refuses anything larger or not a file. */
 export async function readTextCapped(path: string, maxBytes: number): Promise<FileResult<string>> {
+  const read = await readBytesCapped(path, maxBytes, 'not a design');
+  if (!read.ok) return read;
+  // A view over the bytes just read, not a copy.
+  const text = Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength).toString('utf8');
+  return { ok: true, value: text.replace(/^\uFEFF/, '') };
+}
+
+/**
+ * Reads at most `maxBytes` of a regular file; refuses anything larger or not
+ * a file, saying it is `tooLargeFor` ("not a design").
+ */
+export async function readBytesCapped(
+  path: string,
+  maxBytes: number,
+  tooLargeFor: string,
+): Promise<FileResult<Uint8Array>> {
   const name = basename(path);
   try {
     const info = await stat(path);
     if (!info.isFile()) return { ok: false, error: { type: 'io', message: `${name} is not a file` } };
-    if (info.size > maxBytes) return tooLarge(name, maxBytes);
+    if (info.size > maxBytes) return tooLarge(name, maxBytes, tooLargeFor);
     const handle = await open(path, 'r');
     try {
       // Read one byte past the cap: the file may have grown since stat.
@@ -33,15 +49,9 @@ export async function readTextCapped(path: string, maxBytes: number): Promise<Fi
         const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
         if (bytesRead === 0) break;
         length += bytesRead;
-        if (length >= buffer.length) return tooLarge(name, maxBytes);
+        if (length >= buffer.length) return tooLarge(name, maxBytes, tooLargeFor);
       }
-      return {
-        ok: true,
-        value: buffer
-          .subarray(0, length)
-          .toString('utf8')
-          .replace(/^\uFEFF/, ''),
-      };
+      return { ok: true, value: new Uint8Array(buffer.buffer, buffer.byteOffset, length) };
     } finally {
       await handle.close();
     }
@@ -50,9 +60,9 @@ export async function readTextCapped(path: string, maxBytes: number): Promise<Fi
   }
 }
 
-function tooLarge(name: string, maxBytes: number): FileResult<never> {
+function tooLarge(name: string, maxBytes: number, what: string): FileResult<never> {
   const mb = Math.round(maxBytes / 1024 / 1024);
-  return { ok: false, error: { type: 'tooLarge', message: `${name} is larger than ${mb} MB: not a design` } };
+  return { ok: false, error: { type: 'tooLarge', message: `${name} is larger than ${mb} MB: ${what}` } };
 }
 
 /** Reads and validates a design file; the text returned is the file's, the design is parsed from it. */
@@ -64,14 +74,14 @@ export async function readDesignFile(path: string): Promise<FileResult<{ text: s
   return { ok: true, value: { text: read.value, design: parsed.design } };
 }
 
-/** Writes `text` to `path` atomically (temporary file in the same folder, fsync, rename). */
-export async function writeFileAtomic(path: string, text: string): Promise<FileResult<void>> {
+/** Writes `content` to `path` atomically (temporary file in the same folder, fsync, rename). */
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<FileResult<void>> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     // 'wx': never follow or clobber something already at the temporary name.
     const handle = await open(temp, 'wx', 0o644);
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(content);
       await handle.sync();
     } finally {
       await handle.close();

@@ -7,6 +7,8 @@
 import { isAbsolute } from 'node:path';
 import { MAX_DESIGN_SIZE, parseDesign, type Design } from '../../src-shared/design/index';
 import { MAX_PATH_LENGTH, type FileError } from '../../src-shared/files-protocol';
+import type { FilePayload } from '../../src-shared/protocol';
+import { bytesProblem, filesProblem } from '../../src-shared/protocol-checks';
 
 export class BadRequest extends Error {}
 
@@ -70,4 +72,18 @@ export function expectDesignText(value: unknown): { text: string; design: Design
   const parsed = parseDesign(value);
   if (!parsed.ok) throw new BadRequest(`text is not a valid design: ${parsed.error.message.slice(0, 300)}`);
   return { text: value, design: parsed.design };
+}
+
+/** Bytes (a Uint8Array, as structured clone delivers them) of at most `maxBytes`. */
+export function expectBytes(value: unknown, name: string, maxBytes: number): Uint8Array {
+  const problem = bytesProblem(value, name, maxBytes);
+  if (problem) throw new BadRequest(problem);
+  return value as Uint8Array;
+}
+
+/** A list of files by value with bare, distinct names (no folders, no `..`) and bounded sizes. */
+export function expectFiles(value: unknown): FilePayload[] {
+  const problem = filesProblem(value);
+  if (problem) throw new BadRequest(problem);
+  return value as FilePayload[];
 }

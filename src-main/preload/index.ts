@@ -19,15 +19,27 @@ import {
   type SavedFile,
   type StartupInfo,
 } from '../../src-shared/files-protocol';
-import type { EngineEvent, EngineRequest } from '../../src-shared/protocol';
+import type { EngineEvent, EngineRequest, FilePayload } from '../../src-shared/protocol';
 
 const PREFIX = 'backflow:';
-const REQUEST_TYPES = new Set(['train.start', 'train.pause', 'train.resume', 'train.step', 'train.stop']);
+const REQUEST_TYPES = new Set([
+  'train.start',
+  'train.pause',
+  'train.resume',
+  'train.step',
+  'train.stop',
+  'export.initial',
+  'export.run',
+  'import.model',
+]);
 
 type EngineHostEvent = EngineEvent | { type: 'engine.onExit'; code: number; message: string };
 
 const invoke = <T>(channel: string, payload?: unknown): Promise<FileResult<T>> =>
   ipcRenderer.invoke(channel, payload) as Promise<FileResult<T>>;
+
+/** Bytes pass as they are (structured clone); anything else becomes null, which main refuses or ignores. */
+const bytesOrNull = (value: unknown): Uint8Array | null => (value instanceof Uint8Array ? value : null);
 
 const api = {
   engine: {
@@ -48,8 +60,19 @@ const api = {
     open: () => invoke<OpenedFile>(FILE_CHANNELS.open),
     /** Reopens a path main handed out (recent list, command line, a drop). */
     openPath: (path: string) => invoke<OpenedFile>(FILE_CHANNELS.openPath, { path: String(path) }),
-    save: (text: string) => invoke<SavedFile>(FILE_CHANNELS.save, { text: String(text) }),
-    saveAs: (text: string) => invoke<SavedFile>(FILE_CHANNELS.saveAs, { text: String(text) }),
+    /** Saves the design, and its pretrained weights beside it (null: it has none). */
+    save: (text: string, weights: Uint8Array | null) =>
+      invoke<SavedFile>(FILE_CHANNELS.save, { text: String(text), weights: bytesOrNull(weights) }),
+    saveAs: (text: string, weights: Uint8Array | null) =>
+      invoke<SavedFile>(FILE_CHANNELS.saveAs, { text: String(text), weights: bytesOrNull(weights) }),
+    /** Asks for a folder and writes an export's files into it. */
+    exportModel: (suggestedName: string, files: FilePayload[]) =>
+      invoke<SavedFile>(FILE_CHANNELS.exportModel, {
+        suggestedName: String(suggestedName),
+        files: Array.from(files, (f) => ({ name: String(f.name), bytes: bytesOrNull(f.bytes) })),
+      }),
+    /** Asks for a model and reads it with the weight files beside it. */
+    importModel: () => invoke<FilePayload[]>(FILE_CHANNELS.importModel),
     newDocument: () => invoke<null>(FILE_CHANNELS.newDocument),
     recent: () => invoke<RecentFile[]>(FILE_CHANNELS.recent),
     clearRecent: () => invoke<null>(FILE_CHANNELS.clearRecent),

@@ -1,8 +1,9 @@
 /**
  * The renderer's WebSocket EngineClient against a real `backflow serve` and
  * real engine workers (the `ws` package stands in for the browser's
- * WebSocket): it connects, trains, decodes typed arrays, reports the link,
- * restarts, and finds the token in the page address.
+ * WebSocket): it connects, trains, decodes typed arrays, imports and exports
+ * models (binary request frames), reports the link, restarts, and finds the
+ * token in the page address.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { WebSocket } from 'ws';
 // The page's client is what this test checks, against the real server: the one place a test
 // crosses from src-main into src-renderer (the client has no DOM dependency it cannot be given).
 /* eslint-disable no-restricted-imports */
+import { EngineCalls } from '../../src-renderer/src/lib/engine/calls';
 import type { EngineClient, EngineClientEvent } from '../../src-renderer/src/lib/engine/client';
 import { createEngineClient } from '../../src-renderer/src/lib/engine/create-client';
 import {
@@ -68,6 +70,38 @@ describe('WebSocket EngineClient', () => {
     expect(steps.length).toBe(3);
     for (const step of steps)
       expect(step.type === 'train.onStep' && step.packed?.stats).toBeInstanceOf(Float32Array);
+  });
+
+  it('imports a model, trains from its weights and exports the trained run, through the page client', async () => {
+    const server = await serve();
+    const client = createWebSocketClient({ url: `ws://127.0.0.1:${server.port}/engine`, createSocket });
+    const events = record(client);
+    const calls = new EngineCalls(client);
+    const model = join(__dirname, '../../resources/fixtures/models/tfjs-sequential');
+    const files = ['model.json', 'weights.bin'].map((name) => ({
+      name,
+      bytes: new Uint8Array(readFileSync(join(model, name))),
+    }));
+    const imported = await calls.importModel(files);
+    if (!imported.ok) throw new Error(imported.error.message);
+    expect(imported.value.weights).toBeInstanceOf(Uint8Array);
+    client.send({
+      type: 'train.start',
+      runId: 5,
+      designText: imported.value.designText,
+      designDir: null,
+      backend: 'wasm',
+      telemetryEvery: 1,
+      maxSteps: 2,
+      initialWeights: imported.value.weights!,
+    });
+    await eventually(() => events.some((e) => e.type === 'train.onState' && e.state === 'finished'), 60_000);
+    expect(events.filter((e) => e.type === 'train.onError')).toEqual([]);
+    const exported = await calls.exportModel({ from: 'run', runId: 5 }, 'keras');
+    if (!exported.ok) throw new Error(exported.error.message);
+    expect(exported.value.trained).toBe(true);
+    expect(exported.value.files.map((f) => f.name).sort()).toEqual(['model.json', 'weights.safetensors']);
+    for (const file of exported.value.files) expect(file.bytes).toBeInstanceOf(Uint8Array);
   });
 
   it('reports a server shutdown, then restarts onto a fresh engine', async () => {

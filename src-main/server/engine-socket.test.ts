@@ -1,13 +1,15 @@
 /**
  * The engine over the WebSocket, with a real engine worker per connection:
  * the deep sigmoid example trains and its telemetry arrives as Float32Array;
- * hostile frames get errors (or, past the size limit, a 1009 close) and the
- * server keeps serving; closing the socket ends its worker.
+ * a model uploaded in a binary frame imports and its weights come back as
+ * bytes; hostile frames get errors (or, past the size limit, a 1009 close)
+ * and the server keeps serving; closing the socket ends its worker.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYER_STAT_STRIDE } from '../../src-shared/telemetry';
+import { encodeMessage } from '../../src-shared/wire';
 import { EXAMPLES_DIR } from '../engine/test-support';
 import { startServer, type BackflowServer } from './server';
 import { eventually, makeRendererDir, openSocket, type TestSocket } from './test-support';
@@ -76,6 +78,29 @@ describe('the engine over WebSocket', () => {
     await eventually(() => server.engineWorkers === 0 && server.connections === 0);
   });
 
+  it('imports a model uploaded in a binary frame; its weights come back as bytes', async () => {
+    const socket = await openSocket(url);
+    const model = join(__dirname, '../../resources/fixtures/models/tfjs-sequential');
+    const files = ['model.json', 'weights.bin'].map((name) => ({
+      name,
+      bytes: new Uint8Array(readFileSync(join(model, name))),
+    }));
+    // Over 4 MB, the old frame limit: an upload of real weights must fit.
+    files.push({ name: 'padding.bin', bytes: new Uint8Array(5 * 1024 * 1024) });
+    const frame = encodeMessage({ type: 'import.model', requestId: 3, files });
+    expect(frame).toBeInstanceOf(Uint8Array);
+    socket.ws.send(frame);
+    const reply = await socket.waitFor<{
+      result: { ok: true; value: { weights: Uint8Array; tensorCount: number; warnings: string[] } };
+    }>((e) => e.type === 'import.onResult' && e.requestId === 3);
+    expect(reply.result.ok).toBe(true);
+    expect(reply.result.value.weights).toBeInstanceOf(Uint8Array);
+    expect(reply.result.value.tensorCount).toBe(4);
+    expect(reply.result.value.warnings).toContain('not used: padding.bin');
+    socket.ws.close();
+    await eventually(() => server.engineWorkers === 0);
+  });
+
   describe('hostile frames', () => {
     let socket: TestSocket;
     beforeAll(async () => {
@@ -85,7 +110,12 @@ describe('the engine over WebSocket', () => {
 
     it.each([
       ['non-JSON text', 'this is not { json', null, 'must be JSON'],
-      ['binary garbage', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2]), null, 'not binary'],
+      [
+        'binary garbage',
+        Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2]),
+        null,
+        'a binary request must be a Backflow wire frame',
+      ],
       ['a JSON array', '[1,2,3]', null, 'must be an object'],
       ['an unknown type', JSON.stringify({ type: 'engine.format', runId: 3 }), 3, 'unknown request type'],
       [
@@ -124,17 +154,44 @@ describe('the engine over WebSocket', () => {
       expect(server.engineWorkers).toBe(0); // nothing reached an engine
     });
 
-    it('closes the connection on a 10 MB frame (1009) and keeps serving others', async () => {
-      const big = await openSocket(url);
-      big.ws.send('x'.repeat(10 * 1024 * 1024));
+    it('answers a hostile upload in a binary frame with its import result', async () => {
+      socket.events.length = 0;
+      socket.ws.send(
+        encodeMessage({
+          type: 'import.model',
+          requestId: 8,
+          files: [{ name: '../../../etc/cron.d/x', bytes: new Uint8Array(4) }],
+        }),
+      );
+      const reply = await socket.waitFor<{ result: { ok: false; error: { type: string; message: string } } }>(
+        (e) => e.type === 'import.onResult' && e.requestId === 8,
+      );
+      expect(reply.result.error).toMatchObject({ type: 'badRequest' });
+      expect(reply.result.error.message).toContain('has a folder in it');
+      expect(server.engineWorkers).toBe(0);
+    });
+
+    it('closes the connection on a frame past the limit (1009) and keeps serving others', async () => {
+      const limited = await startServer({
+        host: '127.0.0.1',
+        port: 0,
+        rendererDir: makeRendererDir(),
+        maxPayloadBytes: 1024 * 1024,
+      });
+      const limitedUrl = `ws://127.0.0.1:${limited.port}/engine`;
+      const kept = await openSocket(limitedUrl);
+      const big = await openSocket(limitedUrl);
+      big.ws.send('x'.repeat(2 * 1024 * 1024));
       expect((await big.closed).code).toBe(1009);
       // The existing connection and new ones still work.
-      socket.ws.send('not json');
-      await socket.waitFor(isError(null));
-      const fresh = await openSocket(url);
+      kept.ws.send('not json');
+      await kept.waitFor(isError(null));
+      const fresh = await openSocket(limitedUrl);
       fresh.ws.send(JSON.stringify({ type: 'train.stop', runId: 1, extra: 1 }));
       await fresh.waitFor(isError(1));
       fresh.ws.close();
+      kept.ws.close();
+      await limited.close();
     });
 
     it('answers a design that does not parse with the design error, from a real engine', async () => {

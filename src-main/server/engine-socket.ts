@@ -1,12 +1,15 @@
 /**
  * One browser connection = one engine worker. Requests arrive as JSON text
- * frames and are checked with the shared protocol before the engine sees
- * them; anything else is answered with `train.onError` (badRequest) and the
- * connection carries on. Events go back through a bounded queue in the wire
- * encoding. Closing the socket ends the worker and its run.
+ * frames, or, when they carry bytes (pretrained weights, an import's files),
+ * as binary frames in the shared wire encoding; either way they are checked
+ * with the shared protocol before the engine sees them. Anything else is
+ * answered with an error event (badRequest) and the connection carries on.
+ * Events go back through a bounded queue in the wire encoding. Closing the
+ * socket ends the worker and its run.
  */
 import type { WebSocket } from 'ws';
-import { parseEngineRequest, type EngineRequest } from '../../src-shared/protocol';
+import { parseEngineRequest, refusal, type EngineRequest } from '../../src-shared/protocol';
+import { decodeMessage } from '../../src-shared/wire';
 import { createEngineHost, type EngineHost } from '../engine/worker/host';
 import { createOutboundQueue, type OutboundQueueLimits } from './outbound-queue';
 
@@ -48,18 +51,18 @@ export function attachEngineSocket(socket: WebSocket, options: EngineSocketOptio
 
   socket.on('message', (data, isBinary) => {
     if (closed) return;
-    if (isBinary) return badRequest(null, 'requests are JSON text frames, not binary');
     let message: unknown;
     try {
-      message = JSON.parse(data.toString());
+      // `ws` hands over a Buffer (binaryType 'nodebuffer'); decodeMessage copies what it keeps.
+      message = isBinary ? decodeMessage(data as Buffer) : JSON.parse(data.toString());
     } catch {
-      return badRequest(null, 'a request must be JSON');
+      return badRequest(
+        null,
+        isBinary ? 'a binary request must be a Backflow wire frame' : 'a request must be JSON',
+      );
     }
     const parsed = parseEngineRequest(message);
-    if (!parsed.ok) {
-      const runId = (message as { runId?: unknown } | null)?.runId;
-      return badRequest(typeof runId === 'number' ? runId : null, parsed.error.message);
-    }
+    if (!parsed.ok) return queue.push(refusal(message, parsed.error));
     // The page's folder paths mean nothing on this machine, and a page must not make the
     // server read files it names: designs from the browser resolve no CSV paths.
     const request: EngineRequest =
@@ -67,11 +70,7 @@ export function attachEngineSocket(socket: WebSocket, options: EngineSocketOptio
     try {
       ensureHost().send(request);
     } catch (error) {
-      queue.push({
-        type: 'train.onError',
-        runId: request.runId,
-        error: { type: 'internal', message: (error as Error).message },
-      });
+      queue.push(refusal(request, { type: 'internal', message: (error as Error).message }));
     }
   });
 

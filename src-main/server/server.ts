@@ -8,11 +8,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { MAX_REQUEST_BYTES } from '../../src-shared/protocol';
 import { checkAccess, createAccessPolicy, securityHeaders } from './access';
 import type { EngineHost } from '../engine/worker/host';
 import { attachEngineSocket } from './engine-socket';
 import type { OutboundQueueLimits } from './outbound-queue';
 import { sendText, serveStatic } from './static-files';
+import { handleTestHook } from './test-hooks';
 
 /** The WebSocket endpoint of the engine. */
 export const ENGINE_PATH = '/engine';
@@ -35,6 +37,12 @@ export interface ServerOptions {
   /** Concurrent engine connections; more are refused with code 1013 (each holds a worker). */
   maxConnections?: number;
   queueLimits?: OutboundQueueLimits;
+  /**
+   * Adds the test-only routes of test-hooks.ts (end a worker as a crash
+   * would). Ignored when a token is required: never on a server other
+   * machines can reach.
+   */
+  testHooks?: boolean;
 }
 
 export interface BackflowServer {
@@ -52,8 +60,12 @@ export interface BackflowServer {
   close(): Promise<void>;
 }
 
-/** A design is at most a few hundred kB; 4 MB leaves room while refusing floods outright. */
-export const DEFAULT_MAX_PAYLOAD = 4 * 1024 * 1024;
+/**
+ * The largest request the protocol allows: an import's model files, or a
+ * design with its pretrained weights (src-shared/protocol.ts). Anything
+ * larger is refused outright, before it is buffered.
+ */
+export const DEFAULT_MAX_PAYLOAD = MAX_REQUEST_BYTES;
 
 export async function startServer(options: ServerOptions): Promise<BackflowServer> {
   const rendererDir = realpathSync(options.rendererDir);
@@ -69,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<BackflowServe
   const port = typeof address === 'object' && address ? address.port : options.port;
   const policy = createAccessPolicy({ ...options, port });
   const maxConnections = options.maxConnections ?? 8;
+  const testHooks = options.testHooks === true && policy.token === null;
   const workersEnding = new Set<Promise<void>>();
   const workers = new Set<EngineHost>();
 
@@ -82,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<BackflowServe
     const access = checkAccess(policy, request, false);
     if (!access.ok) return sendText(response, access.status, access.message, headers);
     if (access.setCookie) headers['Set-Cookie'] = access.setCookie;
+    if (testHooks && handleTestHook(request, response, pathOf(request), workers, headers)) return;
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return sendText(response, 405, 'Method not allowed.', headers, { Allow: 'GET, HEAD' });
     if (pathOf(request) === ENGINE_PATH)

@@ -1,6 +1,7 @@
 /**
  * `backflow export <design> --format tfjs|keras|pytorch --out DIR [--seed S]`:
- * the model `train --seed S` starts from, with its initial weights.
+ * the model `train --seed S` starts from, with its initial weights (the
+ * pretrained ones when a weights file sits beside the design).
  */
 import { resolve } from 'node:path';
 import { initBackend } from '../../engine/backend/backend';
@@ -8,6 +9,7 @@ import { EXPORT_FORMATS, exportDesign, type ExportFormat } from '../../engine/ex
 import { prepareRunFromFile } from '../../engine/prepare-run';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
+import { describePretrained, pretrainedWeightsFor } from '../pretrained';
 
 const WHAT: Record<ExportFormat, string> = {
   tfjs: 'TensorFlow.js LayersModel (model.json + weights.bin)',
@@ -35,10 +37,17 @@ export async function exportCommand(
   const { design, analysis } = prepared.value;
   const runSeed = seed ?? design.training.seed;
   await initBackend(backendOption(values));
+  const pretrained = await pretrainedWeightsFor(path, design, analysis);
+  if (!pretrained.ok) {
+    io.err(`${pretrained.message}\n`);
+    return EXIT.failed;
+  }
+  if (pretrained.value) io.out(describePretrained(pretrained.value));
   const dir = resolve(io.cwd, values.out);
-  await exportDesign(design, analysis, runSeed, format as ExportFormat, dir);
-  io.out(
-    `exported "${design.name}" (seed ${runSeed}, initial weights) as a ${WHAT[format as ExportFormat]} to ${dir}\n`,
-  );
+  await exportDesign(design, analysis, runSeed, format as ExportFormat, dir, {
+    initialWeights: pretrained.value?.weights,
+  });
+  const weights = pretrained.value ? 'pretrained weights' : `seed ${runSeed}, initial weights`;
+  io.out(`exported "${design.name}" (${weights}) as a ${WHAT[format as ExportFormat]} to ${dir}\n`);
   return EXIT.ok;
 }

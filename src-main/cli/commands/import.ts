@@ -6,13 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { serializeDesign } from '../../../src-shared/design';
+import { weightsPathFor } from '../../../src-shared/weights-file';
 import { importModelFile, writeWeightValues } from '../../engine/import';
 import { EXIT, UsageError, type CliIO } from '../io';
-
-/** The weights file written beside `designPath`. */
-export function weightsPathFor(designPath: string): string {
-  return `${designPath.replace(/(\.backflow)?\.json$/, '')}.weights.safetensors`;
-}
 
 /** Runs the command; resolves to the exit code. */
 export async function importCommand(

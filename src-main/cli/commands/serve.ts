@@ -6,6 +6,7 @@
 import { networkInterfaces } from 'node:os';
 import { ensureRendererBuilt, RENDERER_WEB_DIR } from '../../server/renderer-build';
 import { startServer, type BackflowServer } from '../../server/server';
+import { TEST_HOOKS_ENV } from '../../server/test-hooks';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { intOption } from '../options';
 
@@ -45,9 +46,10 @@ export async function serveCommand(
     rendererDir = RENDERER_WEB_DIR;
   }
 
+  const testHooks = process.env[TEST_HOOKS_ENV] === '1';
   let server: BackflowServer;
   try {
-    server = await startServer({ host: bare, port, rendererDir });
+    server = await startServer({ host: bare, port, rendererDir, testHooks });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -72,6 +74,8 @@ export async function serveCommand(
       `Traffic is not encrypted: across untrusted networks, prefer an SSH tunnel to the default 127.0.0.1.`,
     );
   }
+  if (testHooks && server.token === null)
+    log(`Test hooks are on (${TEST_HOOKS_ENV}=1): a request can end the engine workers.`);
   log('Ctrl+C stops the server.');
   deps.onListening?.(server);
 

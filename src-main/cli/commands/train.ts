@@ -9,6 +9,7 @@ import { createTrainer } from '../../engine/train/trainer';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
 import { createProgress } from '../progress';
+import { describePretrained, pretrainedWeightsFor } from '../pretrained';
 import { openTelemetryFile, type TelemetryFile } from '../telemetry-file';
 
 export async function trainCommand(
@@ -28,7 +29,7 @@ export async function trainCommand(
     io.err(`${path}: ${prepared.error.message}\n`);
     return EXIT.failed;
   }
-  const { design, data } = prepared.value;
+  const { design, data, analysis } = prepared.value;
   let backend;
   try {
     backend = await initBackend(backendPreference);
@@ -38,6 +39,12 @@ export async function trainCommand(
   }
   for (const attempt of backend.attempts.filter((a) => !a.ok))
     io.err(`note: ${attempt.candidate} unavailable: ${attempt.reason}\n`);
+  const pretrained = await pretrainedWeightsFor(path, design, analysis);
+  if (!pretrained.ok) {
+    io.err(`${pretrained.message}\n`);
+    return EXIT.failed;
+  }
+  if (pretrained.value) io.out(describePretrained(pretrained.value));
   let telemetry: TelemetryFile | undefined;
   if (typeof values.telemetry === 'string') {
     try {
@@ -60,6 +67,7 @@ export async function trainCommand(
     telemetryEvery: telemetry ? every : 0,
     epochs: steps !== undefined ? Number.MAX_SAFE_INTEGER : epochs,
     maxSteps: steps,
+    initialWeights: pretrained.value?.weights,
     onEvent: (event) => {
       switch (event.type) {
         case 'started':

@@ -4,6 +4,7 @@
  * network's current weights (initial, or trained).
  */
 import type { Design } from '../../../src-shared/design/types';
+import type { ExportFormat } from '../../../src-shared/protocol';
 import type { GraphAnalysis } from '../../../src-shared/graph';
 import { buildNetwork, type Network, type WeightValues } from '../model/network';
 import { saveKerasModel } from './keras';
@@ -12,9 +13,8 @@ import { savePytorchModel } from './pytorch';
 import { saveLayersModel, WEIGHTS_FILE } from './save-tfjs';
 import { join } from 'node:path';
 
-/** The formats a design exports to. */
-export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+// One list for the CLI, the protocol's checks and the app's Export dialog.
+export { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/protocol';
 
 /** What the export records about where the weights came from. */
 export interface ExportInfo {

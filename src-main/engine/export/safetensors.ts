@@ -60,34 +60,73 @@ export interface DecodedSafetensors {
   metadata: Record<string, string>;
 }
 
-/** Decodes a safetensors file; throws a plain message when it is malformed. */
+/** Decodes a safetensors file; throws a plain message when it is malformed (it may come from anywhere). */
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8) throw new Error('not a safetensors file: shorter than its header length');
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > bytes.length - 8) throw new Error('not a safetensors file: header runs past the end');
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<
-    string,
-    { dtype: string; shape: number[]; data_offsets: [number, number] }
-  >;
+  let header: unknown;
+  try {
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
+    );
+  } catch {
+    throw new Error('not a safetensors file: its header is not JSON');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new Error('not a safetensors file: its header is not a JSON object');
+  }
   const dataStart = 8 + headerLength;
-  const tensors: SafeTensor[] = [];
-  for (const [name, info] of Object.entries(header)) {
+  const entries: (SafeTensor & { begin: number })[] = [];
+  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') continue;
-    const dtype = info.dtype as SafetensorsDtype;
-    if (!(dtype in BYTES)) throw new Error(`tensor "${name}": dtype ${info.dtype} is not supported`);
-    const [begin, end] = info.data_offsets;
-    const count = info.shape.reduce((a, b) => a * b, 1);
-    if (!(begin >= 0 && end === begin + count * BYTES[dtype] && dataStart + end <= bytes.length)) {
+    const { dtype, shape, begin, end } = tensorInfo(name, info);
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (!(
+      Number.isSafeInteger(count) &&
+      end === begin + count * BYTES[dtype] &&
+      dataStart + end <= bytes.length
+    )) {
       throw new Error(`tensor "${name}": its byte range does not match its shape or the file`);
     }
     const data =
       dtype === 'F32'
         ? Float32Array.from({ length: count }, (_, i) => view.getFloat32(dataStart + begin + 4 * i, true))
         : Array.from({ length: count }, (_, i) => Number(view.getBigInt64(dataStart + begin + 8 * i, true)));
-    tensors.push({ name, dtype, shape: info.shape, data });
+    entries.push({ name, dtype, shape, data, begin });
   }
-  tensors.sort((a, b) => header[a.name].data_offsets[0] - header[b.name].data_offsets[0]);
-  const metadata = (header.__metadata__ ?? {}) as unknown as Record<string, string>;
-  return { tensors, metadata };
+  entries.sort((a, b) => a.begin - b.begin);
+  const tensors = entries.map(({ name, dtype, shape, data }) => ({ name, dtype, shape, data }));
+  return { tensors, metadata: metadataOf((header as Record<string, unknown>).__metadata__) };
+}
+
+/** One header entry, checked: a known dtype, a shape of whole numbers, two whole byte offsets. */
+function tensorInfo(
+  name: string,
+  info: unknown,
+): { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number } {
+  const record = (info ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  const whole = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (typeof record.dtype !== 'string' || !Object.hasOwn(BYTES, record.dtype)) {
+    throw new Error(`tensor "${name}": dtype ${String(record.dtype).slice(0, 20)} is not supported`);
+  }
+  const shape = record.shape;
+  if (!Array.isArray(shape) || shape.length > 8 || !shape.every(whole)) {
+    throw new Error(`tensor "${name}": its shape is not a list of whole numbers`);
+  }
+  const offsets = record.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(whole)) {
+    throw new Error(`tensor "${name}": its data_offsets are not two whole numbers`);
+  }
+  return { dtype: record.dtype as SafetensorsDtype, shape, begin: offsets[0], end: offsets[1] };
+}
+
+/** The string-to-string metadata; anything else in it is informative at best and dropped. */
+function metadataOf(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
 }

@@ -61,7 +61,9 @@ export async function importModelFile(path: string): Promise<ImportResult> {
       metadata = keras.backflow;
     }
     const loss = lossOf(metadata.loss) ?? lossOf(trainingLoss(document));
-    return { ok: true, value: importKerasGraph(graph, weights, { loss }) };
+    // Backflow's own export keeps the design's name; the model's name is that name made safe for Keras.
+    const name = typeof metadata.design === 'string' && metadata.design.trim() ? metadata.design : undefined;
+    return { ok: true, value: importKerasGraph(graph, weights, { loss, name }) };
   } catch (error) {
     if (error instanceof ImportError) return { ok: false, error: { type: 'model', message: error.message } };
     return { ok: false, error: { type: 'file', message: `${path}: ${(error as Error).message}` } };

@@ -65,6 +65,7 @@ describe('round trip: design → export → import', () => {
       await exportNetwork(network, format, dir, { designName: design.name, seed: 11, trained: true });
       const back = await imported(join(dir, 'model.json'));
       expect(graphOf(back.design, true)).toEqual(graphOf(design, true));
+      expect(back.design.name).toBe(design.name);
       const expected = snapshotWeights(network);
       expect([...back.weights!.keys()].sort()).toEqual([...expected.keys()].sort());
       for (const [key, value] of expected) {

@@ -10,4 +10,4 @@ export type { ImportedModel, ImportOptions, NamedWeights } from './import-model'
 export { ImportError, readKerasGraph } from './keras-topology';
 export type { KerasGraph, KerasLayer } from './keras-topology';
 export { SUPPORTED_LAYERS } from './layer-map';
-export { readWeightValues, writeWeightValues } from './weight-file';
+export { decodeWeightValues, encodeWeightValues, readWeightValues, writeWeightValues } from './weight-file';

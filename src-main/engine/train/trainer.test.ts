@@ -160,6 +160,21 @@ describe('trainer', () => {
 });
 
 describe('decision boundary', () => {
+  it('confirms a pause that arrives during a step before computing that step’s boundary', async () => {
+    const design = mlpDesign({ layers: 2, units: 8, activation: 'relu' });
+    const { data } = await prepared(design);
+    const log: string[] = [];
+    await run({ design, data, telemetryEvery: 0, maxSteps: 50, boundaryEvery: 1 }, (event, trainer) => {
+      if (event.type === 'step' || event.type === 'boundary') log.push(`${event.type} ${event.step}`);
+      if (event.type === 'state') log.push(event.state);
+      // Like a message reaching the worker while step 1 runs: it is handled at the trainer's next yield.
+      if (event.type === 'step' && event.step === 1) setImmediate(() => trainer.pause());
+      if (event.type === 'state' && event.state === 'paused') setTimeout(() => trainer.stop(), 20);
+    });
+    // The boundary (about a step's work) comes after the confirmation, not before it.
+    expect(log).toEqual(['running', 'step 0', 'boundary 0', 'step 1', 'paused', 'boundary 1', 'stopped']);
+  });
+
   it('sends the data preview and class probabilities on a grid for 2-D data', async () => {
     const design = mlpDesign({ layers: 2, units: 8, activation: 'relu' });
     const { data } = await prepared(design);

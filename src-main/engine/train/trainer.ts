@@ -171,18 +171,17 @@ export function createTrainer(options: TrainerOptions): Trainer {
         loss: outcome.loss,
         accuracy: outcome.accuracy,
       });
-      const boundaryEvery = options.boundaryEvery ?? 0;
-      if (plane && boundaryEvery > 0 && stepIndex % boundaryEvery === 0) {
-        options.onEvent({
-          type: 'boundary',
-          ...decisionBoundary(network, plane, data.outputUnits, stepIndex),
-        });
-      }
       stepIndex++;
       return true;
     } finally {
       tf.dispose([x, y]);
     }
+  };
+
+  /** Lets pause and stop messages that arrived meanwhile run; false once the run is stopped. */
+  const yieldToControls = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return current() !== 'stopped' && !disposed;
   };
 
   const waitWhilePaused = async () => {
@@ -200,17 +199,31 @@ export function createTrainer(options: TrainerOptions): Trainer {
       const order = permutation(data.train.n, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
       for (let start = 0; start < data.train.n && stepIndex < totalSteps; start += batchSize) {
         // Yield so pause/stop messages are handled between steps.
-        await new Promise((resolve) => setImmediate(resolve));
+        if (!(await yieldToControls())) return;
         await waitWhilePaused();
         if (current() === 'stopped' || disposed) return;
         const singleStep = pendingSingleStep;
         pendingSingleStep = false;
         if (!runOneStep(epoch, order.subarray(start, start + batchSize))) return;
+        // The boundary (a forward pass over a grid) and the epoch's evaluation (over the whole
+        // data set) cost as much as a step or more (for 100 layers: boundary 31 ms, step 18 ms):
+        // yield before them too, or a pause or stop waits for the step and them together. Neither
+        // changes the weights, so they may run after a pause was confirmed.
+        const boundaryEvery = options.boundaryEvery ?? 0;
+        if (plane && boundaryEvery > 0 && (stepIndex - 1) % boundaryEvery === 0) {
+          if (!(await yieldToControls())) return;
+          options.onEvent({
+            type: 'boundary',
+            ...decisionBoundary(network, plane, data.outputUnits, stepIndex - 1),
+          });
+        }
         if (singleStep && current() === 'running') setState('paused');
       }
       const endOfEpoch = stepIndex % stepsPerEpoch === 0;
-      if (endOfEpoch)
+      if (endOfEpoch) {
+        if (!(await yieldToControls())) return;
         options.onEvent({ type: 'epoch', epoch, step: stepIndex, ...evaluateEpoch(data, context) });
+      }
     }
     setState('finished');
   };

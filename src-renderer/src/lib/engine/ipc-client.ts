@@ -4,7 +4,7 @@
  * worker sees them. Events arrive by structured clone, so typed arrays are
  * already typed arrays: nothing to decode.
  */
-import type { EngineRequest } from '../../../../src-shared/protocol';
+import { refusal, type EngineRequest } from '../../../../src-shared/protocol';
 import type { EngineClient, EngineClientEvent } from './client';
 import { createListenerSet } from './listeners';
 
@@ -41,12 +41,9 @@ export function createIpcClient(api: EngineBridgeApi): EngineClient {
         api.send(request);
       } catch (error) {
         // The preload refuses unknown request types by throwing; the interface promises an event instead.
-        const runId = typeof request?.runId === 'number' ? request.runId : null;
-        listeners.emit({
-          type: 'train.onError',
-          runId,
-          error: { type: 'badRequest', message: (error as Error)?.message ?? String(error) },
-        });
+        listeners.emit(
+          refusal(request, { type: 'badRequest', message: (error as Error)?.message ?? String(error) }),
+        );
       }
     },
     listen(listener) {

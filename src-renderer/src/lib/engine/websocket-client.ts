@@ -1,20 +1,21 @@
 /**
  * The EngineClient in browser mode: one WebSocket to `backflow serve`'s
- * `/engine`, which owns one engine worker per connection. Requests go out as
- * JSON text; events come back in the wire encoding (typed arrays intact).
+ * `/engine`, which owns one engine worker per connection. Requests and events
+ * both travel in the wire encoding: JSON text, or a binary frame when they
+ * carry typed arrays (pretrained weights, an import's files, telemetry).
  * A lost connection is reported (`engine.onConnection`) and retried with
  * back-off; every new connection is a fresh engine, so a run in progress
  * ends with the old one and the page decides whether to start it again.
  */
-import type { EngineRequest } from '../../../../src-shared/protocol';
+import { refusal, type EngineRequest } from '../../../../src-shared/protocol';
 import type { EngineClient, EngineClientEvent, EngineConnectionState } from './client';
 import { createListenerSet } from './listeners';
-import { decodeMessage } from '../../../../src-shared/wire';
+import { decodeMessage, encodeMessage, type WireFrame } from '../../../../src-shared/wire';
 
 /** The part of the browser's WebSocket this client uses (the `ws` package's matches it, for tests). */
 export interface WebSocketLike {
   binaryType: string;
-  send(data: string): void;
+  send(data: WireFrame): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: unknown) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
@@ -72,11 +73,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): EngineCl
     listeners.emit({ type: 'engine.onConnection', state, ...(why ? { message: why } : {}) });
   };
   const notSent = (request: EngineRequest, why: string) =>
-    listeners.emit({
-      type: 'train.onError',
-      runId: typeof request?.runId === 'number' ? request.runId : null,
-      error: { type: 'internal', message: `not sent: ${why}` },
-    });
+    listeners.emit(refusal(request, { type: 'internal', message: `not sent: ${why}` }));
 
   const connect = () => {
     retryTimer = undefined;
@@ -90,7 +87,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): EngineCl
       setState('open');
       const queued = pending;
       pending = [];
-      queued.forEach((request) => ws.send(JSON.stringify(request)));
+      queued.forEach((request) => ws.send(encodeMessage(request)));
       waiters.splice(0).forEach((waiter) => waiter.resolve());
     };
     ws.onmessage = ({ data }) => {
@@ -139,7 +136,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): EngineCl
   connect();
   return {
     send(request) {
-      if (state === 'open' && socket) return socket.send(JSON.stringify(request));
+      if (state === 'open' && socket) return socket.send(encodeMessage(request));
       if (state === 'connecting' && pending.length < MAX_PENDING) return void pending.push(request);
       notSent(request, message ?? 'not connected to the engine server');
     },

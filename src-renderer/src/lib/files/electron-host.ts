@@ -1,10 +1,12 @@
 /**
  * The FileHost in Electron: a thin layer over the preload's
  * `window.backflow.files` (src-main/preload/index.ts). Main validates every
- * request and decides every path.
+ * request and decides every path: the design's, the weights file beside it,
+ * the folder of an export, the files of an import.
  */
 import { MAX_DESIGN_SIZE } from '../../../../src-shared/design/index';
 import type { DocumentState, StartupInfo } from '../../../../src-shared/files-protocol';
+import type { FilePayload } from '../../../../src-shared/protocol';
 import { readPickedFile, type FileHost, type FileResult, type MenuCommand, type OpenedFile } from './host';
 
 type Invoke<T> = () => Promise<FileResult<T>>;
@@ -14,8 +16,13 @@ export interface FilesBridgeApi {
   files: {
     open: Invoke<OpenedFile>;
     openPath(path: string): Promise<FileResult<OpenedFile>>;
-    save(text: string): Promise<FileResult<{ fileName: string; path: string }>>;
-    saveAs(text: string): Promise<FileResult<{ fileName: string; path: string }>>;
+    save(text: string, weights: Uint8Array | null): Promise<FileResult<{ fileName: string; path: string }>>;
+    saveAs(text: string, weights: Uint8Array | null): Promise<FileResult<{ fileName: string; path: string }>>;
+    exportModel(
+      suggestedName: string,
+      files: FilePayload[],
+    ): Promise<FileResult<{ fileName: string; path: string }>>;
+    importModel: Invoke<FilePayload[]>;
     newDocument: Invoke<null>;
     recent: Invoke<{ path: string; fileName: string }[]>;
     clearRecent: Invoke<null>;
@@ -48,8 +55,10 @@ export function createElectronFileHost(api: FilesBridgeApi): FileHost {
     open: () => files.open(),
     openPath: (path) => files.openPath(path),
     openFile: (file) => readPickedFile(file, MAX_DESIGN_SIZE),
-    save: (text) => files.save(text),
-    saveAs: (text) => files.saveAs(text),
+    save: (text, _name, weights) => files.save(text, weights),
+    saveAs: (text, _name, weights) => files.saveAs(text, weights),
+    chooseModelFiles: () => files.importModel(),
+    saveExport: (model, suggestedName) => files.exportModel(suggestedName, model.files),
     newDocument: async () => void (await files.newDocument()),
     recent: async () => {
       const result = await files.recent();

@@ -13,6 +13,7 @@ import type {
   SavedFile,
   StartupInfo,
 } from '../../../../src-shared/files-protocol';
+import type { ExportedModel, FilePayload } from '../../../../src-shared/protocol';
 
 export type { DiscardChoice, FileResult, MenuCommand, OpenedFile, RecentFile, SavedFile, StartupInfo };
 
@@ -24,9 +25,17 @@ export interface FileHost {
   openPath(path: string): Promise<FileResult<OpenedFile>>;
   /** A file the page was given directly (an upload, a drop in browser mode). */
   openFile(file: File): Promise<FileResult<OpenedFile>>;
-  /** Saves to the document's file, asking where when it has none (a download in a browser). */
-  save(text: string, suggestedName: string): Promise<FileResult<SavedFile>>;
-  saveAs(text: string, suggestedName: string): Promise<FileResult<SavedFile>>;
+  /**
+   * Saves to the document's file, asking where when it has none (a download in
+   * a browser). `weights`, the document's pretrained weights, go beside it as
+   * `<name>.weights.safetensors`; null when it has none.
+   */
+  save(text: string, suggestedName: string, weights: Uint8Array | null): Promise<FileResult<SavedFile>>;
+  saveAs(text: string, suggestedName: string, weights: Uint8Array | null): Promise<FileResult<SavedFile>>;
+  /** Asks for a model's files: a model.json and the weight files beside it (or a Keras JSON and weights.safetensors). */
+  chooseModelFiles(): Promise<FileResult<FilePayload[]>>;
+  /** Hands an export's files to the user: one .zip download in a browser, a folder they choose in Electron. */
+  saveExport(model: ExportedModel, suggestedName: string): Promise<FileResult<SavedFile>>;
   /** The document no longer belongs to a file. */
   newDocument(): Promise<void>;
   recent(): Promise<RecentFile[]>;

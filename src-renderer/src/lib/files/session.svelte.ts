@@ -1,9 +1,11 @@
 /**
  * The open document as a file: which file it is, whether it has unsaved
- * changes (its serialization differs from the one last saved or opened), and
- * the File actions — New, Open, Open Recent, Save, Save As — each of which
- * asks before unsaved work is lost. The FileHost decides where bytes go
- * (Electron's main process, or the browser's upload and download).
+ * changes (its serialization differs from the one last saved or opened), its
+ * pretrained weights when it has some (an imported model's, or the weights
+ * file beside the design), and the File actions — New, Open, Open Recent,
+ * Save, Save As, and opening an import — each of which asks before unsaved
+ * work is lost. The FileHost decides where bytes go (Electron's main process,
+ * or the browser's upload and download).
  */
 import { parseDesign, serializeDesign, type Design } from '../../../../src-shared/design/index';
 import {
@@ -13,6 +15,7 @@ import {
   type MenuCommand,
   type RecoveryInfo,
 } from '../../../../src-shared/files-protocol';
+import { weightsPathFor } from '../../../../src-shared/weights-file';
 import { emptyDesign } from '../state/design-store.svelte';
 import type { EditorState } from '../state/editor.svelte';
 import type { FileHost, FileResult, OpenedFile, RecentFile } from './host';
@@ -31,7 +34,24 @@ export function canonical(design: Design): Design {
   return parsed.ok ? parsed.design : design;
 }
 
-export type FileAction = 'new' | 'open' | 'save' | 'saveAs';
+export type FileAction = 'new' | 'open' | 'save' | 'saveAs' | 'export' | 'import';
+
+/** Weights a document starts training from instead of the seeded initializers. */
+export interface PretrainedWeights {
+  /** Safetensors bytes keyed `nodeId/role`, sent as they are with Train and Export. */
+  bytes: Uint8Array;
+  /** Where they came from, for the badge: `model.json`, `deep.weights.safetensors`. */
+  source: string;
+  /** How many tensors, when known. */
+  tensorCount: number | null;
+}
+
+/** An imported model, ready to open as a new design. */
+export interface ImportedDocument {
+  design: Design;
+  pretrained: PretrainedWeights | null;
+  warnings: readonly string[];
+}
 
 export class FileSession {
   readonly host: FileHost;
@@ -43,16 +63,20 @@ export class FileSession {
   recovery = $state.raw<RecoveryInfo | null>(null);
   /** The last failure, for the start screen (the editor shows notices instead). */
   error = $state<string | null>(null);
-  /** Handlers others add for the menu's Export… and Import…. */
+  /** Handlers others add for Export… and Import… (menu, shortcuts, buttons): see model-files.svelte.ts. */
   readonly extraCommands: Partial<Record<'export' | 'import', () => void>> = {};
+  /** The document's pretrained weights: Train fine-tunes from them, Save writes them beside the design. */
+  pretrained = $state.raw<PretrainedWeights | null>(null);
 
   #savedDesign = $state.raw<Design | null>(null);
   #savedText = $state<string | null>(null);
+  #savedPretrained = $state.raw<PretrainedWeights | null>(null);
   #busy = false;
   #lastAutosave: string | null = null;
 
   readonly dirty = $derived.by(() => {
     const design = this.#editor.store.design;
+    if (this.pretrained !== this.#savedPretrained) return true;
     return design !== this.#savedDesign && serializeDesign(design) !== this.#savedText;
   });
 
@@ -144,7 +168,41 @@ export class FileSession {
       open: () => this.open(),
       save: () => this.save(),
       saveAs: () => this.saveAs(),
+      export: () => this.#extra('export'),
+      import: () => this.#extra('import'),
     }[action]();
+  }
+
+  /**
+   * Opens an imported model as a new design that belongs to no file and is
+   * unsaved, with its pretrained weights. Unsaved work is asked about first;
+   * `read` (choose the files, import them) runs after that and resolves to
+   * null when it was canceled or failed (and said why).
+   */
+  openImport(read: () => Promise<ImportedDocument | null>): Promise<void> {
+    return this.#exclusive(async () => {
+      if (!(await this.ensureSaved())) return;
+      const imported = await read();
+      if (!imported) return;
+      await this.host.newDocument();
+      this.#editor.load(imported.design);
+      this.#adopted(null, imported.pretrained);
+      // An import is new work: no baseline, so it stays marked unsaved until saved.
+      this.#savedDesign = null;
+      this.#savedText = null;
+      this.#savedPretrained = null;
+      for (const warning of imported.warnings) this.#show(warning, 'info');
+    });
+  }
+
+  /** Forgets the pretrained weights: the next run starts from the seeded initial weights. */
+  dropPretrained(): void {
+    this.pretrained = null;
+  }
+
+  /** Shows a message where the user looks now (a notice in the editor, the start screen's error line). */
+  notify(message: string, kind: 'error' | 'info' = 'error'): void {
+    this.#show(message, kind);
   }
 
   restoreRecovery(): Promise<void> {
@@ -202,12 +260,8 @@ export class FileSession {
         await this.refreshRecent();
         return;
       case 'export':
-      case 'import': {
-        const handler = this.extraCommands[command.type];
-        if (handler) handler();
-        else this.#show(`${command.type === 'export' ? 'Export' : 'Import'} is not available in this build`);
-        return;
-      }
+      case 'import':
+        return this.#extra(command.type);
       case 'undo':
       case 'redo':
       case 'selectAll':
@@ -218,19 +272,31 @@ export class FileSession {
     }
   }
 
+  async #extra(type: 'export' | 'import'): Promise<void> {
+    const handler = this.extraCommands[type];
+    if (handler) handler();
+    else this.#show(`${type === 'export' ? 'Export' : 'Import'} is not available in this build`);
+  }
+
   async #save(kind: 'save' | 'saveAs'): Promise<boolean> {
     const design = this.#editor.design;
     const text = serializeDesign(design);
     const name = this.fileName ?? suggestedFileName(design.name);
-    const result = await (kind === 'save' ? this.host.save(text, name) : this.host.saveAs(text, name));
+    const pretrained = this.pretrained;
+    const weights = pretrained?.bytes ?? null;
+    const result = await (kind === 'save'
+      ? this.host.save(text, name, weights)
+      : this.host.saveAs(text, name, weights));
     if (!result.ok) {
       this.#fail(result.error);
       return false;
     }
     this.fileName = result.value.fileName;
     this.#markSaved(design, text);
+    this.#savedPretrained = pretrained;
     this.#lastAutosave = null;
-    this.#show(`Saved ${result.value.fileName}`, 'info');
+    const beside = weights ? ` and its pretrained weights (${weightsPathFor(result.value.fileName)})` : '';
+    this.#show(`Saved ${result.value.fileName}${beside}`, 'info');
     return true;
   }
 
@@ -251,14 +317,19 @@ export class FileSession {
       return false;
     }
     this.#editor.load(parsed.design);
-    this.#adopted(file.fileName || null);
-    for (const warning of parsed.warnings) this.#show(warning, 'info');
+    const pretrained = file.weights
+      ? { bytes: file.weights, source: weightsPathFor(file.fileName || 'design'), tensorCount: null }
+      : null;
+    this.#adopted(file.fileName || null, pretrained);
+    for (const warning of [...parsed.warnings, ...(file.warnings ?? [])]) this.#show(warning, 'info');
     return true;
   }
 
-  #adopted(fileName: string | null): void {
+  #adopted(fileName: string | null, pretrained: PretrainedWeights | null = null): void {
     this.fileName = fileName;
     this.error = null;
+    this.pretrained = pretrained;
+    this.#savedPretrained = pretrained;
     this.#markSaved(this.#editor.design);
     this.#lastAutosave = null;
     this.host.autosave(null);

@@ -1,6 +1,7 @@
 /**
  * The file session against a scripted host: dirty tracking against the last
- * saved serialization, asking before unsaved work is lost, autosave, recovery.
+ * saved serialization, asking before unsaved work is lost, autosave, recovery,
+ * and pretrained weights kept with the document (import, open, save, drop).
  */
 import { describe, expect, it } from 'vitest';
 import { parseDesign, serializeDesign } from '../../../../src-shared/design/index';
@@ -25,8 +26,13 @@ function fakeHost(choice: DiscardChoice = 'cancel') {
     open: async () => (log.push('open'), { ok: true, value: opened }),
     openPath: async (path) => (log.push(`openPath ${path}`), { ok: true, value: opened }),
     openFile: async () => ({ ok: true, value: opened }),
-    save: async (text, name) => (log.push(`save ${name}`), { ok: true, value: { fileName: name, path: '' } }),
+    save: async (text, name, weights) => (
+      log.push(`save ${name}${weights ? ` with ${weights.length} bytes of weights` : ''}`),
+      { ok: true, value: { fileName: name, path: '' } }
+    ),
     saveAs: async () => ({ ok: false, error: { type: 'canceled', message: 'canceled' } }),
+    chooseModelFiles: async () => ({ ok: false, error: { type: 'canceled', message: 'canceled' } }),
+    saveExport: async (_model, name) => ({ ok: true, value: { fileName: `${name}.zip`, path: '' } }),
     newDocument: async () => void log.push('newDocument'),
     recent: async () => [],
     clearRecent: async () => {},
@@ -141,5 +147,91 @@ describe('file session', () => {
     host.open = async () => ({ ok: true, value: { text: '{"a":', fileName: 'bad.json', path: '' } });
     await files.open();
     expect(files.error).toContain('bad.json');
+  });
+
+  it('has no Export or Import until they are provided, and says so', async () => {
+    const { editor, files } = setup();
+    editor.screen = 'editor';
+    await files.run('export');
+    expect(editor.notices.items.map((n) => n.text)).toEqual(['Export is not available in this build']);
+    let imported = 0;
+    files.extraCommands.import = () => void imported++;
+    await files.command({ type: 'import' });
+    expect(imported).toBe(1);
+  });
+});
+
+describe('pretrained weights', () => {
+  const bytes = Uint8Array.from([1, 2, 3]);
+  const imported = (name = 'Imported') => ({
+    design: emptyDesign(name),
+    pretrained: { bytes, source: 'model.json', tensorCount: 4 },
+    warnings: ['data: guessed spiral'],
+  });
+
+  it('an import opens as a new, unsaved design with its weights; Save writes them; New drops them', async () => {
+    const { editor, files, log } = setup('discard');
+    editor.screen = 'editor';
+    await files.openImport(async () => imported());
+    expect(editor.design.name).toBe('Imported');
+    expect(files.fileName).toBeNull();
+    expect(files.dirty).toBe(true);
+    expect(files.pretrained).toEqual({ bytes, source: 'model.json', tensorCount: 4 });
+    expect(editor.notices.items.map((n) => n.text)).toContain('data: guessed spiral');
+    expect(await files.save()).toBe(true);
+    expect(log.at(-1)).toBe('save Imported.backflow.json with 3 bytes of weights');
+    expect(files.dirty).toBe(false);
+    await files.newDesign();
+    expect(files.pretrained).toBeNull();
+  });
+
+  it('asks about unsaved work before the import is read, and a canceled read changes nothing', async () => {
+    const { editor, files, edit, log } = setup('cancel');
+    edit();
+    let read = 0;
+    await files.openImport(async () => (read++, imported()));
+    expect(read).toBe(0);
+    expect(log).toEqual(['confirm Untitled design']);
+    const fresh = setup();
+    await fresh.files.openImport(async () => null);
+    expect(fresh.files.pretrained).toBeNull();
+    expect(editor.design.graph.nodes).toHaveLength(1);
+  });
+
+  it('a file opened with weights beside it carries them; dropping them is an unsaved change', async () => {
+    const { files, host } = setup();
+    host.open = async () => ({
+      ok: true,
+      value: {
+        text: serializeDesign(emptyDesign('Tuned')),
+        fileName: 'tuned.backflow.json',
+        path: '/d/tuned.backflow.json',
+        weights: bytes,
+      },
+    });
+    await files.open();
+    expect(files.pretrained).toEqual({ bytes, source: 'tuned.weights.safetensors', tensorCount: null });
+    expect(files.dirty).toBe(false);
+    files.dropPretrained();
+    expect(files.pretrained).toBeNull();
+    expect(files.dirty).toBe(true);
+  });
+
+  it('says why the weights beside a file were not loaded', async () => {
+    const { editor, files, host } = setup();
+    editor.screen = 'editor';
+    const warning = 'odd.weights.safetensors is not a file. The design opened without its pretrained weights';
+    host.open = async () => ({
+      ok: true,
+      value: {
+        text: serializeDesign(emptyDesign('Odd')),
+        fileName: 'odd.backflow.json',
+        path: '/d/odd.backflow.json',
+        warnings: [warning],
+      },
+    });
+    await files.open();
+    expect(files.pretrained).toBeNull();
+    expect(editor.notices.items.map((n) => n.text)).toEqual([warning]);
   });
 });

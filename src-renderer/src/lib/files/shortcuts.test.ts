@@ -19,6 +19,9 @@ describe('file shortcuts', () => {
     expect(fileActionFor(press('S', { ctrlKey: true, shiftKey: true }), false)).toBe('saveAs');
     expect(fileActionFor(press('o', { ctrlKey: true }), false)).toBe('open');
     expect(fileActionFor(press('n', { ctrlKey: true }), false)).toBe('new');
+    expect(fileActionFor(press('e', { ctrlKey: true }), false)).toBe('export');
+    expect(fileActionFor(press('I', { ctrlKey: true }), false)).toBe('import');
+    expect(fileActionFor(press('e', { metaKey: true }), true)).toBe('export');
     expect(fileActionFor(press('s', { metaKey: true }), true)).toBe('save');
     expect(fileActionFor(press('s', { ctrlKey: true }), true)).toBeUndefined();
     expect(fileActionFor(press('s', { metaKey: true }), false)).toBeUndefined();
@@ -28,6 +31,8 @@ describe('file shortcuts', () => {
     expect(fileActionFor(press('s'), false)).toBeUndefined();
     expect(fileActionFor(press('s', { ctrlKey: true, altKey: true }), false)).toBeUndefined();
     expect(fileActionFor(press('o', { ctrlKey: true, shiftKey: true }), false)).toBeUndefined();
+    expect(fileActionFor(press('i', { ctrlKey: true, shiftKey: true }), false)).toBeUndefined(); // dev tools
+    expect(fileActionFor(press('e'), false)).toBeUndefined();
     expect(fileActionFor(press('z', { ctrlKey: true }), false)).toBeUndefined();
   });
 });

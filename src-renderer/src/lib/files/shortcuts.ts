@@ -1,7 +1,8 @@
 /**
- * File shortcuts: Ctrl/⌘+N, O, S and Shift+S. In Electron the native menu
- * shows the same accelerators; the page handles the keys itself (and stops
- * them), so each press acts once. Browsers keep Ctrl+N for a new window.
+ * File shortcuts: Ctrl/⌘+N, O, S, Shift+S, E (Export…) and I (Import…). In
+ * Electron the native menu shows the same accelerators; the page handles the
+ * keys itself (and stops them), so each press acts once. Browsers keep
+ * Ctrl+N for a new window.
  */
 import type { FileAction } from './session.svelte';
 
@@ -10,6 +11,8 @@ export const FILE_SHORTCUTS: readonly { action: FileAction; keys: string; descri
   { action: 'open', keys: 'Mod+O', description: 'Open a design file' },
   { action: 'save', keys: 'Mod+S', description: 'Save' },
   { action: 'saveAs', keys: 'Mod+Shift+S', description: 'Save as a new file' },
+  { action: 'export', keys: 'Mod+E', description: 'Export as TensorFlow.js, Keras or PyTorch' },
+  { action: 'import', keys: 'Mod+I', description: 'Import a TensorFlow.js or Keras model' },
 ];
 
 interface KeyLike {
@@ -29,5 +32,7 @@ export function fileActionFor(event: KeyLike, mac: boolean): FileAction | undefi
   if (event.shiftKey) return undefined;
   if (key === 'o') return 'open';
   if (key === 'n') return 'new';
+  if (key === 'e') return 'export';
+  if (key === 'i') return 'import';
   return undefined;
 }

@@ -57,6 +57,7 @@ export class RunTelemetry {
   /** The training step of each record. */
   recordSteps: Int32Array;
   readonly #fields: Float32Array[];
+  readonly #rowOf: ReadonlyMap<string, number>;
   #histograms: Float32Array;
   stepNumbers: Int32Array;
   stepLoss: Float64Array;
@@ -76,6 +77,7 @@ export class RunTelemetry {
   ) {
     this.layers = layers;
     this.layerCount = layers.length;
+    this.#rowOf = new Map(layers.map((layer, row) => [layer.id, row]));
     const records = Math.max(16, Math.min(expectedRecords, 1 << 16));
     this.recordSteps = new Int32Array(records);
     this.#fields = LAYER_STAT_FIELDS.map(() => new Float32Array(records * layers.length));
@@ -167,7 +169,8 @@ export class RunTelemetry {
     return lo;
   }
 
+  /** The row of layer `id`, or -1 (a map: each of a hundred tinted nodes asks for its own). */
   layerIndex(id: string): number {
-    return this.layers.findIndex((l) => l.id === id);
+    return this.#rowOf.get(id) ?? -1;
   }
 }

@@ -2,22 +2,33 @@
  * The training session: one engine client, the run being trained, the run
  * pinned for comparison, and the controls. Every telemetry record is stored
  * the moment it arrives (typed arrays), but the screen hears about it at most
- * ~20 times a second: `version` is bumped by a coalescing flush, and views
- * redraw only what is new since their last look. Events tagged with another
- * run's id are dropped (tensorflow/playground's timer generation counter).
+ * ~20 times a second: `version` is bumped by a coalescing flush, run at the
+ * start of an animation frame, and views redraw only what is new since their
+ * last look. State changes flush at once. Events tagged with another run's id
+ * are dropped (tensorflow/playground's timer generation counter).
  */
 import type { Design } from '../../../../src-shared/design/types';
 import { describeData } from '../../../../src-shared/design/datasets';
 import { serializeDesign } from '../../../../src-shared/design/serialize';
 import type { BackendReport, EngineRequest, TrainingState } from '../../../../src-shared/protocol';
 import type { EngineClient, EngineClientEvent } from '../engine/client';
+import { frameScheduler, type FrameScheduler } from './frame-scheduler';
 import { RateMeter } from './rate-meter';
+import { createThrottle } from './throttle';
 import { RunTelemetry } from './run-telemetry';
 
 export type SessionState = TrainingState | 'starting';
 
 /** Coalescing period: 50 ms, about 20 screen updates a second. */
 export const FLUSH_MS = 50;
+/**
+ * The flush waits for the first frame after FLUSH_MS minus this: frames come
+ * every 16.7 ms, and waiting a full 50 ms before asking for one would land
+ * on every fourth frame (15 updates a second) instead of every third.
+ */
+const FRAME_SLACK_MS = 8;
+/** The period of `slowVersion`: five updates a second. */
+export const SLOW_MS = 200;
 /** Telemetry on every step: the heatmap gets a column per step. */
 export const TELEMETRY_EVERY = 1;
 const BOUNDARY_EVERY = 4;
@@ -39,6 +50,14 @@ export interface PinnedRun {
 export interface EngineStatus {
   state: 'ok' | 'connecting' | 'down' | 'restarting';
   message?: string;
+  /** Down, and the client is trying to reconnect by itself (browser mode, a lost server). */
+  retrying?: boolean;
+}
+
+/** A run that ended because the engine was lost, for the messages that explain the stop. */
+export interface InterruptedRun {
+  /** Steps it had taken. */
+  steps: number;
 }
 
 const NO_PROGRESS: Progress = {
@@ -52,14 +71,22 @@ const NO_PROGRESS: Progress = {
 
 export interface SessionOptions {
   now?: () => number;
-  /** Called once per flush after the run ended or at most once a second while it runs. */
+  /** Called in the frame after a flush: after the run ended, or at most once a second while it runs. */
   onanalyse?: (session: TrainingSession) => void;
+  /** Where coalesced flushes run (default: the page's animation frames). */
+  frames?: FrameScheduler;
 }
 
 export class TrainingSession {
   state = $state<SessionState>('idle');
   /** Bumped by each flush; views read it to know there is something new. */
   version = $state(0);
+  /**
+   * Bumped after flushes, at most every SLOW_MS: for views that need not
+   * follow every flush. The canvas's node tints read it: each change repaints
+   * every node on the canvas, the costliest part of a flush for 100 layers.
+   */
+  slowVersion = $state(0);
   run = $state.raw<RunTelemetry | null>(null);
   pinned = $state.raw<PinnedRun | null>(null);
   /** The design the current run trains (remedies apply to the editor's current one). */
@@ -75,16 +102,26 @@ export class TrainingSession {
   dropped = $state(0);
   /** Milliseconds from the last Pause/Stop click to the engine's confirmation. */
   lastControlMs = $state<number | null>(null);
+  /** Set when losing the engine ended a run; cleared by the next Train or Reset weights. */
+  interrupted = $state.raw<InterruptedRun | null>(null);
+  /** What the engine said about the run as it started (pretrained weights that start from the seed). */
+  notices = $state.raw<string[]>([]);
 
   readonly #client: EngineClient;
   readonly #now: () => number;
   readonly #onanalyse?: (session: TrainingSession) => void;
+  readonly #frames: FrameScheduler;
+  readonly #flushJob = () => this.#flush();
+  // The diagnosis (about 10 ms for 100 layers) gets a frame of its own, not the flush's.
+  readonly #analyseJob = () => this.#onanalyse?.(this);
+  readonly #slow: { request(): void; cancel(): void };
   readonly #meter = new RateMeter();
   readonly #unlisten: () => void;
   #runId = -1;
   #nextRunId = (Date.now() % 1_000_000) * 1000;
   #request: Extract<EngineRequest, { type: 'train.start' }> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #flushQueued = false;
   #lastFlush = 0;
   #lastAnalysis = -Infinity;
   #pendingSince = 0;
@@ -94,6 +131,8 @@ export class TrainingSession {
     this.#client = client;
     this.#now = options.now ?? (() => performance.now());
     this.#onanalyse = options.onanalyse;
+    this.#frames = options.frames ?? frameScheduler;
+    this.#slow = createThrottle(SLOW_MS - FRAME_SLACK_MS, () => this.slowVersion++, this.#frames);
     this.#unlisten = client.listen((event) => this.#onEvent(event));
   }
 
@@ -102,7 +141,7 @@ export class TrainingSession {
   }
 
   /** Starts a fresh run of `design` (same seed → same initial weights and batch order). */
-  train(design: Design): void {
+  train(design: Design, initialWeights?: Uint8Array): void {
     if (this.active) this.#send('train.stop');
     const runId = this.#nextRunId++;
     const plane = describeData(design.data);
@@ -117,6 +156,8 @@ export class TrainingSession {
       backend: 'auto',
       telemetryEvery: TELEMETRY_EVERY,
       ...(twoD ? { boundaryEvery: BOUNDARY_EVERY } : {}),
+      // Pretrained weights (File → Import): the run fine-tunes from them instead of the seeded ones.
+      ...(initialWeights ? { initialWeights } : {}),
     };
     this.trainedDesign = design;
     this.run = null;
@@ -125,6 +166,8 @@ export class TrainingSession {
     this.diverged = null;
     this.pending = null;
     this.dropped = 0;
+    this.interrupted = null;
+    this.notices = [];
     this.progress = NO_PROGRESS;
     this.#latest = null;
     this.#meter.reset();
@@ -158,8 +201,11 @@ export class TrainingSession {
     this.diverged = null;
     this.error = null;
     this.pending = null;
+    this.interrupted = null;
+    this.notices = [];
     this.progress = NO_PROGRESS;
     this.version++;
+    this.slowVersion++;
   }
 
   /** Keeps the current run for A/B comparison with the next one. */
@@ -187,6 +233,9 @@ export class TrainingSession {
 
   dispose(): void {
     clearTimeout(this.#timer);
+    this.#frames.cancel(this.#flushJob);
+    this.#frames.cancel(this.#analyseJob);
+    this.#slow.cancel();
     this.#unlisten();
     this.#client.dispose();
   }
@@ -208,8 +257,11 @@ export class TrainingSession {
       case 'engine.onConnection':
         if (event.state === 'closed')
           return this.#engineDown(event.message ?? 'the connection to the engine was lost');
-        if (this.engine.state !== 'restarting')
-          this.engine = { state: event.state === 'open' ? 'ok' : 'connecting' };
+        if (this.engine.state === 'restarting') return; // restartEngine() says how that ends
+        if (event.state === 'open') this.engine = { state: 'ok' };
+        // Retrying after a loss: keep saying what was lost instead of flickering to "Connecting…".
+        else if (this.engine.state === 'down') this.engine = { ...this.engine, retrying: true };
+        else this.engine = { state: 'connecting' };
         return;
       case 'engine.onTelemetryDropped':
         this.dropped += event.count;
@@ -217,6 +269,9 @@ export class TrainingSession {
       case 'train.onError':
         if (event.runId !== null && event.runId !== this.#runId) return;
         return this.#failed(event.error.type, event.error.message);
+      case 'export.onResult':
+      case 'import.onResult':
+        return; // answers to File → Export / Import (lib/engine/calls.ts), not part of a run
     }
     if (event.runId !== this.#runId) return; // a stale run
     const run = this.run;
@@ -232,6 +287,7 @@ export class TrainingSession {
           expected,
         );
         this.backend = event.backend;
+        this.notices = event.notices ?? [];
         return this.#flush();
       }
       case 'train.onStep':
@@ -278,21 +334,30 @@ export class TrainingSession {
   }
 
   #engineDown(message: string): void {
-    this.engine = { state: 'down', message };
+    if (this.active && this.run) this.interrupted = { steps: this.#latest ? this.#latest.step + 1 : 0 };
+    // A failed retry closes again: it is still retrying.
+    const retrying = this.engine.state === 'down' && this.engine.retrying === true;
+    this.engine = { state: 'down', message, retrying };
     this.pending = null;
     if (this.active) this.state = this.run ? 'stopped' : 'idle';
     this.#flush();
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined) return;
-    const wait = Math.max(0, FLUSH_MS - (this.#now() - this.#lastFlush));
-    this.#timer = setTimeout(() => this.#flush(), wait);
+    if (this.#timer !== undefined || this.#flushQueued) return;
+    const wait = Math.max(0, FLUSH_MS - FRAME_SLACK_MS - (this.#now() - this.#lastFlush));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flushQueued = true;
+      this.#frames.request(this.#flushJob);
+    }, wait);
   }
 
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#frames.cancel(this.#flushJob);
+    this.#flushQueued = false;
     const now = this.#now();
     this.#lastFlush = now;
     const latest = this.#latest;
@@ -309,9 +374,10 @@ export class TrainingSession {
       };
     }
     this.version++;
+    this.#slow.request();
     if (this.#onanalyse && run && (!this.active || now - this.#lastAnalysis > 1000)) {
       this.#lastAnalysis = now;
-      this.#onanalyse(this);
+      this.#frames.request(this.#analyseJob);
     }
   }
 }

@@ -3,6 +3,7 @@ import { emptyDesign } from '../state/design-store.svelte';
 import type { EngineRequest } from '../../../../src-shared/protocol';
 import { LAYER_STAT_STRIDE } from '../../../../src-shared/telemetry';
 import type { EngineClient, EngineClientEvent } from '../engine/client';
+import type { FrameJob, FrameScheduler } from './frame-scheduler';
 import { FLUSH_MS, TrainingSession } from './session.svelte';
 
 /** A client that records requests and lets the test play the engine. */
@@ -52,9 +53,41 @@ describe('TrainingSession', () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  /** Animation frames the test runs by hand. */
+  function fakeFrames() {
+    const queue = new Set<FrameJob>();
+    const frames: FrameScheduler = {
+      request: (job) => void queue.add(job),
+      cancel: (job) => void queue.delete(job),
+    };
+    return {
+      frames,
+      waiting: () => queue.size,
+      runFrame: () => {
+        const [job] = queue;
+        queue.delete(job);
+        job?.();
+      },
+      /** Runs frames until none is asked for. */
+      runFrames: () => {
+        for (let n = 0; queue.size > 0 && n < 100; n++) {
+          const [job] = queue;
+          queue.delete(job);
+          job();
+        }
+      },
+    };
+  }
+
   function started() {
     const fake = fakeClient();
-    const session = new TrainingSession(fake.client, { now: () => now });
+    const frames = fakeFrames();
+    const analysed = vi.fn();
+    const session = new TrainingSession(fake.client, {
+      now: () => now,
+      frames: frames.frames,
+      onanalyse: analysed,
+    });
     session.train(emptyDesign());
     const start = fake.sent[0] as Extract<EngineRequest, { type: 'train.start' }>;
     fake.emit({
@@ -71,8 +104,33 @@ describe('TrainingSession', () => {
       dataPreview: null,
     });
     fake.emit({ type: 'train.onState', runId: start.runId, state: 'running' });
-    return { ...fake, session, runId: start.runId, start };
+    // The start is diagnosed in a frame of its own: run it, so each test begins with no frame pending.
+    frames.runFrames();
+    analysed.mockClear();
+    return { ...fake, session, runId: start.runId, start, analysed, ...frames };
   }
+
+  it("keeps the engine's notices for the run, and drops them with the next Train", () => {
+    const { session, emit, runId, sent } = started();
+    expect(session.notices).toEqual([]);
+    session.train(emptyDesign());
+    const next = sent[sent.length - 1] as Extract<EngineRequest, { type: 'train.start' }>;
+    const note = 'out/kernel: the file has [64, 10], layer out needs [64, 3]; starts from the seed';
+    emit({
+      type: 'train.onStarted',
+      runId: next.runId,
+      backend: { name: 'wasm', variant: 'simd', attempts: [] },
+      layers,
+      totalSteps: 100,
+      stepsPerEpoch: 10,
+      dataPreview: null,
+      notices: [note],
+    });
+    expect(next.runId).not.toBe(runId);
+    expect(session.notices).toEqual([note]);
+    session.train(emptyDesign());
+    expect(session.notices).toEqual([]);
+  });
 
   it('asks for telemetry every step and the boundary for 2-D data', () => {
     const { start } = started();
@@ -81,16 +139,99 @@ describe('TrainingSession', () => {
     expect(start.boundaryEvery).toBeGreaterThan(0);
   });
 
-  it('stores every step at once but tells the screen at most every 50 ms', () => {
-    const { session, emit, runId } = started();
+  it('stores every step at once but tells the screen at most every 50 ms, at the start of a frame', () => {
+    const { session, emit, runId, waiting, runFrames } = started();
     const before = session.version;
     for (let s = 0; s < 40; s++) emit(stepEvent(runId, s));
     expect(session.run?.count).toBe(40);
-    expect(session.version).toBe(before);
-    now += FLUSH_MS;
-    vi.advanceTimersByTime(FLUSH_MS);
+    now += 30;
+    vi.advanceTimersByTime(30);
+    runFrames();
+    expect(session.version, 'not before the period is nearly over').toBe(before);
+    now += FLUSH_MS - 30;
+    vi.advanceTimersByTime(FLUSH_MS - 30);
+    expect(session.version, 'the flush waits for a frame').toBe(before);
+    runFrames();
     expect(session.version).toBe(before + 1);
     expect(session.progress.step).toBe(40);
+    vi.advanceTimersByTime(1000);
+    runFrames();
+    vi.advanceTimersByTime(1000);
+    expect(waiting(), 'nothing new, no frame').toBe(0);
+    expect(session.version).toBe(before + 1);
+  });
+
+  it('bumps slowVersion after flushes, at most five times a second, in frames of its own', () => {
+    const { session, emit, runId, runFrames } = started();
+    const slow = session.slowVersion;
+    const versions = session.version;
+    for (let s = 0; s < 20; s++) {
+      emit(stepEvent(runId, s));
+      now += FLUSH_MS;
+      vi.advanceTimersByTime(FLUSH_MS);
+      runFrames();
+    }
+    expect(session.version - versions).toBe(20);
+    // 20 flushes over a second: about five slow updates, never one per flush.
+    expect(session.slowVersion - slow).toBeGreaterThanOrEqual(4);
+    expect(session.slowVersion - slow).toBeLessThanOrEqual(6);
+  });
+
+  it('diagnoses in a frame after the flush, at most once a second while the run goes on', () => {
+    const { session, emit, runId, runFrame, runFrames, analysed } = started();
+    /** Runs frames one by one until the one that flushes. */
+    const flushAfter = (ms: number) => {
+      const before = session.version;
+      now += ms;
+      vi.advanceTimersByTime(ms);
+      for (let n = 0; session.version === before && n < 10; n++) runFrame();
+      expect(session.version).toBe(before + 1);
+    };
+    emit(stepEvent(runId, 0));
+    now += 1001;
+    flushAfter(FLUSH_MS);
+    expect(analysed, 'not in the flush’s own frame').not.toHaveBeenCalled();
+    runFrames();
+    expect(analysed).toHaveBeenCalledTimes(1);
+    emit(stepEvent(runId, 1));
+    flushAfter(FLUSH_MS);
+    runFrames();
+    expect(analysed, 'less than a second later').toHaveBeenCalledTimes(1);
+    emit({ type: 'train.onState', runId, state: 'finished' });
+    runFrames();
+    expect(analysed, 'the run ended').toHaveBeenCalledTimes(2);
+  });
+
+  it('says a lost server was lost, without flickering, while the client retries; notes the run it ended', () => {
+    const { session, emit, runId } = started();
+    for (let s = 0; s < 7; s++) emit(stepEvent(runId, s));
+    emit({
+      type: 'engine.onConnection',
+      state: 'closed',
+      message: 'lost the connection to the engine server',
+    });
+    expect(session.engine).toEqual({
+      state: 'down',
+      message: 'lost the connection to the engine server',
+      retrying: false,
+    });
+    expect(session.state).toBe('stopped');
+    expect(session.interrupted).toEqual({ steps: 7 });
+    // Retry attempts come and fail: the message stays, now saying it retries.
+    emit({ type: 'engine.onConnection', state: 'connecting' });
+    expect(session.engine.state).toBe('down');
+    expect(session.engine.retrying).toBe(true);
+    emit({
+      type: 'engine.onConnection',
+      state: 'closed',
+      message: 'lost the connection to the engine server',
+    });
+    expect(session.engine.retrying).toBe(true);
+    emit({ type: 'engine.onConnection', state: 'open' });
+    expect(session.engine).toEqual({ state: 'ok' });
+    expect(session.interrupted, 'kept to explain the stopped run').toEqual({ steps: 7 });
+    session.train(emptyDesign());
+    expect(session.interrupted).toBeNull();
   });
 
   it('ignores a stale run’s events', () => {

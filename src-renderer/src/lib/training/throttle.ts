@@ -1,25 +1,40 @@
+import { frameScheduler, type FrameScheduler } from './frame-scheduler';
+
 /**
  * Runs `work` at most once per `interval` ms, always after the latest
- * request (trailing edge), so the last data is always drawn. Charts use it:
- * Chart.js re-lays out its axes on every update, which costs far more than a
- * heatmap column, and a curve does not need 20 updates a second.
+ * request (trailing edge), so the last data is always drawn, and in a frame
+ * of its own (see frame-scheduler.ts). Charts use it: Chart.js re-lays out
+ * its axes on every update, which costs far more than a heatmap column, and a
+ * curve does not need 20 updates a second.
  */
-export function createThrottle(interval: number, work: () => void): { request(): void; cancel(): void } {
+export function createThrottle(
+  interval: number,
+  work: () => void,
+  frames: FrameScheduler = frameScheduler,
+): { request(): void; cancel(): void } {
   let last = -Infinity;
+  let waiting = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = () => {
+    waiting = false;
+    last = performance.now();
+    work();
+  };
   return {
     request() {
-      if (timer !== undefined) return;
+      if (waiting) return;
+      waiting = true;
       const wait = Math.max(0, interval - (performance.now() - last));
       timer = setTimeout(() => {
         timer = undefined;
-        last = performance.now();
-        work();
+        frames.request(run);
       }, wait);
     },
     cancel() {
       clearTimeout(timer);
       timer = undefined;
+      frames.cancel(run);
+      waiting = false;
     },
   };
 }

@@ -3,9 +3,8 @@
  * colour scale mode and the selected layer. Separate from the session, which
  * holds what the engine sent.
  */
-import { unionScale, type ColourScale } from './colour-scale';
+import { cssColour, formatValue, unionScale, type ColourScale } from './colour-scale';
 import type { NodeTint } from './context';
-import { cssColour, formatValue } from './colour-scale';
 import type { HeatmapField, RunTelemetry } from './run-telemetry';
 import type { TrainingSession } from './session.svelte';
 
@@ -13,6 +12,13 @@ export interface StepWindow {
   /** Record indices [from, to). */
   from: number;
   to: number;
+}
+
+/** A layer's colour at the latest record, and what it shows. */
+interface LayerTint {
+  colour: string;
+  value: number;
+  step: number;
 }
 
 export class TrainingView {
@@ -52,6 +58,11 @@ export class TrainingView {
   /** The one scale both A/B heatmaps, the legend and the node tint use. */
   scale(): ColourScale | null {
     void this.session.version; // a run's scale is fixed at its first record, which a flush announces
+    return this.#currentScale();
+  }
+
+  /** scale() without the flush dependency, for views that choose their own pace. */
+  #currentScale(): ColourScale | null {
     if (this.scaleMode === 'window' && this.#windowScale) return this.#windowScale;
     const own = this.session.run?.scales[this.field];
     const pinned = this.session.pinned?.run.scales[this.field];
@@ -59,27 +70,37 @@ export class TrainingView {
     return own ?? pinned ?? null;
   }
 
+  /**
+   * Every layer's colour at the run's latest record (in the run's layer
+   * order), worked out once for all nodes, and only as often as the
+   * session's `slowVersion` changes: recolouring the nodes repaints them all.
+   */
+  #latestTints = $derived.by((): { run: RunTelemetry; tints: (LayerTint | null)[] } | null => {
+    void this.session.slowVersion;
+    const run: RunTelemetry | null = this.session.run;
+    const scale = this.#currentScale();
+    if (!run || !scale || run.count === 0) return null;
+    const record = run.count - 1;
+    const values = run.column(this.field, record);
+    const step = run.recordSteps[record];
+    const tints = Array.from(values, (value) => {
+      const colour = cssColour(scale, value);
+      return colour ? { colour, value, step } : null;
+    });
+    return { run, tints };
+  });
+
+  #tintOf(id: string): LayerTint | null {
+    const latest = this.#latestTints;
+    return latest?.tints[latest.run.layerIndex(id)] ?? null;
+  }
+
   /** Node tint over the current run's latest record. */
   readonly tint: NodeTint = {
-    colour: (id) => {
-      const found = this.#latest(id);
-      return found ? cssColour(found.scale, found.value) : undefined;
-    },
+    colour: (id) => this.#tintOf(id)?.colour,
     describe: (id) => {
-      const found = this.#latest(id);
+      const found = this.#tintOf(id);
       return found ? `${this.field} ${formatValue(found.value)} at step ${found.step}` : undefined;
     },
   };
-
-  #latest(id: string): { value: number; scale: ColourScale; step: number } | undefined {
-    void this.session.version;
-    const run: RunTelemetry | null = this.session.run;
-    const scale = this.scale();
-    if (!run || !scale || run.count === 0) return undefined;
-    const layer = run.layerIndex(id);
-    if (layer < 0) return undefined;
-    const record = run.count - 1;
-    const value = run.value(this.field, record, layer);
-    return Number.isNaN(value) ? undefined : { value, scale, step: run.recordSteps[record] };
-  }
 }
