@@ -2,9 +2,9 @@
  * Every layer's statistics as one registered kernel, `BackflowLayerStats`,
  * for the backends whose tensors live in this process (cpu, and wasm's
  * heap): the kernel reduces the gradients, weights and outputs where the
- * backend keeps them and writes one [layers × LAYER_STAT_STRIDE] tensor,
- * which the trainer reads back with the loss as before. On W3 (50 layers)
- * the op version dispatches ~300 tfjs ops per step; this is one.
+ * backend keeps them and writes one tensor, the step's loss scalars first
+ * when given, which is all the trainer reads back. On W3 (50 layers) the
+ * op version dispatches ~300 tfjs ops per step; this is one.
  */
 import { LAYER_STAT_STRIDE } from '../../../src-shared/telemetry';
 import { tf, type Tensor } from '../backend/tf';
@@ -120,7 +120,9 @@ const KERNELS: Record<string, StatsKernel> = {
   },
   wasm: (backend, call) => {
     const wasm = backend as WasmBackend;
-    // Allocated before any view is taken: growing the heap detaches views.
+    // Everything that may grow the heap (the first call allocates the histogram edges, then the
+    // result) comes before any view is taken: growing the heap detaches views.
+    const simd = simdFor(wasm);
     const result = wasm.makeOutput(resultShape(call), 'float32');
     const out = wasm.typedArrayFromHeap(result);
     const lead = call.leading ? wasm.typedArrayFromHeap(call.leading) : new Float32Array(0);
@@ -128,7 +130,6 @@ const KERNELS: Record<string, StatsKernel> = {
     const scale =
       typeof call.stepScale === 'number' ? call.stepScale : wasm.typedArrayFromHeap(call.stepScale)[0];
     const rowsAt = wasm.dataIdMap.get(result.dataId).memoryOffset + lead.byteLength;
-    const simd = simdFor(wasm);
     if (simd) fillWithWasm(wasm, simd, rowsAt, call.layers, scale);
     else fillWithLoops(out.subarray(lead.length), call.layers, (t) => wasm.typedArrayFromHeap(t), scale);
     return result;
