@@ -37,8 +37,9 @@ export interface StepOutcome {
 }
 
 /**
- * Trains on one batch. With `telemetry`, every layer's output passes through
- * an identity tap that keeps ∂loss/∂output, and the layer statistics are
+ * Trains on one batch. With `telemetry`, every layer reports ∂loss/∂output
+ * during the backward pass (dense and add layers from their own gradient,
+ * the others through an identity tap), and the layer statistics are
  * computed on the backend. Everything read back travels in one transfer; the
  * update is committed only if it is finite.
  */
