@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/helpers/chromium';
 
 /**
  * End-to-end tests drive the browser mode, `backflow serve` (the built
@@ -24,19 +25,6 @@ async function freePort(): Promise<number> {
 process.env.BACKFLOW_RENDERER_PORT ??= String(await freePort());
 const port = Number(process.env.BACKFLOW_RENDERER_PORT);
 export const baseURL = `http://127.0.0.1:${port}`;
-
-/** The launch arguments that work for Debian's Chromium on these machines (docs: environment.md). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',

@@ -11,24 +11,10 @@
  * software, so real machines do better than these figures.
  */
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium';
+import { arg, stats, type Stats } from './frame-stats';
 import { createServer } from 'vite';
 import { CURRENT_FORMAT_VERSION, DESIGN_FORMAT, type Design } from '../../src-shared/design/types';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** input → (n − 2) dense layers (alternating with activations) → output, in a snake of rows. */
 export function bigDesign(n: number): Design {
@@ -52,29 +38,6 @@ export function bigDesign(n: number): Design {
     graph: { nodes, edges },
     data: { source: 'builtin', name: 'spiral' },
     training: { optimizer: 'sgd', learningRate: 0.1, batchSize: 64, epochs: 1, seed: 1 },
-  };
-}
-
-interface Stats {
-  frames: number;
-  median: number;
-  p95: number;
-  max: number;
-  fps: number;
-  over33: number;
-}
-
-function stats(deltas: number[]): Stats {
-  const sorted = [...deltas].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const total = deltas.reduce((a, b) => a + b, 0);
-  return {
-    frames: deltas.length,
-    median: at(0.5),
-    p95: at(0.95),
-    max: sorted[sorted.length - 1] ?? NaN,
-    fps: deltas.length / (total / 1000),
-    over33: deltas.filter((d) => d > 33.4).length,
   };
 }
 
@@ -202,7 +165,7 @@ async function main(): Promise<void> {
   await server.listen();
   const url = server.resolvedUrls?.local[0];
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
   try {

@@ -15,23 +15,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium';
+import { arg, stats, type Stats } from './frame-stats';
 import { CURRENT_FORMAT_VERSION, DESIGN_FORMAT, type Design } from '../../src-shared/design/types';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** input → (layers − 2) dense tanh layers → output, in a snake of rows. */
 export function deepDesign(layers: number): Design {
@@ -83,29 +69,6 @@ async function stopServer(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
-interface Stats {
-  frames: number;
-  median: number;
-  p95: number;
-  max: number;
-  fps: number;
-  over33: number;
-}
-
-function stats(deltas: number[]): Stats {
-  const sorted = [...deltas].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const total = deltas.reduce((a, b) => a + b, 0);
-  return {
-    frames: deltas.length,
-    median: at(0.5),
-    p95: at(0.95),
-    max: sorted[sorted.length - 1] ?? NaN,
-    fps: deltas.length / (total / 1000),
-    over33: deltas.filter((d) => d > 33.4).length,
-  };
 }
 
 /** A long animation frame (over 50 ms) as Chromium's LoAF API reports it. */
@@ -204,7 +167,7 @@ async function main(): Promise<void> {
   const seconds = arg('seconds', 8);
   const { url, child } = await serve();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
   try {
