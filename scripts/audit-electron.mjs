@@ -58,7 +58,9 @@ try {
     console.error(run.stdout, run.stderr);
     throw new Error(`electronegativity exited with ${run.status}`);
   }
-  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map(parseCsvLine);
+  const rows = parseCsv(readFileSync(csv, 'utf8')).slice(1);
+  const malformed = rows.filter((r) => r.length < 7);
+  if (malformed.length) throw new Error(`unreadable report rows: ${JSON.stringify(malformed)}`);
   const serious = rows.filter((r) => r[1] === 'HIGH' || r[1] === 'MEDIUM');
   for (const r of rows) console.log(`${r[1].padEnd(13)} ${r[0]}  ${r[3]}:${r[4]}  ${r[6]}`);
   console.log(
@@ -77,25 +79,41 @@ function className(id) {
     .join('');
 }
 
-/** One CSV line of electronegativity's report (quoted fields may hold commas). */
-function parseCsvLine(line) {
-  const fields = [];
+/**
+ * electronegativity's CSV report as rows of fields. Quoted fields may hold
+ * commas and line breaks (a finding's description can span lines), so the
+ * text is read as a whole, not line by line; blank lines are skipped.
+ */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
   let field = '';
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted && c === '"' && line[i + 1] === '"') {
+  const endField = () => {
+    row.push(field.trim());
+    field = '';
+  };
+  const endRow = () => {
+    endField();
+    if (row.some((f) => f !== '')) rows.push(row);
+    row = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
       field += '"';
       i++;
     } else if (c === '"') {
       quoted = !quoted;
     } else if (c === ',' && !quoted) {
-      fields.push(field.trim());
-      field = '';
+      endField();
+    } else if ((c === '\n' || c === '\r') && !quoted) {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRow();
     } else {
       field += c;
     }
   }
-  fields.push(field.trim());
-  return fields;
+  endRow();
+  return rows;
 }
