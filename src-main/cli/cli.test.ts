@@ -113,4 +113,30 @@ describe('backflow CLI', () => {
     await expect(run(process.execPath, [bin, 'validate', bad])).rejects.toMatchObject({ code: 1 });
     await expect(run(process.execPath, [bin, 'bogus'])).rejects.toMatchObject({ code: 2 });
   });
+  it('bench --json prints exactly the contract object other tools compare', async () => {
+    const io = captureIO();
+    const code = await main(
+      ['bench', '--json', '--backend', 'wasm', '--workloads', 'W1,W3', '--steps', '2', '--windows', '1'],
+      io,
+    );
+    expect(code, io.stderr()).toBe(0);
+    const result = JSON.parse(io.stdout()) as { backend: string; workloads: Record<string, unknown>[] };
+    expect(Object.keys(result)).toEqual(['backend', 'workloads']);
+    expect(result.backend).toMatch(/wasm/);
+    expect(result.workloads.map((w) => w.name)).toEqual(['W1', 'W3']);
+    for (const w of result.workloads) {
+      for (const key of ['stepsPerSec', 'stepsPerSecTelemetry', 'numTensorsStart', 'numTensorsEnd'])
+        expect(w[key], `${String(w.name)}.${key}`).toBeTypeOf('number');
+      expect(w.stepsPerSec as number).toBeGreaterThan(0);
+      expect(w.stepsPerSecTelemetry as number).toBeGreaterThan(0);
+      // A fraction, so that 0.07 is 7 %: the plain and telemetry rates give it back.
+      expect(w.telemetryOverhead).toBeCloseTo(
+        (w.stepsPerSec as number) / (w.stepsPerSecTelemetry as number) - 1,
+        10,
+      );
+      expect(w.numTensorsEnd).toBe(w.numTensorsStart);
+    }
+    // Progress and the backend line go to stderr, so stdout is the one JSON object.
+    expect(io.stderr()).toContain('telemetry statistics:');
+  });
 });

@@ -81,12 +81,13 @@ const COMMANDS: Record<string, Command> = {
     run: (_p, v, io) => serveCommand(v, io),
   },
   bench: {
-    usage: 'bench [--json] [--backend B] [--steps N] [--workloads W1,W2,…] [--pytorch]',
+    usage: 'bench [--json] [--backend B] [--steps N] [--windows N] [--workloads W1,W2,…] [--pytorch]',
     summary: 'the benchmark suite: steps per second with and without telemetry, tensor counts',
     options: {
       json: { type: 'boolean' },
       backend: BACKEND,
       steps: { type: 'string' },
+      windows: { type: 'string' },
       workloads: { type: 'string' },
       pytorch: { type: 'boolean' },
     },

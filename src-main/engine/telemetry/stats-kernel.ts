@@ -148,6 +148,13 @@ function sizeOf(shape: number[]): number {
 
 const registered = new Set<string>();
 
+// Kernel inputs are named; a network's 200-odd names are made once, not per step.
+const INPUT_NAMES: string[] = [];
+function inputName(index: number): string {
+  for (let i = INPUT_NAMES.length; i <= index; i++) INPUT_NAMES.push(`t${i}`);
+  return INPUT_NAMES[index];
+}
+
 /** How the active backend computes the statistics (reported by the bench, checked by a test). */
 export function statsImplementation(): 'wasm-simd' | 'loops' | 'ops' {
   const backendName = tf.getBackend();
@@ -169,7 +176,7 @@ export function ensureStatsKernel(): boolean {
       const named = inputs as unknown as Record<string, TensorInfo>;
       for (const t of Object.values(named))
         if (t.dtype !== 'float32') throw new Error(`${STATS_KERNEL}: ${t.dtype} input, expected float32`);
-      const at = (index: number) => (index < 0 ? undefined : named[`t${index}`]);
+      const at = (index: number) => (index < 0 ? undefined : named[inputName(index)]);
       // Plan indices are 0…n−1 (t0…); stepScale and leading come by name.
       const plan = attrs!.plan as unknown as PlannedLayer[];
       const layers = plan.map((layer): LayerBuffers<TensorInfo> => ({
@@ -201,7 +208,7 @@ export function runStatsKernel(
   leading?: Tensor,
 ): Tensor {
   const inputs: Record<string, Tensor> = {};
-  tensors.forEach((t, i) => (inputs[`t${i}`] = t));
+  tensors.forEach((t, i) => (inputs[inputName(i)] = t));
   if (typeof stepScale !== 'number') inputs.stepScale = stepScale;
   if (leading) inputs.leading = leading;
   return tf.engine().runKernel(STATS_KERNEL, inputs as never, {

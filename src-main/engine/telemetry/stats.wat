@@ -43,7 +43,7 @@
       (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
 
   ;; Σ x², in float64.
-  (func $sumSquares (export "sumSquares") (param $p i32) (param $n i32) (result f64)
+  (func $sumSquares64 (param $p i32) (param $n i32) (result f64)
     (local $stop i32) (local $v v128) (local $lo v128) (local $hi v128)
     (local $acc0 v128) (local $acc1 v128) (local $x f64) (local $sum f64)
     (local.set $stop (call $vectorEnd (local.get $p) (local.get $n)))
@@ -72,7 +72,7 @@
   ;; bits of |g| as integers (ordered like the magnitudes, NaN above +∞):
   ;; one instruction each, where V8's NaN-exact f32x4.min/max take several.
   ;; So max|g| is NaN if any g is, and NaN never lowers the minimum.
-  (func $gradientSums (export "gradientSums") (param $p i32) (param $n i32) (result f64)
+  (func $gradientSums64 (param $p i32) (param $n i32) (result f64)
     (local $stop i32) (local $a v128) (local $lo v128) (local $hi v128)
     (local $squares0 v128) (local $squares1 v128) (local $abs0 v128) (local $abs1 v128)
     (local $max v128) (local $min v128) (local $zeros v128) (local $isZero v128) (local $infinity v128)
@@ -169,20 +169,16 @@
     (global.set $atLeast2 (i32.add (local.get $s2) (call $lanesI32 (local.get $c2))))
     (global.set $atLeast3 (i32.add (local.get $s3) (call $lanesI32 (local.get $c3)))))
 
-  ;; Σ (y − shift), returned, and Σ (y − shift)² in `squares`, in float64,
-  ;; with shift = the first value (in `shift`) so that a large mean does not
-  ;; cancel the variance; the number of |y − center| > halfWidth in
-  ;; `saturated` (halfWidth = +∞: none). n ≥ 1.
-  (func $moments (export "moments")
-    (param $p i32) (param $n i32) (param $center f32) (param $halfWidth f32)
+  ;; Σ (y − shift), returned, and Σ (y − shift)² in `squares`, in float64;
+  ;; the number of |y − center| > halfWidth in `saturated` (halfWidth = +∞:
+  ;; none).
+  (func $moments64
+    (param $p i32) (param $n i32) (param $center f32) (param $halfWidth f32) (param $shift f64)
     (result f64)
-    (local $shift f64)
     (local $stop i32) (local $v v128) (local $lo v128) (local $hi v128)
     (local $shift2 v128) (local $center4 v128) (local $half4 v128)
     (local $sum0 v128) (local $sum1 v128) (local $squares0 v128) (local $squares1 v128) (local $saturated v128)
     (local $x f32) (local $d f64) (local $sum f64) (local $squares f64) (local $saturatedScalar i32)
-    (local.set $shift (f64.promote_f32 (f32.load (local.get $p))))
-    (global.set $shift (local.get $shift))
     (local.set $shift2 (f64x2.splat (local.get $shift)))
     (local.set $center4 (f32x4.splat (local.get $center)))
     (local.set $half4 (f32x4.splat (local.get $halfWidth)))
@@ -219,6 +215,216 @@
       (f64.add (local.get $squares) (call $lanesF64 (f64x2.add (local.get $squares0) (local.get $squares1)))))
     (global.set $saturated (i32.add (local.get $saturatedScalar) (call $lanesI32 (local.get $saturated))))
     (f64.add (local.get $sum) (call $lanesF64 (f64x2.add (local.get $sum0) (local.get $sum1)))))
+
+  ;; The block-wise reductions below sum 64 values at a time in float32
+  ;; (one multiply and one add per four values, where promoting to float64
+  ;; takes six instructions) and add each block's four lane sums to float64
+  ;; totals. A lane sums 16 values, so it is within 16 float32 roundings
+  ;; (relative 1e-6) of the exact sum. A block is summed again in float64
+  ;; when float32 could not hold it: a lane of squares that overflowed, is
+  ;; NaN, or fell below 2^-112 while some value in the lane is nonzero (its
+  ;; squares may have underflowed: 1e-30 gradients). Above 2^-112 the
+  ;; squares that underflowed lose at most 16 · 2^-149, relative 2^-33.
+  ;; Zero blocks (dead units) stay on the fast path. The per-block checks
+  ;; are written out in each function: a call per block costs 6 % of them.
+
+  ;; Byte offset after the last whole block of 64 values.
+  (func $blocksEnd (param $p i32) (param $n i32) (result i32)
+    (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -64)) (i32.const 2))))
+
+  ;; Σ x²: blocks in float32, the rest (n mod 64) in float64.
+  (func $sumSquares (export "sumSquares") (param $p i32) (param $n i32) (result f64)
+    (local $stop i32) (local $block i32) (local $v v128) (local $w v128)
+    (local $acc0 v128) (local $acc1 v128) (local $bits v128) (local $total v128) (local $redone f64)
+    (local.set $stop (call $blocksEnd (local.get $p) (local.get $n)))
+    (block $done
+      (loop $nextBlock
+        (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+        (local.set $block (local.get $p))
+        (local.set $acc0 (v128.const i32x4 0 0 0 0))
+        (local.set $acc1 (v128.const i32x4 0 0 0 0))
+        (local.set $bits (v128.const i32x4 0 0 0 0))
+        (loop $next
+          (local.set $v (v128.load align=4 (local.get $p)))
+          (local.set $w (v128.load offset=16 align=4 (local.get $p)))
+          (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $v) (local.get $v))))
+          (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $w) (local.get $w))))
+          (local.set $bits (v128.or (local.get $bits) (v128.or (local.get $v) (local.get $w))))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
+          (br_if $next (i32.lt_u (local.get $p) (i32.add (local.get $block) (i32.const 256)))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (local.get $acc1)))
+        (if (v128.any_true
+            (v128.or
+              (v128.and (f32x4.lt (local.get $acc0) (v128.const f32x4 0x1p-112 0x1p-112 0x1p-112 0x1p-112)) (i32x4.ne (v128.and (local.get $bits) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))
+                (v128.const i32x4 0 0 0 0)))
+              (v128.not (f32x4.lt (local.get $acc0) (v128.const f32x4 inf inf inf inf)))))
+          (then (local.set $redone (f64.add (local.get $redone) (call $sumSquares64 (local.get $block) (i32.const 64)))))
+          (else (local.set $total (f64x2.add (local.get $total) (f64x2.add (f64x2.promote_low_f32x4 (local.get $acc0))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $acc0) (local.get $acc0))))))))
+        (br $nextBlock)))
+    (f64.add
+      (f64.add (local.get $redone) (call $lanesF64 (local.get $total)))
+      (call $sumSquares64 (local.get $p) (i32.and (local.get $n) (i32.const 63)))))
+
+  ;; What gradientSums64 computes, blocks in float32: Σ g² returned; Σ|g|,
+  ;; max|g|, the smallest nonzero |g| and the zeros in the globals. The
+  ;; extremes and zeros are exact whichever way a block is summed.
+  (func $gradientSums (export "gradientSums") (param $p i32) (param $n i32) (result f64)
+    (local $stop i32) (local $block i32) (local $a v128) (local $b v128)
+    (local $squares0 v128) (local $squares1 v128) (local $abs0 v128) (local $abs1 v128)
+    (local $max v128) (local $min v128) (local $zeros v128) (local $isZero v128) (local $infinity v128)
+    (local $totalSquares v128) (local $totalAbs v128) (local $redoneSquares f64) (local $redoneAbs f64)
+    (local $tailSquares f64)
+    (local.set $infinity (i32x4.splat (i32.const 0x7f800000)))
+    (local.set $min (local.get $infinity))
+    (local.set $stop (call $blocksEnd (local.get $p) (local.get $n)))
+    (block $done
+      (loop $nextBlock
+        (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+        (local.set $block (local.get $p))
+        (local.set $squares0 (v128.const i32x4 0 0 0 0))
+        (local.set $squares1 (v128.const i32x4 0 0 0 0))
+        (local.set $abs0 (v128.const i32x4 0 0 0 0))
+        (local.set $abs1 (v128.const i32x4 0 0 0 0))
+        (loop $next
+          (local.set $a (f32x4.abs (v128.load align=4 (local.get $p))))
+          (local.set $b (f32x4.abs (v128.load offset=16 align=4 (local.get $p))))
+          (local.set $squares0 (f32x4.add (local.get $squares0) (f32x4.mul (local.get $a) (local.get $a))))
+          (local.set $squares1 (f32x4.add (local.get $squares1) (f32x4.mul (local.get $b) (local.get $b))))
+          (local.set $abs0 (f32x4.add (local.get $abs0) (local.get $a)))
+          (local.set $abs1 (f32x4.add (local.get $abs1) (local.get $b)))
+          (local.set $max (i32x4.max_s (i32x4.max_s (local.get $max) (local.get $a)) (local.get $b)))
+          (local.set $isZero (i32x4.eq (local.get $a) (v128.const i32x4 0 0 0 0)))
+          (local.set $zeros (i32x4.sub (local.get $zeros) (local.get $isZero)))
+          (local.set $min
+            (i32x4.min_s (local.get $min) (v128.bitselect (local.get $infinity) (local.get $a) (local.get $isZero))))
+          (local.set $isZero (i32x4.eq (local.get $b) (v128.const i32x4 0 0 0 0)))
+          (local.set $zeros (i32x4.sub (local.get $zeros) (local.get $isZero)))
+          (local.set $min
+            (i32x4.min_s (local.get $min) (v128.bitselect (local.get $infinity) (local.get $b) (local.get $isZero))))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
+          (br_if $next (i32.lt_u (local.get $p) (i32.add (local.get $block) (i32.const 256)))))
+        (local.set $squares0 (f32x4.add (local.get $squares0) (local.get $squares1)))
+        (local.set $abs0 (f32x4.add (local.get $abs0) (local.get $abs1)))
+        ;; A lane's Σ|g| is above 0 exactly when it holds a nonzero (or NaN, which the squares catch).
+        (if (v128.any_true
+            (v128.or
+              (v128.and (f32x4.lt (local.get $squares0) (v128.const f32x4 0x1p-112 0x1p-112 0x1p-112 0x1p-112)) (f32x4.gt (local.get $abs0) (v128.const i32x4 0 0 0 0)))
+              (v128.not (f32x4.lt (local.get $squares0) (v128.const f32x4 inf inf inf inf)))))
+          (then
+            (local.set $redoneSquares
+              (f64.add (local.get $redoneSquares) (call $gradientSums64 (local.get $block) (i32.const 64))))
+            (local.set $redoneAbs (f64.add (local.get $redoneAbs) (global.get $sumAbs))))
+          (else
+            (local.set $totalSquares (f64x2.add (local.get $totalSquares) (f64x2.add (f64x2.promote_low_f32x4 (local.get $squares0))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $squares0) (local.get $squares0))))))
+            (local.set $totalAbs (f64x2.add (local.get $totalAbs) (f64x2.add (f64x2.promote_low_f32x4 (local.get $abs0))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $abs0) (local.get $abs0))))))))
+        (br $nextBlock)))
+    ;; The tail sets every global; the blocks' results join them.
+    (local.set $tailSquares (call $gradientSums64 (local.get $p) (i32.and (local.get $n) (i32.const 63))))
+    (global.set $sumAbs
+      (f64.add (global.get $sumAbs) (f64.add (local.get $redoneAbs) (call $lanesF64 (local.get $totalAbs)))))
+    (local.set $max (i32x4.max_s (local.get $max) (i32x4.splat (i32.reinterpret_f32 (global.get $maxAbs)))))
+    (local.set $max (i32x4.max_s (local.get $max) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $max) (local.get $max))))
+    (local.set $max (i32x4.max_s (local.get $max) (i8x16.shuffle 4 5 6 7 0 1 2 3 8 9 10 11 12 13 14 15 (local.get $max) (local.get $max))))
+    (global.set $maxAbs (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $max))))
+    (local.set $min (i32x4.min_s (local.get $min) (i32x4.splat (i32.reinterpret_f32 (global.get $minNonzero)))))
+    (local.set $min (i32x4.min_s (local.get $min) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $min) (local.get $min))))
+    (local.set $min (i32x4.min_s (local.get $min) (i8x16.shuffle 4 5 6 7 0 1 2 3 8 9 10 11 12 13 14 15 (local.get $min) (local.get $min))))
+    (global.set $minNonzero (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $min))))
+    (global.set $zeros (i32.add (global.get $zeros) (call $lanesI32 (local.get $zeros))))
+    (f64.add (local.get $tailSquares)
+      (f64.add (local.get $redoneSquares) (call $lanesF64 (local.get $totalSquares)))))
+
+  ;; Σ (y − shift), returned, and Σ (y − shift)² in `squares`, with shift =
+  ;; the first value (in `shift`) so that a large mean does not cancel the
+  ;; variance; the number of |y − center| > halfWidth in `saturated`
+  ;; (halfWidth = +∞: none). Blocks in float32, the rest in float64. n ≥ 1.
+  (func $moments (export "moments")
+    (param $p i32) (param $n i32) (param $center f32) (param $halfWidth f32)
+    (result f64)
+    (local $shift32 f32) (local $stop i32) (local $block i32) (local $v v128) (local $w v128)
+    (local $d v128) (local $e v128) (local $shift4 v128) (local $center4 v128) (local $half4 v128)
+    (local $sum0 v128) (local $sum1 v128) (local $squares0 v128) (local $squares1 v128) (local $bits v128)
+    (local $saturated v128) (local $totalSum v128) (local $totalSquares v128)
+    (local $redoneSum f64) (local $redoneSquares f64) (local $tailSum f64) (local $saturating i32)
+    (local.set $saturating (f32.lt (local.get $halfWidth) (f32.const inf)))
+    (local.set $shift32 (f32.load (local.get $p)))
+    (global.set $shift (f64.promote_f32 (local.get $shift32)))
+    (local.set $shift4 (f32x4.splat (local.get $shift32)))
+    (local.set $center4 (f32x4.splat (local.get $center)))
+    (local.set $half4 (f32x4.splat (local.get $halfWidth)))
+    (local.set $stop (call $blocksEnd (local.get $p) (local.get $n)))
+    (block $done
+      (loop $nextBlock
+        (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+        (local.set $block (local.get $p))
+        (local.set $sum0 (v128.const i32x4 0 0 0 0))
+        (local.set $sum1 (v128.const i32x4 0 0 0 0))
+        (local.set $squares0 (v128.const i32x4 0 0 0 0))
+        (local.set $squares1 (v128.const i32x4 0 0 0 0))
+        (local.set $bits (v128.const i32x4 0 0 0 0))
+        ;; Two copies of the loop: the saturation test costs a third of it, and only
+        ;; sigmoid and tanh layers (a finite halfWidth) need it.
+        (if (local.get $saturating)
+          (then
+            (loop $next
+              (local.set $v (v128.load align=4 (local.get $p)))
+              (local.set $w (v128.load offset=16 align=4 (local.get $p)))
+              (local.set $d (f32x4.sub (local.get $v) (local.get $shift4)))
+              (local.set $e (f32x4.sub (local.get $w) (local.get $shift4)))
+              (local.set $sum0 (f32x4.add (local.get $sum0) (local.get $d)))
+              (local.set $sum1 (f32x4.add (local.get $sum1) (local.get $e)))
+              (local.set $squares0 (f32x4.add (local.get $squares0) (f32x4.mul (local.get $d) (local.get $d))))
+              (local.set $squares1 (f32x4.add (local.get $squares1) (f32x4.mul (local.get $e) (local.get $e))))
+              (local.set $bits (v128.or (local.get $bits) (v128.or (local.get $d) (local.get $e))))
+              (local.set $saturated
+                (i32x4.sub (i32x4.sub (local.get $saturated)
+                  (f32x4.gt (f32x4.abs (f32x4.sub (local.get $v) (local.get $center4))) (local.get $half4)))
+                  (f32x4.gt (f32x4.abs (f32x4.sub (local.get $w) (local.get $center4))) (local.get $half4))))
+              (local.set $p (i32.add (local.get $p) (i32.const 32)))
+              (br_if $next (i32.lt_u (local.get $p) (i32.add (local.get $block) (i32.const 256))))))
+          (else
+            (loop $next
+              (local.set $v (v128.load align=4 (local.get $p)))
+              (local.set $w (v128.load offset=16 align=4 (local.get $p)))
+              (local.set $d (f32x4.sub (local.get $v) (local.get $shift4)))
+              (local.set $e (f32x4.sub (local.get $w) (local.get $shift4)))
+              (local.set $sum0 (f32x4.add (local.get $sum0) (local.get $d)))
+              (local.set $sum1 (f32x4.add (local.get $sum1) (local.get $e)))
+              (local.set $squares0 (f32x4.add (local.get $squares0) (f32x4.mul (local.get $d) (local.get $d))))
+              (local.set $squares1 (f32x4.add (local.get $squares1) (f32x4.mul (local.get $e) (local.get $e))))
+              (local.set $bits (v128.or (local.get $bits) (v128.or (local.get $d) (local.get $e))))
+              (local.set $p (i32.add (local.get $p) (i32.const 32)))
+              (br_if $next (i32.lt_u (local.get $p) (i32.add (local.get $block) (i32.const 256)))))))
+        (local.set $squares0 (f32x4.add (local.get $squares0) (local.get $squares1)))
+        (local.set $sum0 (f32x4.add (local.get $sum0) (local.get $sum1)))
+        (if (v128.any_true
+            (v128.or
+              (v128.and (f32x4.lt (local.get $squares0) (v128.const f32x4 0x1p-112 0x1p-112 0x1p-112 0x1p-112)) (i32x4.ne (v128.and (local.get $bits) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))
+                (v128.const i32x4 0 0 0 0)))
+              (v128.not (f32x4.lt (local.get $squares0) (v128.const f32x4 inf inf inf inf)))))
+          (then
+            (local.set $redoneSum
+              (f64.add (local.get $redoneSum)
+                (call $moments64 (local.get $block) (i32.const 64) (local.get $center) (f32.const inf)
+                  (global.get $shift))))
+            (local.set $redoneSquares (f64.add (local.get $redoneSquares) (global.get $squares))))
+          (else
+            (local.set $totalSum (f64x2.add (local.get $totalSum) (f64x2.add (f64x2.promote_low_f32x4 (local.get $sum0))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $sum0) (local.get $sum0))))))
+            (local.set $totalSquares (f64x2.add (local.get $totalSquares) (f64x2.add (f64x2.promote_low_f32x4 (local.get $squares0))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $squares0) (local.get $squares0))))))))
+        (br $nextBlock)))
+    ;; The tail sets `squares` and `saturated`; the blocks' results join them.
+    (local.set $tailSum
+      (call $moments64 (local.get $p) (i32.and (local.get $n) (i32.const 63)) (local.get $center) (local.get $halfWidth)
+        (global.get $shift)))
+    (global.set $squares
+      (f64.add (global.get $squares) (f64.add (local.get $redoneSquares) (call $lanesF64 (local.get $totalSquares)))))
+    (global.set $saturated (i32.add (global.get $saturated) (call $lanesI32 (local.get $saturated))))
+    (f64.add (local.get $tailSum) (f64.add (local.get $redoneSum) (call $lanesF64 (local.get $totalSum)))))
 
   ;; Units (positions after the batch axis) whose value is ≤ 0 for every
   ;; example of the batch. Sixteen neighbouring units at a time (one cache
