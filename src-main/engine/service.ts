@@ -18,6 +18,7 @@ import type { Design } from '../../src-shared/design/types';
 import type { GraphAnalysis } from '../../src-shared/graph';
 import { currentBackend, initBackend, type BackendChoice } from './backend/backend';
 import type { LoadedData } from './data';
+import type { InterruptSource } from './model/interrupt';
 import { buildNetwork, snapshotWeights, type WeightValues } from './model/network';
 import { prepareRun } from './prepare-run';
 import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer';
@@ -45,7 +46,19 @@ type Request<T extends EngineRequest['type']> = Extract<EngineRequest, { type: T
 // A design sent without a file has no folder: CSV paths then resolve against a folder that holds nothing.
 const NO_FOLDER = '/nonexistent-backflow-folder';
 
-export function createEngineService(emit: (event: EngineEvent) => void): EngineService {
+export interface EngineServiceOptions {
+  /**
+   * True while a pause or stop is on its way to the service, for a host that
+   * can tell before the message is handled (the worker's shared count):
+   * runs then abandon the step they are computing. See TrainerOptions.
+   */
+  interruptRequested?: InterruptSource;
+}
+
+export function createEngineService(
+  emit: (event: EngineEvent) => void,
+  options: EngineServiceOptions = {},
+): EngineService {
   let run: HeldRun | undefined;
 
   const fail = (runId: number | null, error: EngineError) => emit({ type: 'train.onError', runId, error });
@@ -73,6 +86,7 @@ export function createEngineService(emit: (event: EngineEvent) => void): EngineS
       maxSteps: request.maxSteps,
       boundaryEvery: request.boundaryEvery ?? 0,
       initialWeights: weights,
+      interruptRequested: options.interruptRequested,
       onEvent: forward(runId, backend!, emit, weightNotes),
     });
     run = { runId, trainer, design, analysis, seed: request.seed ?? design.training.seed };

@@ -75,6 +75,21 @@ export function customOp(
   return op as unknown as (...inputs: Tensor[]) => Tensor;
 }
 
+/**
+ * Frees what a gradient computation abandoned by an exception left behind.
+ * tfjs keeps a clone of every tensor a gradient will need on its tape and
+ * disposes those clones only at the end of a completed backward pass; its
+ * scopes free everything else when the exception unwinds them. Does nothing
+ * while a gradient computation is still open (or none was abandoned).
+ */
+export function discardAbandonedTape(): void {
+  const state = tf.engine().state;
+  if (state.gradientDepth > 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const saved of node.saved ?? []) saved.dispose();
+  // What a completed backward pass leaves, and what the next one starts from.
+  state.activeTape = null as unknown as typeof state.activeTape;
+}
+
 const REF_COUNTED_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**

@@ -7,6 +7,7 @@
  */
 import { shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { throwIfInterrupted } from './interrupt';
 import { kernelAlias } from './kernel-alias';
 import { notifyObserver, observerId } from './observers';
 
@@ -17,6 +18,7 @@ const ensureAddKernel = kernelAlias(ADD_KERNEL, 'Add');
 tf.registerGradient({
   kernelName: ADD_KERNEL,
   gradFunc: (dy, _saved, attrs) => {
+    throwIfInterrupted();
     notifyObserver(attrs!.observer, dy as Tensor);
     // Two tensor objects: tfjs disposes an input's gradient object when it
     // sums it with another, which must not take the other input's with it.

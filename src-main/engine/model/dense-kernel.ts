@@ -7,6 +7,7 @@
  * delegates to the backend's own `_FusedMatMul` (product, bias, activation).
  */
 import { tf, type Tensor } from '../backend/tf';
+import { throwIfInterrupted } from './interrupt';
 import { notifyObserver, observerId } from './observers';
 
 export const DENSE_KERNEL = 'BackflowDense';
@@ -84,6 +85,8 @@ tf.registerGradient({
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
     const [x, w, y] = saved as Tensor2D[];
+    // Every dense layer's gradient passes here, telemetry or not: the backward pass's interruption point.
+    throwIfInterrupted();
     const activation = attrs!.activation as FusedActivation;
     notifyObserver(attrs!.observer, dy as Tensor);
     const derivative = derivativeFromOutput(activation, y, attrs!.alpha as number);

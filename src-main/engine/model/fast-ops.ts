@@ -9,6 +9,7 @@
  */
 import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { throwIfInterrupted } from './interrupt';
 import { axisGeometry, conv2dFilterGradient } from './windows';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
@@ -28,6 +29,8 @@ export function conv2dFast(x: Tensor, filter: Tensor, options: ConvOptions): Ten
     value: tf.conv2d(xi as Tensor4D, fi as Tensor4D, options.strides, options.padding),
     save: [xi, fi],
     gradient: (dy, [xs, fs]) => {
+      // A convolution's gradient is the costliest part of a CNN's backward pass: stop before it.
+      throwIfInterrupted();
       const g = dy as Tensor4D;
       const dx = conv2dInputGradient(g, fs as Tensor4D, (xs as Tensor4D).shape, options);
       return [dx, conv2dFilterGrad(xs as Tensor4D, g, fs.shape, options)];

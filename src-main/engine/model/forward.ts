@@ -11,6 +11,7 @@ import { applyActivation } from './activations';
 import { addSameShape } from './add-kernel';
 import { dense, fusesActivation } from './dense';
 import { conv2dFast } from './fast-ops';
+import { throwIfInterrupted } from './interrupt';
 import { toPair, type Network, type NetworkNode } from './network';
 import { tap } from './tap-kernel';
 import { averagePool, maxPool } from './windows';
@@ -51,6 +52,8 @@ export function forward(
   const outputs: Tensor[] = [];
   const batchStats: ForwardResult['batchStats'] = [];
   network.nodes.forEach((node, index) => {
+    // Between layers, so a pause or stop waits for one layer, not the whole pass.
+    throwIfInterrupted();
     const inputs = node.inputs.map((i) => outputs[i]);
     const report = options.observeOutputGradient;
     const observe = report ? (dy: Tensor) => report(index, dy) : undefined;

@@ -8,6 +8,7 @@
  * Identity ops and a closure per call.
  */
 import { tf, type Tensor } from '../backend/tf';
+import { throwIfInterrupted } from './interrupt';
 import { kernelAlias } from './kernel-alias';
 import { notifyObserver, observerId } from './observers';
 
@@ -18,6 +19,7 @@ const ensureTapKernel = kernelAlias(TAP_KERNEL, 'Identity');
 tf.registerGradient({
   kernelName: TAP_KERNEL,
   gradFunc: (dy, _saved, attrs) => {
+    throwIfInterrupted();
     // dy is already summed over every consumer of the tapped value.
     notifyObserver(attrs!.observer, dy as Tensor);
     return { x: () => dy as Tensor };

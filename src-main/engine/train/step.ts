@@ -7,6 +7,7 @@ import type { LossName } from '../../../src-shared/layers';
 import { readFloats } from '../backend/readback';
 import { scoped, shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { throwIfInterrupted } from '../model/interrupt';
 import { clearObservers } from '../model/observers';
 import { forward, type ForwardResult } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
@@ -105,6 +106,9 @@ export function trainingStep(
           : undefined;
       const applied = clipScale ? scaleAll(updatable, clipScale) : updatable;
       const proposal = optimizer.propose(variables, applied);
+      // The last place a pause or stop may cut the step short: nothing is committed before the
+      // read-back, and the statistics that follow take a few milliseconds on a large network.
+      throwIfInterrupted();
       const logits = forwardResult.outputs[network.outputIndex];
       const scalars = tf.stack([
         loss,

@@ -13,6 +13,7 @@ import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary'
 import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
 import type { LoadedData, Split } from '../data/types';
+import { interruptibly, TrainingInterrupted, type InterruptSource } from '../model/interrupt';
 import { buildNetwork, type Network, type WeightValues } from '../model/network';
 import { locateNonFinite, type NonFiniteLocation } from './divergence';
 import { evaluate } from './evaluate';
@@ -69,6 +70,15 @@ export interface TrainerOptions {
    * instead of the seeded initializers; see buildNetwork.
    */
   initialWeights?: WeightValues;
+  /**
+   * True while a pause or stop request is on its way to this trainer (the
+   * worker reads a flag its host sets before posting one; see
+   * worker/interrupt-requests.ts). The trainer then abandons the step,
+   * boundary or evaluation it is computing, lets the request be handled and
+   * carries on from where it was. Absent: work is never abandoned, and
+   * pause and stop take effect between steps.
+   */
+  interruptRequested?: InterruptSource;
   onEvent: (event: TrainerEvent) => void;
 }
 
@@ -139,15 +149,35 @@ export function createTrainer(options: TrainerOptions): Trainer {
     wake?.();
   };
 
-  const runOneStep = (epoch: number, rows: Int32Array): boolean => {
+  // Set when a wait for an interrupting request ran out: the next attempt then runs to the
+  // end, so a request that never arrives costs latency, never progress.
+  let ignoreNextInterrupt = false;
+
+  /** `work()`'s result, or INTERRUPTED when a pending pause or stop made it give up part-way. */
+  const attempt = <T>(work: () => T): T | typeof INTERRUPTED => {
+    const source = ignoreNextInterrupt ? undefined : options.interruptRequested;
+    ignoreNextInterrupt = false;
+    try {
+      return interruptibly(source, work);
+    } catch (error) {
+      if (error instanceof TrainingInterrupted) return INTERRUPTED;
+      throw error;
+    }
+  };
+
+  /** False when the run diverged; INTERRUPTED when a pause or stop cut the step short (not counted). */
+  const runOneStep = (epoch: number, rows: Int32Array): boolean | typeof INTERRUPTED => {
     const { x, y } = gatherBatch(data.train, rows, data.inputShape);
     try {
       const every = options.telemetryEvery;
       const telemetry = every > 0 && stepIndex % every === 0;
-      const outcome = trainingStep(context, x, y, {
-        telemetry,
-        dropoutSeed: deriveSeed(seed, 'dropout', String(stepIndex)),
-      });
+      const outcome = attempt(() =>
+        trainingStep(context, x, y, {
+          telemetry,
+          dropoutSeed: deriveSeed(seed, 'dropout', String(stepIndex)),
+        }),
+      );
+      if (outcome === INTERRUPTED) return INTERRUPTED;
       if (!outcome.finite) {
         const where = locateNonFinite(network, x, y, lossName);
         setState('diverged');
@@ -180,7 +210,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
 
   /** Lets pause and stop messages that arrived meanwhile run; false once the run is stopped. */
   const yieldToControls = async () => {
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     return current() !== 'stopped' && !disposed;
   };
 
@@ -191,38 +221,75 @@ export function createTrainer(options: TrainerOptions): Trainer {
     }
   };
 
+  /**
+   * After an interruption: waits until the requests that caused it have been handled (the
+   * source can turn true before its message is delivered) or the run is over.
+   */
+  const settleInterruption = async () => {
+    const deadline = performance.now() + SETTLE_LIMIT_MS;
+    while (options.interruptRequested?.() && current() !== 'stopped' && !disposed) {
+      if (performance.now() > deadline) return void (ignoreNextInterrupt = true);
+      await nextTurn();
+    }
+  };
+
+  /**
+   * Runs `work`, which changes no weight, after yielding to the controls; an interrupted
+   * attempt is made again once the request is handled, even while paused (what it shows
+   * belongs to the weights the run paused at). Undefined once the run is stopped.
+   */
+  const completed = async <T>(work: () => T): Promise<{ value: T } | undefined> => {
+    for (;;) {
+      if (!(await yieldToControls())) return undefined;
+      const outcome = attempt(work);
+      if (outcome !== INTERRUPTED) return { value: outcome };
+      await settleInterruption();
+    }
+  };
+
   const start = async () => {
     if (state !== 'idle') throw new Error(`trainer already ${state}`);
     options.onEvent({ type: 'started', layers, totalSteps, stepsPerEpoch, dataPreview: dataPreview(data) });
     setState('running');
     for (let epoch = 0; stepIndex < totalSteps; epoch++) {
       const order = permutation(data.train.n, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
-      for (let start = 0; start < data.train.n && stepIndex < totalSteps; start += batchSize) {
+      let start = 0;
+      while (start < data.train.n && stepIndex < totalSteps) {
         // Yield so pause/stop messages are handled between steps.
         if (!(await yieldToControls())) return;
         await waitWhilePaused();
         if (current() === 'stopped' || disposed) return;
         const singleStep = pendingSingleStep;
         pendingSingleStep = false;
-        if (!runOneStep(epoch, order.subarray(start, start + batchSize))) return;
+        const outcome = runOneStep(epoch, order.subarray(start, start + batchSize));
+        if (outcome === INTERRUPTED) {
+          // Nothing was committed (the update comes after the backward pass) and the step
+          // was not counted: once the request is handled the same batch is trained again,
+          // with the same step index and so the same dropout masks. A Step asked for while
+          // paused is still owed unless the run was stopped.
+          await settleInterruption();
+          if (singleStep && current() === 'paused') pendingSingleStep = true;
+          continue;
+        }
+        if (!outcome) return;
+        start += batchSize;
         // The boundary (a forward pass over a grid) and the epoch's evaluation (over the whole
-        // data set) cost as much as a step or more (for 100 layers: boundary 31 ms, step 18 ms):
-        // yield before them too, or a pause or stop waits for the step and them together. Neither
-        // changes the weights, so they may run after a pause was confirmed.
+        // data set) cost as much as a step or more (for 100 layers: boundary 31 ms, step 18 ms),
+        // so they yield first and can be interrupted too.
         const boundaryEvery = options.boundaryEvery ?? 0;
         if (plane && boundaryEvery > 0 && (stepIndex - 1) % boundaryEvery === 0) {
-          if (!(await yieldToControls())) return;
-          options.onEvent({
-            type: 'boundary',
-            ...decisionBoundary(network, plane, data.outputUnits, stepIndex - 1),
-          });
+          const step = stepIndex - 1;
+          const boundary = await completed(() => decisionBoundary(network, plane, data.outputUnits, step));
+          if (!boundary) return;
+          options.onEvent({ type: 'boundary', ...boundary.value });
         }
         if (singleStep && current() === 'running') setState('paused');
       }
       const endOfEpoch = stepIndex % stepsPerEpoch === 0;
       if (endOfEpoch) {
-        if (!(await yieldToControls())) return;
-        options.onEvent({ type: 'epoch', epoch, step: stepIndex, ...evaluateEpoch(data, context) });
+        const evaluation = await completed(() => evaluateEpoch(data, context));
+        if (!evaluation) return;
+        options.onEvent({ type: 'epoch', epoch, step: stepIndex, ...evaluation.value });
       }
     }
     setState('finished');
@@ -252,6 +319,17 @@ export function createTrainer(options: TrainerOptions): Trainer {
     },
   };
 }
+
+/** What {@link createTrainer}'s `attempt` returns for work a pause or stop interrupted. */
+const INTERRUPTED = Symbol('interrupted');
+
+/**
+ * How long an interrupted trainer waits for the request it saw to be handled. Messages are
+ * delivered within a turn or two of the event loop; this only bounds a lost one.
+ */
+const SETTLE_LIMIT_MS = 1000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function evaluateEpoch(data: LoadedData, context: StepContext) {
   const train = evaluate(context.network, data.train, data.inputShape, context.loss, context.classification);

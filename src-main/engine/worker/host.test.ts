@@ -1,13 +1,15 @@
 /**
  * The engine in its worker thread, driven through the host exactly as the
  * Electron main process and the server drive it: a real run, telemetry as
- * typed arrays, pause within 100 ms, hostile requests answered with errors.
+ * typed arrays, pause and stop within 100 ms even in the middle of a slow step,
+ * hostile requests answered with errors.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serializeDesign } from '../../../src-shared/design';
 import type { EngineEvent } from '../../../src-shared/protocol';
-import { EXAMPLES_DIR } from '../test-support';
+import { EXAMPLES_DIR, mlpDesign } from '../test-support';
 import { createEngineHost, type HostEvent } from './host';
 
 const host = createEngineHost();
@@ -84,6 +86,57 @@ describe('engine worker', () => {
     );
     host.send({ type: 'train.stop', runId: 1 });
     await stopped;
+  });
+
+  it('pauses and stops in the middle of a step that takes several times 100 ms', async () => {
+    // 40 dense layers of 384 units on batches of 256: about 400 ms a step on two quiet cores.
+    const slow = mlpDesign({ layers: 40, units: 384, activation: 'tanh', batchSize: 256, samples: 1200 });
+    const steps: { step: number; at: number }[] = [];
+    const off = host.onEvent((e) => {
+      if (e.type === 'train.onStep' && e.runId === 5) steps.push({ step: e.step, at: performance.now() });
+    });
+    const state = (wanted: string) =>
+      waitFor(
+        (e): e is Extract<EngineEvent, { type: 'train.onState' }> =>
+          e.type === 'train.onState' && e.runId === 5 && e.state === wanted,
+      );
+    const step = (n: number) =>
+      waitFor(
+        (e): e is Extract<EngineEvent, { type: 'train.onStep' }> =>
+          e.type === 'train.onStep' && e.runId === 5 && e.step === n,
+      );
+    const fifth = step(5);
+    host.send({
+      type: 'train.start',
+      runId: 5,
+      designText: serializeDesign(slow),
+      designDir: EXAMPLES_DIR,
+      backend: 'wasm',
+      telemetryEvery: 1,
+      maxSteps: 100_000,
+    });
+    await fifth;
+    const stepMs = steps[5].at - steps[4].at;
+    expect(stepMs, 'a step must be slow for this test to mean anything').toBeGreaterThan(150);
+
+    // 50 ms into the work after a step (step 6; after step 7, the epoch's evaluation): without
+    // interruption the request would wait for the rest of it.
+    const measure = async (request: 'train.pause' | 'train.stop', wanted: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reached = state(wanted);
+      const sentAt = performance.now();
+      host.send({ type: request, runId: 5 });
+      await reached;
+      return performance.now() - sentAt;
+    };
+    expect(await measure('train.pause', 'paused')).toBeLessThan(100);
+    const seventh = step(7);
+    host.send({ type: 'train.resume', runId: 5 });
+    await seventh;
+    expect(await measure('train.stop', 'stopped')).toBeLessThan(100);
+    off();
+    // Abandoned steps were trained again, each reported once.
+    expect(steps.map((s) => s.step)).toEqual(steps.map((_, i) => i));
   });
 
   it('answers hostile requests with a badRequest error and keeps running', async () => {

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineEvent, EngineRequest } from '../../../src-shared/protocol';
+import { createInterruptRequests } from './interrupt-requests';
 
 export type HostEvent = EngineEvent | { type: 'engine.onExit'; code: number; message: string };
 
@@ -24,7 +25,9 @@ export function createEngineHost(workerUrl: URL = defaultWorkerUrl()): EngineHos
   const listeners = new Set<(event: HostEvent) => void>();
   const emit = (event: HostEvent) => listeners.forEach((listener) => listener(event));
   let exited = false;
-  const worker = new Worker(workerUrl);
+  // Pause and stop are also counted in shared memory, which the trainer reads mid-step.
+  const interruptRequests = createInterruptRequests();
+  const worker = new Worker(workerUrl, { workerData: interruptRequests.workerData });
   worker.on('message', (event: EngineEvent) => emit(event));
   worker.on('error', (error) =>
     emit({ type: 'engine.onExit', code: -1, message: `the engine crashed: ${error.message}` }),
@@ -37,6 +40,7 @@ export function createEngineHost(workerUrl: URL = defaultWorkerUrl()): EngineHos
   return {
     send(request) {
       if (exited) throw new Error('the engine is not running; start a new one');
+      interruptRequests.beforePosting(request);
       worker.postMessage(request);
     },
     onEvent(listener) {

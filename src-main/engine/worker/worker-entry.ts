@@ -4,13 +4,19 @@
  * back as they happen (typed arrays in telemetry are transferred by structured
  * clone, not stringified).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createEngineService } from '../service';
+import { openInterruptRequests } from './interrupt-requests';
 
 if (!parentPort) throw new Error('worker-entry must run in a worker thread');
 const port = parentPort;
-const service = createEngineService((event) => port.postMessage(event));
+const interruptRequests = openInterruptRequests(workerData);
+const service = createEngineService((event) => port.postMessage(event), {
+  interruptRequested: interruptRequests?.pending,
+});
 port.on('message', (message: unknown) => {
   // handle() never throws; requests for the same run are processed in order of arrival.
-  void service.handle(message);
+  const handled = service.handle(message);
+  // Counted down only once the pause or stop has taken effect (see interrupt-requests.ts).
+  if (interruptRequests) void handled.finally(() => interruptRequests.afterHandling(message));
 });
