@@ -1,28 +1,24 @@
 /**
- * Every layer's statistics as one registered kernel, `BackflowLayerStats`,
- * for the backends whose tensors live in this process (cpu, and wasm's
- * heap): the kernel reduces the gradients, weights and outputs where the
- * backend keeps them and writes one tensor, the step's loss scalars first
- * when given, which is all the trainer reads back. On W3 (50 layers) the
- * op version dispatches ~300 tfjs ops per step; this is one.
+ * Every layer's statistics in one call over the backend's own memory, for
+ * the backends whose tensors live in this process (cpu, and wasm's heap):
+ * the gradients, weights and outputs are reduced where the backend keeps
+ * them, and the result is one tensor of the backend, the step's loss
+ * scalars first when given, which is all the trainer reads back. On W3 (50
+ * layers) the op version dispatches ~300 tfjs ops per step; this is one
+ * pass per tensor.
+ *
+ * Not a registered tfjs kernel (it was one): kernel inputs are named, and
+ * naming, checking and looking up 230 inputs per step cost a third as much
+ * as the arithmetic on W3. Nothing differentiates the statistics, so the
+ * result only needs to join the current scope, which
+ * makeTensorFromTensorInfo does as it does for every kernel's output.
  */
+import { RELU_FAMILY, type Activation } from '../../../src-shared/layers/activations';
 import { LAYER_STAT_STRIDE } from '../../../src-shared/telemetry';
 import { tf, type Tensor } from '../backend/tf';
-import { layerStatsInto, type LayerBuffers, type Saturation } from './stat-loops';
-import { wasmLayerStats, type WasmLayerStats } from './stats-wasm';
-
-export const STATS_KERNEL = 'BackflowLayerStats';
-
-/** One layer of the plan: input indices (−1: absent) and what its activation calls for. */
-export interface PlannedLayer {
-  weightGrad: number;
-  weight: number;
-  weightStep: number;
-  outputGrad: number;
-  output: number;
-  saturation?: Saturation;
-  countDead: boolean;
-}
+import { SATURATED_OUTPUT, type LayerObservation } from './observation';
+import { layerStatsInto, type Saturation } from './stat-loops';
+import { wasmLayerStats, type LayerOffsets, type WasmLayerStats } from './stats-wasm';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 
@@ -37,11 +33,30 @@ interface CpuBackend {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
 
-/** One kernel call: the layers, plain SGD's step factor (a scalar tensor or a number), and leading values. */
+/** What a layer's activation calls for, looked up once per activation rather than per step. */
+interface ActivationNeeds {
+  saturation?: Saturation;
+  countDead: boolean;
+}
+const NEEDS = new Map<Activation | undefined, ActivationNeeds>();
+function needsOf(activation: Activation | undefined): ActivationNeeds {
+  let needs = NEEDS.get(activation);
+  if (!needs) {
+    const saturating = activation === 'sigmoid' || activation === 'tanh' ? activation : undefined;
+    needs = {
+      saturation: saturating && SATURATED_OUTPUT[saturating],
+      countDead: activation !== undefined && RELU_FAMILY.includes(activation),
+    };
+    NEEDS.set(activation, needs);
+  }
+  return needs;
+}
+
+/** One call: the layers, plain SGD's step factor (a scalar tensor or a number; NaN: none), leading values. */
 interface StatsCall {
-  layers: LayerBuffers<TensorInfo>[];
-  stepScale: TensorInfo | number;
-  leading?: TensorInfo;
+  layers: readonly LayerObservation[];
+  stepScale: Tensor | number;
+  leading?: Tensor;
 }
 
 /** Reads the call's tensors in a backend's memory and writes the result tensor. */
@@ -50,27 +65,37 @@ type StatsKernel = (backend: unknown, call: StatsCall) => TensorInfo;
 /** [leading…, rows…] when there are leading values, else [layers, LAYER_STAT_STRIDE]. */
 function resultShape(call: StatsCall): number[] {
   const rows = call.layers.length * LAYER_STAT_STRIDE;
-  return call.leading ? [sizeOf(call.leading.shape) + rows] : [call.layers.length, LAYER_STAT_STRIDE];
+  return call.leading ? [call.leading.size + rows] : [call.layers.length, LAYER_STAT_STRIDE];
+}
+
+function checkFloat32(t: Tensor): void {
+  if (t.dtype !== 'float32') throw new Error(`layer statistics: ${t.dtype} tensor, expected float32`);
 }
 
 /** The JavaScript loops over each layer's float32 arrays. */
 function fillWithLoops(
   out: Float32Array,
-  layers: LayerBuffers<TensorInfo>[],
-  values: (t: TensorInfo) => Float32Array,
+  layers: readonly LayerObservation[],
+  values: (t: Tensor) => Float32Array,
   stepScale: number,
 ): void {
-  const as = (t: TensorInfo | undefined) => (t ? values(t) : undefined);
+  const as = (t: Tensor | undefined) => (t ? values(t) : undefined);
   layers.forEach((layer, i) => {
-    const buffers: LayerBuffers<Float32Array> = {
-      ...layer,
-      weightGrad: as(layer.weightGrad),
-      weight: as(layer.weight),
-      weightStep: as(layer.weightStep),
-      outputGrad: as(layer.outputGrad),
-      output: values(layer.output),
-    };
-    layerStatsInto(out.subarray(i * LAYER_STAT_STRIDE, (i + 1) * LAYER_STAT_STRIDE), buffers, stepScale);
+    const needs = needsOf(layer.activation);
+    layerStatsInto(
+      out.subarray(i * LAYER_STAT_STRIDE, (i + 1) * LAYER_STAT_STRIDE),
+      {
+        weightGrad: as(layer.weightGrad),
+        weight: as(layer.weight),
+        weightStep: Number.isNaN(stepScale) ? as(layer.weightStep) : undefined,
+        outputGrad: as(layer.outputGrad),
+        output: values(layer.output),
+        batch: layer.output.shape[0],
+        saturation: needs.saturation,
+        countDead: needs.countDead,
+      },
+      stepScale,
+    );
   });
 }
 
@@ -79,39 +104,64 @@ function fillWithWasm(
   wasm: WasmBackend,
   simd: WasmLayerStats,
   rows: number,
-  layers: LayerBuffers<TensorInfo>[],
+  layers: readonly LayerObservation[],
   stepScale: number,
 ): void {
-  const offset = (t: TensorInfo | undefined) => (t ? wasm.dataIdMap.get(t.dataId).memoryOffset : 0);
-  layers.forEach((layer, i) =>
-    simd.write({
-      row: rows + i * LAYER_STAT_STRIDE * Float32Array.BYTES_PER_ELEMENT,
-      grad: offset(layer.weightGrad),
-      gradSize: layer.weightGrad ? sizeOf(layer.weightGrad.shape) : 0,
-      weight: offset(layer.weight),
-      step: offset(layer.weightStep),
-      stepScale,
-      outGrad: offset(layer.outputGrad),
-      outGradSize: layer.outputGrad ? sizeOf(layer.outputGrad.shape) : 0,
-      output: offset(layer.output),
-      outputSize: sizeOf(layer.output.shape),
-      batch: layer.batch,
-      saturation: layer.saturation,
-      countDead: layer.countDead,
-    }),
-  );
+  const offset = (t: Tensor | undefined) => {
+    if (!t) return 0;
+    checkFloat32(t);
+    return wasm.dataIdMap.get(t.dataId).memoryOffset;
+  };
+  // One object reused for every layer: this runs for every layer of every step.
+  const at: LayerOffsets = { ...NO_OFFSETS };
+  const stepGiven = Number.isNaN(stepScale);
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    const needs = needsOf(layer.activation);
+    at.row = rows + i * LAYER_STAT_STRIDE * Float32Array.BYTES_PER_ELEMENT;
+    at.grad = offset(layer.weightGrad);
+    at.gradSize = layer.weightGrad ? layer.weightGrad.size : 0;
+    at.weight = offset(layer.weight);
+    at.step = stepGiven ? offset(layer.weightStep) : 0;
+    at.stepScale = stepScale;
+    at.outGrad = offset(layer.outputGrad);
+    at.outGradSize = layer.outputGrad ? layer.outputGrad.size : 0;
+    at.output = offset(layer.output);
+    at.outputSize = layer.output.size;
+    at.batch = layer.output.shape[0];
+    at.saturation = needs.saturation;
+    at.countDead = needs.countDead;
+    simd.write(at);
+  }
 }
+
+const NO_OFFSETS: LayerOffsets = {
+  row: 0,
+  grad: 0,
+  gradSize: 0,
+  weight: 0,
+  step: 0,
+  stepScale: NaN,
+  outGrad: 0,
+  outGradSize: 0,
+  output: 0,
+  outputSize: 0,
+  batch: 1,
+  saturation: undefined,
+  countDead: false,
+};
 
 const KERNELS: Record<string, StatsKernel> = {
   cpu: (backend, call) => {
     const cpu = backend as CpuBackend;
-    const values = (t: TensorInfo) => {
+    const values = (t: Tensor) => {
+      checkFloat32(t);
       const found = cpu.data.get(t.dataId).values;
-      if (!(found instanceof Float32Array)) throw new Error(`${STATS_KERNEL}: expected float32 values`);
+      if (!(found instanceof Float32Array)) throw new Error('layer statistics: expected float32 values');
       return found;
     };
     const shape = resultShape(call);
-    const out = new Float32Array(sizeOf(shape));
+    const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
     const lead = call.leading ? values(call.leading) : new Float32Array(0);
     out.set(lead);
     const scale = typeof call.stepScale === 'number' ? call.stepScale : values(call.stepScale)[0];
@@ -140,21 +190,6 @@ function simdFor(wasm: WasmBackend): WasmLayerStats | undefined {
   return wasmLayerStats(wasm.wasm.asm.memory, (bytes) => wasm.wasm._malloc(bytes));
 }
 
-function sizeOf(shape: number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
-
-const registered = new Set<string>();
-
-// Kernel inputs are named; a network's 200-odd names are made once, not per step.
-const INPUT_NAMES: string[] = [];
-function inputName(index: number): string {
-  for (let i = INPUT_NAMES.length; i <= index; i++) INPUT_NAMES.push(`t${i}`);
-  return INPUT_NAMES[index];
-}
-
 /** How the active backend computes the statistics (reported by the bench, checked by a test). */
 export function statsImplementation(): 'wasm-simd' | 'loops' | 'ops' {
   const backendName = tf.getBackend();
@@ -163,56 +198,25 @@ export function statsImplementation(): 'wasm-simd' | 'loops' | 'ops' {
   return simdFor(tf.backend() as unknown as WasmBackend) ? 'wasm-simd' : 'loops';
 }
 
-/** True when the active backend has (or now registers) the kernel. */
-export function ensureStatsKernel(): boolean {
-  const backendName = tf.getBackend();
-  if (registered.has(backendName)) return true;
-  const kernel = KERNELS[backendName];
-  if (!kernel) return false;
-  tf.registerKernel({
-    kernelName: STATS_KERNEL,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const named = inputs as unknown as Record<string, TensorInfo>;
-      for (const t of Object.values(named))
-        if (t.dtype !== 'float32') throw new Error(`${STATS_KERNEL}: ${t.dtype} input, expected float32`);
-      const at = (index: number) => (index < 0 ? undefined : named[inputName(index)]);
-      // Plan indices are 0…n−1 (t0…); stepScale and leading come by name.
-      const plan = attrs!.plan as unknown as PlannedLayer[];
-      const layers = plan.map((layer): LayerBuffers<TensorInfo> => ({
-        weightGrad: at(layer.weightGrad),
-        weight: at(layer.weight),
-        weightStep: at(layer.weightStep),
-        outputGrad: at(layer.outputGrad),
-        output: at(layer.output)!,
-        batch: at(layer.output)!.shape[0],
-        saturation: layer.saturation,
-        countDead: layer.countDead,
-      }));
-      const stepScale = named.stepScale ?? (attrs!.stepScale as number);
-      return kernel(backend, { layers, stepScale, leading: named.leading }) as never;
-    },
-  });
-  registered.add(backendName);
-  return true;
+/** True when the active backend's memory can be read here (cpu, wasm). */
+export function hasStatsKernel(): boolean {
+  return KERNELS[tf.getBackend()] !== undefined;
 }
 
 /**
- * Runs the kernel over `tensors` (indexed by the plan). `stepScale`: plain
- * SGD's factor (NaN: none); `leading`: values to put before the rows.
+ * The statistics of `layers`, as a tensor of the active backend in the
+ * current scope. `stepScale`: plain SGD's factor (NaN: use each layer's
+ * weightStep); `leading`: values to put before the rows. Call only when
+ * hasStatsKernel().
  */
 export function runStatsKernel(
-  tensors: readonly Tensor[],
-  plan: PlannedLayer[],
+  layers: readonly LayerObservation[],
   stepScale: Tensor | number,
   leading?: Tensor,
 ): Tensor {
-  const inputs: Record<string, Tensor> = {};
-  tensors.forEach((t, i) => (inputs[inputName(i)] = t));
-  if (typeof stepScale !== 'number') inputs.stepScale = stepScale;
-  if (leading) inputs.leading = leading;
-  return tf.engine().runKernel(STATS_KERNEL, inputs as never, {
-    plan: plan as never,
-    stepScale: typeof stepScale === 'number' ? stepScale : NaN,
-  }) as Tensor;
+  const kernel = KERNELS[tf.getBackend()];
+  if (typeof stepScale !== 'number') checkFloat32(stepScale);
+  if (leading) checkFloat32(leading);
+  const info = kernel(tf.backend(), { layers, stepScale, leading });
+  return tf.engine().makeTensorFromTensorInfo(info as never);
 }
