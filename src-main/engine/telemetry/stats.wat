@@ -1,9 +1,11 @@
 ;; Per-layer telemetry reductions in WebAssembly SIMD, run directly on the
 ;; memory of tfjs's WASM backend (imported, so no tensor is copied). Each
 ;; function streams once over `n` float32 values at byte offset `p`, four at
-;; a time, with a scalar loop for the last n mod 4. Sums are accumulated in
-;; float64 (f64x2) so squares of 1e-25 gradients neither underflow nor need
-;; rescaling. `layerStats` computes one layer's whole telemetry row with
+;; a time, with a scalar loop for the last n mod 4. The exported sums take
+;; blocks of 64 values in float32 and add the blocks in float64; a block
+;; float32 cannot hold (squares of 1e-25 gradients underflow) is summed in
+;; float64, as the last n mod 64 values are (the *64 functions, see
+;; "block-wise" below). `layerStats` computes one layer's whole telemetry row with
 ;; these and writes it into the result tensor, also on the heap: one call
 ;; per layer from JavaScript. Inside the loops
 ;; everything is written out by hand: V8 does not inline wasm calls, and a
