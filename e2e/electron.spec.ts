@@ -85,6 +85,8 @@ async function answerDialogsWith(app: ElectronApplication, file: string): Promis
 }
 
 test.describe('Electron app', () => {
+  // Skipped where no Electron binary can run (these machines: see environment.md); the
+  // message names what was missing, and CI prints it, so the skip is never silent.
   test.skip(!found.ok, `Electron e2e not run: ${found.ok ? '' : found.reason}`);
 
   test.beforeAll(() => {

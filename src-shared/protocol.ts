@@ -226,6 +226,9 @@ const FIELDS: Record<EngineRequestType, readonly string[]> = {
   'import.model': ['type', 'requestId', 'files'],
 };
 
+/** Every request type, each an IPC channel `backflow:<type>` in Electron (preload and main agree on these). */
+export const ENGINE_REQUEST_TYPES = Object.keys(FIELDS) as readonly EngineRequestType[];
+
 /**
  * Checks an untrusted message and returns it typed, or an error naming the
  * first problem. Extra keys are refused, like unknown design parameters

@@ -8,23 +8,13 @@
 import type { IpcMain, IpcMainEvent } from 'electron';
 import {
   CHANNEL_PREFIX,
+  ENGINE_REQUEST_TYPES,
   parseEngineRequest,
   refusal,
   type EngineRequestType,
 } from '../../src-shared/protocol';
 import { createEngineHost, type EngineHost, type HostEvent } from '../engine/worker/host';
 
-/** Request channels the preload may use: `backflow:train.start`, …. */
-export const REQUEST_TYPES: readonly EngineRequestType[] = [
-  'train.start',
-  'train.pause',
-  'train.resume',
-  'train.step',
-  'train.stop',
-  'export.initial',
-  'export.run',
-  'import.model',
-];
 /** The one event channel; the event's own `type` says what it is. */
 export const EVENT_CHANNEL = `${CHANNEL_PREFIX}engine.onEvent`;
 
@@ -63,7 +53,7 @@ export function createEngineBridge(options: EngineBridgeOptions) {
   };
   return {
     attach(ipc: Pick<IpcMain, 'on'>) {
-      for (const type of REQUEST_TYPES) ipc.on(`${CHANNEL_PREFIX}${type}`, handle(type));
+      for (const type of ENGINE_REQUEST_TYPES) ipc.on(`${CHANNEL_PREFIX}${type}`, handle(type));
     },
     /** Exposed for tests: the handler of one channel. */
     handler: handle,

@@ -19,19 +19,15 @@ import {
   type SavedFile,
   type StartupInfo,
 } from '../../src-shared/files-protocol';
-import type { EngineEvent, EngineRequest, FilePayload } from '../../src-shared/protocol';
+import {
+  CHANNEL_PREFIX,
+  ENGINE_REQUEST_TYPES,
+  type EngineEvent,
+  type EngineRequest,
+  type FilePayload,
+} from '../../src-shared/protocol';
 
-const PREFIX = 'backflow:';
-const REQUEST_TYPES = new Set([
-  'train.start',
-  'train.pause',
-  'train.resume',
-  'train.step',
-  'train.stop',
-  'export.initial',
-  'export.run',
-  'import.model',
-]);
+const REQUEST_TYPES = new Set<string>(ENGINE_REQUEST_TYPES);
 
 type EngineHostEvent = EngineEvent | { type: 'engine.onExit'; code: number; message: string };
 
@@ -46,13 +42,13 @@ const api = {
     /** Sends one request; main validates it again. */
     send(request: EngineRequest): void {
       if (!request || !REQUEST_TYPES.has(request.type)) throw new Error('unknown engine request');
-      ipcRenderer.send(`${PREFIX}${request.type}`, request);
+      ipcRenderer.send(`${CHANNEL_PREFIX}${request.type}`, request);
     },
     /** Subscribes to engine events; returns the unsubscribe function. */
     onEvent(listener: (event: EngineHostEvent) => void): () => void {
       const wrapped = (_event: IpcRendererEvent, payload: EngineHostEvent) => listener(payload);
-      ipcRenderer.on(`${PREFIX}engine.onEvent`, wrapped);
-      return () => ipcRenderer.removeListener(`${PREFIX}engine.onEvent`, wrapped);
+      ipcRenderer.on(`${CHANNEL_PREFIX}engine.onEvent`, wrapped);
+      return () => ipcRenderer.removeListener(`${CHANNEL_PREFIX}engine.onEvent`, wrapped);
     },
   },
   /** The open document's file; main decides every path. */
