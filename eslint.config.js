@@ -71,6 +71,22 @@ export default tseslint.config(
     ['src-main/preload/**'],
     [tfjs, nodeBuiltins, upTo('src-renderer'), upTo('engine'), upTo('main'), upTo('server'), upTo('cli')],
   ),
+  // electron-vite's ESM shim declares `require`, `__dirname` and `__filename` at the top of
+  // every main-process bundle: a module declaring one of them breaks the built bundle.
+  {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(VariableDeclarator, FunctionDeclaration, ClassDeclaration) > Identifier.id[name=/^(require|__dirname|__filename)$/]',
+          message: 'electron-vite declares this name in the bundle: pick another (e.g. requireFromEngine).',
+        },
+      ],
+    },
+  },
   // renderer: shared only; never electron, node or tfjs-node.
   zone(
     ['src-renderer/**'],

@@ -49,6 +49,17 @@ export function fileNameProblem(name: unknown): string | null {
   return null;
 }
 
+/** Null when `value` is one plain `{ name, bytes }` file of at most `maxBytes`; else the problem. */
+export function fileProblem(value: unknown, maxBytes: number): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return 'each file must be an object { name, bytes }';
+  const keys = Object.keys(value);
+  if (keys.length !== 2 || !keys.includes('name') || !keys.includes('bytes'))
+    return 'each file must have exactly the fields name and bytes';
+  const { name, bytes } = value as { name: unknown; bytes: unknown };
+  return fileNameProblem(name) ?? bytesProblem(bytes, `the file "${name as string}"`, maxBytes);
+}
+
 /**
  * Null when `value` is a list of 1 to {@link MAX_UPLOAD_FILES} plain
  * `{ name, bytes }` objects with distinct valid names (case-insensitively:
@@ -61,20 +72,13 @@ export function filesProblem(value: unknown): string | null {
   const seen = new Set<string>();
   let total = 0;
   for (const file of value as unknown[]) {
-    if (file === null || typeof file !== 'object' || Array.isArray(file))
-      return 'each file must be an object { name, bytes }';
-    const keys = Object.keys(file);
-    if (keys.length !== 2 || !keys.includes('name') || !keys.includes('bytes'))
-      return 'each file must have exactly the fields name and bytes';
-    const { name, bytes } = file as { name: unknown; bytes: unknown };
-    const badName = fileNameProblem(name);
-    if (badName) return badName;
-    const badBytes = bytesProblem(bytes, `the file "${name as string}"`, MAX_UPLOAD_BYTES);
-    if (badBytes) return badBytes;
-    const key = (name as string).toLowerCase();
-    if (seen.has(key)) return `the file name "${name as string}" is given twice`;
+    const bad = fileProblem(file, MAX_UPLOAD_BYTES);
+    if (bad) return bad;
+    const { name, bytes } = file as FilePayload;
+    const key = name.toLowerCase();
+    if (seen.has(key)) return `the file name "${name}" is given twice`;
     seen.add(key);
-    total += (bytes as Uint8Array).byteLength;
+    total += bytes.byteLength;
   }
   if (total > MAX_UPLOAD_BYTES) return `the files are larger than ${MAX_UPLOAD_BYTES >> 20} MB together`;
   return null;

@@ -6,7 +6,14 @@
  * Incoming messages are untrusted: {@link parseEngineRequest} checks one
  * before anything acts on it, and an unknown `type` is refused.
  */
-import { bytesProblem, filesProblem, isWhole, MAX_UPLOAD_BYTES, type FilePayload } from './protocol-checks';
+import {
+  bytesProblem,
+  fileProblem,
+  filesProblem,
+  isWhole,
+  MAX_UPLOAD_BYTES,
+  type FilePayload,
+} from './protocol-checks';
 import type { LayerInfo, PackedStep } from './telemetry';
 import { MAX_WEIGHTS_BYTES } from './weights-file';
 
@@ -14,6 +21,8 @@ export type { FilePayload };
 
 /** Channel prefix for Electron IPC: `backflow:train.start`, events `backflow:train.onStep`. */
 export const CHANNEL_PREFIX = 'backflow:';
+/** The one event channel from main to the page; the event's own `type` says what it is. */
+export const ENGINE_EVENT_CHANNEL = `${CHANNEL_PREFIX}engine.onEvent`;
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -37,8 +46,16 @@ export type EngineRequest =
       runId: number;
       /** The design as file text: re-parsed and validated by the engine, never trusted. */
       designText: string;
-      /** Folder CSV paths are resolved against (and confined to); null for a design without a file. */
+      /**
+       * Folder CSV paths are resolved against (and confined to); null for a design without a file.
+       * Only Electron's main fills it, from the document it has open; the page's value is replaced.
+       */
       designDir: string | null;
+      /**
+       * The CSV file `data.path` names, picked by the user: its bytes are read instead of the
+       * path (browser mode, where the server never reads a path a page names).
+       */
+      dataFile?: FilePayload;
       backend: BackendPreference;
       /** Telemetry every K steps; 0 disables it. */
       telemetryEvery: number;
@@ -68,6 +85,9 @@ export type EngineRequest =
       format: ExportFormat;
       seed?: number;
       initialWeights?: Uint8Array;
+      /** As in `train.start`: the output layer's width depends on the data (a CSV's classes). */
+      designDir?: string | null;
+      dataFile?: FilePayload;
     }
   /**
    * Export the weights of run `runId` as they are now (trained, or mid-run).
@@ -216,12 +236,22 @@ const FIELDS: Record<EngineRequestType, readonly string[]> = {
     'maxSteps',
     'boundaryEvery',
     'initialWeights',
+    'dataFile',
   ],
   'train.pause': ['type', 'runId'],
   'train.resume': ['type', 'runId'],
   'train.step': ['type', 'runId'],
   'train.stop': ['type', 'runId'],
-  'export.initial': ['type', 'requestId', 'designText', 'format', 'seed', 'initialWeights'],
+  'export.initial': [
+    'type',
+    'requestId',
+    'designText',
+    'format',
+    'seed',
+    'initialWeights',
+    'designDir',
+    'dataFile',
+  ],
   'export.run': ['type', 'requestId', 'runId', 'format'],
   'import.model': ['type', 'requestId', 'files'],
 };
@@ -283,6 +313,17 @@ const format = field(
   (v) => (EXPORT_FORMATS as readonly unknown[]).includes(v),
   `format must be one of ${EXPORT_FORMATS.join(', ')}`,
 );
+/** The largest CSV file the engine reads (its data loader's own limit, src-main/engine/data/csvFile.ts). */
+export const MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
+const designDir = (optional: boolean) =>
+  field(
+    'designDir',
+    (v) => v === null || (typeof v === 'string' && v.length <= MAX_PATH && !v.includes('\0')),
+    'designDir must be a folder path or null',
+    optional,
+  );
+const dataFile: Check = (r) =>
+  r.dataFile === undefined ? null : fileProblem(r.dataFile, MAX_DATA_FILE_BYTES);
 const initialWeights: Check = (r) =>
   r.initialWeights === undefined ? null : bytesProblem(r.initialWeights, 'initialWeights', MAX_WEIGHTS_BYTES);
 
@@ -290,11 +331,7 @@ const initialWeights: Check = (r) =>
 const CHECKS: Record<EngineRequestType, readonly Check[]> = {
   'train.start': [
     designText,
-    field(
-      'designDir',
-      (v) => v === null || (typeof v === 'string' && v.length <= MAX_PATH && !v.includes('\0')),
-      'designDir must be a folder path or null',
-    ),
+    designDir(false),
     field(
       'backend',
       (v) => BACKENDS.includes(v as BackendPreference),
@@ -310,12 +347,13 @@ const CHECKS: Record<EngineRequestType, readonly Check[]> = {
       true,
     ),
     initialWeights,
+    dataFile,
   ],
   'train.pause': [],
   'train.resume': [],
   'train.step': [],
   'train.stop': [],
-  'export.initial': [designText, format, seed, initialWeights],
+  'export.initial': [designText, format, seed, initialWeights, designDir(true), dataFile],
   'export.run': [
     field('runId', (v) => isWhole(v, 0, Number.MAX_SAFE_INTEGER), 'runId must be a whole number'),
     format,

@@ -21,7 +21,7 @@ export interface PreparedRun {
   design: Design;
   data: LoadedData;
   analysis: GraphAnalysis;
-  designDir: string;
+  designDir: string | null;
 }
 
 export type PrepareResult = { ok: true; value: PreparedRun } | { ok: false; error: RunError };
@@ -70,7 +70,7 @@ export async function readDesignText(
  */
 export async function prepareRun(
   text: string,
-  options: { designDir: string; fileName?: string; seed?: number },
+  options: { designDir: string | null; csvBytes?: Uint8Array; fileName?: string; seed?: number },
 ): Promise<PrepareResult> {
   const parsed = parseDesign(text, { fileName: options.fileName });
   if (!parsed.ok) return { ok: false, error: { type: 'design', message: parsed.error.message } };
@@ -80,7 +80,8 @@ export async function prepareRun(
   if (!structural.trainable) return { ok: false, error: graphError(structural) };
   const seed = options.seed ?? design.training.seed;
   const data = await loadData(design.data, {
-    designDir: options.designDir,
+    designDir: options.designDir ?? undefined,
+    csvBytes: options.csvBytes,
     seed,
     validationSplit: design.training.validationSplit ?? 0.2,
   });

@@ -43,9 +43,6 @@ interface HeldRun {
 
 type Request<T extends EngineRequest['type']> = Extract<EngineRequest, { type: T }>;
 
-// A design sent without a file has no folder: CSV paths then resolve against a folder that holds nothing.
-const NO_FOLDER = '/nonexistent-backflow-folder';
-
 export interface EngineServiceOptions {
   /**
    * True while a pause or stop is on its way to the service, for a host that
@@ -73,7 +70,7 @@ export function createEngineService(
     const { runId } = request;
     release();
     let backend: BackendChoice | undefined;
-    const ready = await prepare(request.designText, request.seed, request.initialWeights, async () => {
+    const ready = await prepare(request, async () => {
       backend = await initBackend(request.backend);
     });
     if (!ready.ok) return fail(runId, ready.error);
@@ -94,7 +91,7 @@ export function createEngineService(
   };
 
   const exportInitial = async (request: Request<'export.initial'>) => {
-    const ready = await prepare(request.designText, request.seed, request.initialWeights, ensureBackend);
+    const ready = await prepare(request, ensureBackend);
     if (!ready.ok) return ready;
     const { design, analysis, weights } = ready.value;
     const seed = request.seed ?? design.training.seed;
@@ -181,12 +178,15 @@ interface Ready {
 }
 
 async function prepare(
-  designText: string,
-  seed: number | undefined,
-  pretrained: Uint8Array | undefined,
+  request: Request<'train.start'> | Request<'export.initial'>,
   startBackend: () => Promise<void>,
 ): Promise<EngineResult<Ready>> {
-  const prepared = await prepareRun(designText, { designDir: NO_FOLDER, seed });
+  const { designText, seed, initialWeights: pretrained, dataFile } = request;
+  const prepared = await prepareRun(designText, {
+    designDir: request.designDir ?? null,
+    csvBytes: dataFile?.bytes,
+    seed,
+  });
   if (!prepared.ok) return prepared;
   try {
     await startBackend();

@@ -5,12 +5,14 @@
 import type { IpcMainEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { EngineRequest } from '../../src-shared/protocol';
-import type { EngineHost, HostEvent } from '../engine/worker/host';
-import { createEngineBridge, EVENT_CHANNEL } from './engine-bridge';
+import type { EngineHostEvent } from '../../src-shared/bridge';
+import { ENGINE_EVENT_CHANNEL as EVENT_CHANNEL } from '../../src-shared/protocol';
+import type { EngineHost } from '../engine/worker/host';
+import { createEngineBridge } from './engine-bridge';
 
 function setup() {
   const received: EngineRequest[] = [];
-  const sent: HostEvent[] = [];
+  const sent: EngineHostEvent[] = [];
   const host: EngineHost = {
     send: (r) => void received.push(r),
     onEvent: () => () => {},
@@ -24,6 +26,7 @@ function setup() {
       sent.push(payload);
     },
     createHost: () => host,
+    designDir: () => '/home/user/designs',
   });
   const trusted = { trusted: true } as unknown as IpcMainEvent;
   return { bridge, received, sent, trusted };
@@ -67,6 +70,17 @@ describe('engine bridge', () => {
           },
         },
       },
+    ]);
+  });
+
+  it("trains in the open document's folder, whatever folder the page names", () => {
+    const { bridge, received, trusted } = setup();
+    const start = { type: 'train.start', runId: 1, designText: '{}', backend: 'auto', telemetryEvery: 1 };
+    bridge.handler('train.start')(trusted, { ...start, designDir: null });
+    bridge.handler('train.start')(trusted, { ...start, designDir: '/etc' });
+    expect(received).toEqual([
+      { ...start, designDir: '/home/user/designs' },
+      { ...start, designDir: '/home/user/designs' },
     ]);
   });
 

@@ -6,22 +6,27 @@
  * (which lives in the renderer).
  */
 import type { IpcMain, IpcMainEvent } from 'electron';
+import type { EngineHostEvent } from '../../src-shared/bridge';
 import {
   CHANNEL_PREFIX,
+  ENGINE_EVENT_CHANNEL,
   ENGINE_REQUEST_TYPES,
   parseEngineRequest,
   refusal,
   type EngineRequestType,
 } from '../../src-shared/protocol';
-import { createEngineHost, type EngineHost, type HostEvent } from '../engine/worker/host';
-
-/** The one event channel; the event's own `type` says what it is. */
-export const EVENT_CHANNEL = `${CHANNEL_PREFIX}engine.onEvent`;
+import { createEngineHost, type EngineHost } from '../engine/worker/host';
 
 export interface EngineBridgeOptions {
   workerUrl: URL;
   isTrustedSender(event: IpcMainEvent): boolean;
-  send(channel: string, payload: HostEvent): void;
+  send(channel: string, payload: EngineHostEvent): void;
+  /**
+   * The folder of the document main has open (null: never saved). A design's
+   * CSV data is read from there; the page never names a path, so whatever
+   * `designDir` a request carries is replaced by this.
+   */
+  designDir(): string | null;
   /** For tests: how to start an engine. */
   createHost?: (url: URL) => EngineHost;
 }
@@ -34,7 +39,7 @@ export function createEngineBridge(options: EngineBridgeOptions) {
     const started = createHost(options.workerUrl);
     started.onEvent((event) => {
       if (event.type === 'engine.onExit') host = undefined;
-      options.send(EVENT_CHANNEL, event);
+      options.send(ENGINE_EVENT_CHANNEL, event);
     });
     host = started;
     return started;
@@ -46,10 +51,12 @@ export function createEngineBridge(options: EngineBridgeOptions) {
       const message = request.ok
         ? `channel ${type} carried a ${request.value.type} request`
         : request.error.message;
-      options.send(EVENT_CHANNEL, refusal(payload, { type: 'badRequest', message }));
+      options.send(ENGINE_EVENT_CHANNEL, refusal(payload, { type: 'badRequest', message }));
       return;
     }
-    ensureHost().send(request.value);
+    const value = request.value;
+    const needsFolder = value.type === 'train.start' || value.type === 'export.initial';
+    ensureHost().send(needsFolder ? { ...value, designDir: options.designDir() } : value);
   };
   return {
     attach(ipc: Pick<IpcMain, 'on'>) {

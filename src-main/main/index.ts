@@ -150,6 +150,7 @@ async function start(): Promise<void> {
     send: (channel, payload) => {
       if (!window.isDestroyed()) window.webContents.send(channel, payload);
     },
+    designDir: () => (service.currentPath ? dirname(service.currentPath) : null),
   });
   bridge.attach(ipcMain);
 

@@ -5,32 +5,19 @@
  * request again; the checks here only keep honest mistakes close to home.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { BRIDGE_GLOBAL, type BackflowBridge, type EngineHostEvent } from '../../src-shared/bridge';
 import {
   FILE_CHANNELS,
   FILES_DROPPED_CHANNEL,
   MENU_COMMAND_CHANNEL,
   parseMenuCommand,
-  type DiscardChoice,
-  type DocumentState,
   type FileResult,
-  type MenuCommand,
-  type OpenedFile,
-  type RecentFile,
-  type SavedFile,
-  type StartupInfo,
 } from '../../src-shared/files-protocol';
-import {
-  CHANNEL_PREFIX,
-  ENGINE_REQUEST_TYPES,
-  type EngineEvent,
-  type EngineRequest,
-  type FilePayload,
-} from '../../src-shared/protocol';
+import { CHANNEL_PREFIX, ENGINE_REQUEST_TYPES, ENGINE_EVENT_CHANNEL } from '../../src-shared/protocol';
 
 const REQUEST_TYPES = new Set<string>(ENGINE_REQUEST_TYPES);
 
-type EngineHostEvent = EngineEvent | { type: 'engine.onExit'; code: number; message: string };
-
+/** Main answers every file request with a FileResult (files-ipc.ts); its value type is the bridge's. */
 const invoke = <T>(channel: string, payload?: unknown): Promise<FileResult<T>> =>
   ipcRenderer.invoke(channel, payload) as Promise<FileResult<T>>;
 
@@ -39,53 +26,51 @@ const bytesOrNull = (value: unknown): Uint8Array | null => (value instanceof Uin
 
 const api = {
   engine: {
-    /** Sends one request; main validates it again. */
-    send(request: EngineRequest): void {
+    send(request) {
       if (!request || !REQUEST_TYPES.has(request.type)) throw new Error('unknown engine request');
       ipcRenderer.send(`${CHANNEL_PREFIX}${request.type}`, request);
     },
     /** Subscribes to engine events; returns the unsubscribe function. */
-    onEvent(listener: (event: EngineHostEvent) => void): () => void {
+    onEvent(listener) {
       const wrapped = (_event: IpcRendererEvent, payload: EngineHostEvent) => listener(payload);
-      ipcRenderer.on(`${CHANNEL_PREFIX}engine.onEvent`, wrapped);
-      return () => ipcRenderer.removeListener(`${CHANNEL_PREFIX}engine.onEvent`, wrapped);
+      ipcRenderer.on(ENGINE_EVENT_CHANNEL, wrapped);
+      return () => ipcRenderer.removeListener(ENGINE_EVENT_CHANNEL, wrapped);
     },
   },
   /** The open document's file; main decides every path. */
   files: {
-    open: () => invoke<OpenedFile>(FILE_CHANNELS.open),
+    open: () => invoke(FILE_CHANNELS.open),
     /** Reopens a path main handed out (recent list, command line, a drop). */
-    openPath: (path: string) => invoke<OpenedFile>(FILE_CHANNELS.openPath, { path: String(path) }),
+    openPath: (path) => invoke(FILE_CHANNELS.openPath, { path: String(path) }),
     /** Saves the design, and its pretrained weights beside it (null: it has none). */
-    save: (text: string, weights: Uint8Array | null) =>
-      invoke<SavedFile>(FILE_CHANNELS.save, { text: String(text), weights: bytesOrNull(weights) }),
-    saveAs: (text: string, weights: Uint8Array | null) =>
-      invoke<SavedFile>(FILE_CHANNELS.saveAs, { text: String(text), weights: bytesOrNull(weights) }),
+    save: (text, weights) =>
+      invoke(FILE_CHANNELS.save, { text: String(text), weights: bytesOrNull(weights) }),
+    saveAs: (text, weights) =>
+      invoke(FILE_CHANNELS.saveAs, { text: String(text), weights: bytesOrNull(weights) }),
     /** Asks for a folder and writes an export's files into it. */
-    exportModel: (suggestedName: string, files: FilePayload[]) =>
-      invoke<SavedFile>(FILE_CHANNELS.exportModel, {
+    exportModel: (suggestedName, files) =>
+      invoke(FILE_CHANNELS.exportModel, {
         suggestedName: String(suggestedName),
         files: Array.from(files, (f) => ({ name: String(f.name), bytes: bytesOrNull(f.bytes) })),
       }),
     /** Asks for a model and reads it with the weight files beside it. */
-    importModel: () => invoke<FilePayload[]>(FILE_CHANNELS.importModel),
-    newDocument: () => invoke<null>(FILE_CHANNELS.newDocument),
-    recent: () => invoke<RecentFile[]>(FILE_CHANNELS.recent),
-    clearRecent: () => invoke<null>(FILE_CHANNELS.clearRecent),
-    setState: (state: DocumentState) =>
-      invoke<null>(FILE_CHANNELS.setState, { dirty: state.dirty === true, name: String(state.name) }),
-    confirmDiscard: () => invoke<DiscardChoice>(FILE_CHANNELS.confirmDiscard),
+    importModel: () => invoke(FILE_CHANNELS.importModel),
+    newDocument: () => invoke(FILE_CHANNELS.newDocument),
+    recent: () => invoke(FILE_CHANNELS.recent),
+    clearRecent: () => invoke(FILE_CHANNELS.clearRecent),
+    setState: (state) =>
+      invoke(FILE_CHANNELS.setState, { dirty: state.dirty === true, name: String(state.name) }),
+    confirmDiscard: () => invoke(FILE_CHANNELS.confirmDiscard),
     /** The document's text while it has unsaved changes; null once it has none. */
-    autosave: (text: string | null) =>
-      invoke<null>(FILE_CHANNELS.autosave, { text: text === null ? null : String(text) }),
-    startup: () => invoke<StartupInfo>(FILE_CHANNELS.startup),
-    restoreRecovery: () => invoke<OpenedFile>(FILE_CHANNELS.restoreRecovery),
-    discardRecovery: () => invoke<null>(FILE_CHANNELS.discardRecovery),
-    closeWindow: () => invoke<null>(FILE_CHANNELS.closeWindow),
+    autosave: (text) => invoke(FILE_CHANNELS.autosave, { text: text === null ? null : String(text) }),
+    startup: () => invoke(FILE_CHANNELS.startup),
+    restoreRecovery: () => invoke(FILE_CHANNELS.restoreRecovery),
+    discardRecovery: () => invoke(FILE_CHANNELS.discardRecovery),
+    closeWindow: () => invoke(FILE_CHANNELS.closeWindow),
   },
   menu: {
     /** Menu items, second launches and the OS asking the page to act; returns the unsubscribe function. */
-    onCommand(listener: (command: MenuCommand) => void): () => void {
+    onCommand(listener) {
       const wrapped = (_event: IpcRendererEvent, payload: unknown) => {
         const command = parseMenuCommand(payload);
         if (command) listener(command);
@@ -95,11 +80,9 @@ const api = {
     },
   },
   platform: process.platform,
-};
+} satisfies BackflowBridge;
 
-export type BackflowBridge = typeof api;
-
-contextBridge.exposeInMainWorld('backflow', api);
+contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, api);
 
 /**
  * Files dropped on the window. Listened for here, in the isolated world, so

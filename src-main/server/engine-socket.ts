@@ -64,9 +64,11 @@ export function attachEngineSocket(socket: WebSocket, options: EngineSocketOptio
     const parsed = parseEngineRequest(message);
     if (!parsed.ok) return queue.push(refusal(message, parsed.error));
     // The page's folder paths mean nothing on this machine, and a page must not make the
-    // server read files it names: designs from the browser resolve no CSV paths.
+    // server read files it names: designs from the browser resolve no CSV paths (the page
+    // sends a CSV's bytes instead, as `dataFile`).
+    const value = parsed.value;
     const request: EngineRequest =
-      parsed.value.type === 'train.start' ? { ...parsed.value, designDir: null } : parsed.value;
+      value.type === 'train.start' || value.type === 'export.initial' ? { ...value, designDir: null } : value;
     try {
       ensureHost().send(request);
     } catch (error) {

@@ -32,7 +32,8 @@ export interface BackendChoice {
   attempts: BackendAttempt[];
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares that name at the top of the bundle.
+const requireFromEngine = createRequire(import.meta.url);
 
 /** Candidates tried for each preference, best first. */
 const CANDIDATES: Record<BackendPreference, string[]> = {
@@ -106,7 +107,7 @@ async function tryCandidate(candidate: string): Promise<string | undefined> {
 async function loadNative(packageName: string): Promise<string | undefined> {
   let packageJson: string;
   try {
-    packageJson = require.resolve(`${packageName}/package.json`);
+    packageJson = requireFromEngine.resolve(`${packageName}/package.json`);
   } catch {
     return `${packageName} is not installed (it is optional; its install downloads libtensorflow)`;
   }
@@ -118,7 +119,7 @@ async function loadNative(packageName: string): Promise<string | undefined> {
   if (!hasAddon)
     return `${packageName} is installed but its native add-on was not built (libtensorflow missing)`;
   try {
-    require(packageName);
+    requireFromEngine(packageName);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     const hint = packageName.endsWith('-gpu') ? ' (it needs CUDA 11.2 and cuDNN 8.1)' : '';

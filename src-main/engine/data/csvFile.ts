@@ -41,7 +41,24 @@ export async function readCsvData(spec: CsvDataSpec, designDir: string): Promise
     const mb = (info.size / 1024 / 1024).toFixed(1);
     return { type: 'tooLarge', file, message: `${file} is ${mb} MB; the limit is 50 MB` };
   }
-  const text = await readFile(located, 'utf8');
+  return tabulateText(await readFile(located, 'utf8'), spec);
+}
+
+/**
+ * Reads a CSV file's bytes that the user picked (browser mode: the page sends
+ * them, the server never reads a path a page names) as `spec.path`'s data.
+ */
+export function readCsvBytes(spec: CsvDataSpec, bytes: Uint8Array): RawData | DataError {
+  const file = spec.path;
+  if (bytes.byteLength > CSV_LIMITS.bytes) {
+    const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
+    return { type: 'tooLarge', file, message: `${file} is ${mb} MB; the limit is 50 MB` };
+  }
+  return tabulateText(new TextDecoder().decode(bytes), spec);
+}
+
+function tabulateText(text: string, spec: CsvDataSpec): RawData | DataError {
+  const file = spec.path;
   try {
     return tabulate(text, file, spec.target);
   } catch (error) {

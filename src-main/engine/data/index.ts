@@ -5,7 +5,7 @@
  */
 import { BUILTIN_DATASET_INFO, csvPathProblem, validateDataSpec } from '../../../src-shared/design/datasets';
 import type { BuiltinDataSpec, DataSpec } from '../../../src-shared/design/types';
-import { readCsvData } from './csvFile';
+import { readCsvBytes, readCsvData } from './csvFile';
 import { GENERATORS } from './generators';
 import { loadIris, loadMnist } from './packaged';
 import { prepare } from './prepare';
@@ -18,8 +18,10 @@ export type { Random } from './random';
 
 /** How to load: where the design lives, the run's seed and the held-out fraction. */
 export interface LoadDataOptions {
-  /** The design file's folder; CSV paths are resolved against it. Required for CSV data. */
+  /** The design file's folder; CSV paths are resolved against it. CSV data needs it or `csvBytes`. */
   designDir?: string;
+  /** The bytes of the CSV file `data.path` names, picked by the user; read instead of the path. */
+  csvBytes?: Uint8Array;
   /** The run's seed (`training.seed`): same seed, byte-identical arrays. */
   seed: number;
   /** Fraction of rows held out for validation, from 0 (none) to below 1. */
@@ -80,10 +82,12 @@ async function load(spec: DataSpec, options: LoadDataOptions) {
 
   let raw: RawData | DataError;
   if (valid.source === 'csv') {
-    if (!options.designDir) {
-      return invalid(`${valid.path} is a CSV file, which needs the design's folder: save the design first`);
+    if (options.csvBytes) raw = readCsvBytes(valid, options.csvBytes);
+    else if (options.designDir) raw = await readCsvData(valid, options.designDir);
+    else {
+      const message = `${valid.path} is a CSV file: choose it under Data (or save the design beside it)`;
+      return { type: 'missingFile', file: valid.path, message } satisfies DataError;
     }
-    raw = await readCsvData(valid, options.designDir);
   } else {
     raw = await builtin(valid, seed);
   }

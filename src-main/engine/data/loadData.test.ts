@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../../../src-shared/design/types';
 import { createRandom, loadData } from './index';
@@ -157,6 +159,46 @@ describe('loadData with built-in sets', () => {
   });
 });
 
+describe('CSV data picked by the user (bytes, no path read)', () => {
+  const spec = { source: 'csv' as const, path: 'simple.csv', target: 'kind' };
+  const fixtures = join(__dirname, 'fixtures');
+
+  it('reads the bytes exactly as it reads the file beside a design', async () => {
+    const fromFile = await loadData(spec, { seed: 3, validationSplit: 0.2, designDir: fixtures });
+    const bytes = new Uint8Array(readFileSync(join(fixtures, 'simple.csv')));
+    // The folder is ignored when bytes are given: a page's bytes never lead to a file read.
+    const fromBytes = await loadData(spec, {
+      seed: 3,
+      validationSplit: 0.2,
+      csvBytes: bytes,
+      designDir: '/',
+    });
+    expect(fromFile.ok && fromBytes.ok).toBe(true);
+    if (fromFile.ok && fromBytes.ok) {
+      expect(fromBytes.value.train.x).toEqual(fromFile.value.train.x);
+      expect(fromBytes.value.classNames).toEqual(fromFile.value.classNames);
+    }
+  });
+
+  it('says to choose the file when neither bytes nor a folder are there', async () => {
+    const result = await loadData(spec, { seed: 3, validationSplit: 0.2 });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        type: 'missingFile',
+        message: 'simple.csv is a CSV file: choose it under Data (or save the design beside it)',
+      },
+    });
+  });
+
+  it('names the cell of a malformed picked file', async () => {
+    const bytes = new TextEncoder().encode('width,kind\n1,cat\nabc,dog\n');
+    const result = await loadData(spec, { seed: 3, validationSplit: 0, csvBytes: bytes });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/simple\.csv.*line 3/);
+  });
+});
+
 describe('loadData refusals', () => {
   it('refuses an invalid spec or options as data, never by throwing', async () => {
     const cases: [unknown, Partial<LoadDataOptions>, string][] = [
@@ -166,7 +208,6 @@ describe('loadData refusals', () => {
       [{ source: 'builtin', name: 'spiral' }, { validationSplit: 1 }, 'training.validationSplit'],
       [{ source: 'builtin', name: 'spiral' }, { validationSplit: Number.NaN }, 'training.validationSplit'],
       [{ source: 'builtin', name: 'spiral' }, { seed: Number.NaN }, 'training.seed'],
-      [{ source: 'csv', path: 'a.csv', target: 'y' }, {}, 'save the design first'],
     ];
     for (const [spec, options, words] of cases) {
       const result = await loadData(spec as DataSpec, { seed: 1, validationSplit: 0.2, ...options });

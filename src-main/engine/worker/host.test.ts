@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serializeDesign } from '../../../src-shared/design';
 import type { EngineEvent } from '../../../src-shared/protocol';
 import { EXAMPLES_DIR, mlpDesign } from '../test-support';
-import { createEngineHost, type HostEvent } from './host';
+import type { EngineHostEvent as HostEvent } from '../../../src-shared/bridge';
+import { createEngineHost } from './host';
 
 const host = createEngineHost();
 afterAll(() => host.terminate());

@@ -4,14 +4,14 @@
  * say so and start a new engine without losing the design.
  */
 import { Worker } from 'node:worker_threads';
+import type { EngineHostEvent } from '../../../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../../../src-shared/protocol';
 import { createInterruptRequests } from './interrupt-requests';
 
-export type HostEvent = EngineEvent | { type: 'engine.onExit'; code: number; message: string };
 
 export interface EngineHost {
   send(request: EngineRequest): void;
-  onEvent(listener: (event: HostEvent) => void): () => void;
+  onEvent(listener: (event: EngineHostEvent) => void): () => void;
   /** Ends the worker; pending runs stop. */
   terminate(): Promise<void>;
 }
@@ -22,8 +22,8 @@ export function defaultWorkerUrl(): URL {
 }
 
 export function createEngineHost(workerUrl: URL = defaultWorkerUrl()): EngineHost {
-  const listeners = new Set<(event: HostEvent) => void>();
-  const emit = (event: HostEvent) => listeners.forEach((listener) => listener(event));
+  const listeners = new Set<(event: EngineHostEvent) => void>();
+  const emit = (event: EngineHostEvent) => listeners.forEach((listener) => listener(event));
   let exited = false;
   // Pause and stop are also counted in shared memory, which the trainer reads mid-step.
   const interruptRequests = createInterruptRequests();

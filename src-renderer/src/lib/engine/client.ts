@@ -4,7 +4,8 @@
  * WebSocket to `backflow serve` (browser mode, remote GPU boxes). Components
  * code against this interface only.
  */
-import type { EngineEvent, EngineRequest } from '../../../../src-shared/protocol';
+import type { EngineHostEvent } from '../../../../src-shared/bridge';
+import type { EngineRequest } from '../../../../src-shared/protocol';
 
 /** The state of the link to the engine; IPC is always `open`. */
 export type EngineConnectionState = 'connecting' | 'open' | 'closed';
@@ -15,8 +16,7 @@ export type EngineConnectionState = 'connecting' | 'open' | 'closed';
  * the oldest telemetry events rather than buffer without bound.
  */
 export type EngineClientEvent =
-  | EngineEvent
-  | { type: 'engine.onExit'; code: number; message: string }
+  | EngineHostEvent
   | { type: 'engine.onConnection'; state: EngineConnectionState; message?: string }
   | { type: 'engine.onTelemetryDropped'; count: number };
 

@@ -5,14 +5,15 @@
  * request the preload refuses becomes an error event, not an exception.
  */
 import { describe, expect, it } from 'vitest';
+import type { EngineBridgeApi, EngineHostEvent } from '../../../../src-shared/bridge';
 import type { EngineRequest } from '../../../../src-shared/protocol';
 import type { EngineClientEvent } from './client';
 import { createEngineClient } from './create-client';
-import { createIpcClient, type EngineBridgeApi } from './ipc-client';
+import { createIpcClient } from './ipc-client';
 
 function fakePreload() {
   const sent: EngineRequest[] = [];
-  const listeners = new Set<(event: EngineClientEvent) => void>();
+  const listeners = new Set<(event: EngineHostEvent) => void>();
   const api: EngineBridgeApi = {
     send(request) {
       if (request.type !== 'train.stop') throw new Error('unknown engine request');
@@ -23,7 +24,7 @@ function fakePreload() {
       return () => listeners.delete(listener);
     },
   };
-  return { api, sent, listeners, emit: (event: EngineClientEvent) => listeners.forEach((l) => l(event)) };
+  return { api, sent, listeners, emit: (event: EngineHostEvent) => listeners.forEach((l) => l(event)) };
 }
 
 describe('IPC EngineClient', () => {

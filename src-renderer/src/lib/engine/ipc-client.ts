@@ -4,15 +4,10 @@
  * worker sees them. Events arrive by structured clone, so typed arrays are
  * already typed arrays: nothing to decode.
  */
-import { refusal, type EngineRequest } from '../../../../src-shared/protocol';
+import type { EngineBridgeApi } from '../../../../src-shared/bridge';
+import { refusal } from '../../../../src-shared/protocol';
 import type { EngineClient, EngineClientEvent } from './client';
 import { createListenerSet } from './listeners';
-
-/** The part of the preload's `window.backflow` this client uses (src-main/preload/index.ts). */
-export interface EngineBridgeApi {
-  send(request: EngineRequest): void;
-  onEvent(listener: (event: EngineClientEvent) => void): () => void;
-}
 
 /** True when `value` looks like the preload's engine API. */
 export function isEngineBridgeApi(value: unknown): value is EngineBridgeApi {

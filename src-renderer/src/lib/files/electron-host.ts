@@ -5,37 +5,11 @@
  * the folder of an export, the files of an import.
  */
 import { MAX_DESIGN_SIZE } from '../../../../src-shared/design/index';
-import type { DocumentState, StartupInfo } from '../../../../src-shared/files-protocol';
-import type { FilePayload } from '../../../../src-shared/protocol';
-import { readPickedFile, type FileHost, type FileResult, type MenuCommand, type OpenedFile } from './host';
-
-type Invoke<T> = () => Promise<FileResult<T>>;
+import type { BackflowBridge } from '../../../../src-shared/bridge';
+import { readPickedFile, type FileHost } from './host';
 
 /** The part of the preload's `window.backflow` the files use. */
-export interface FilesBridgeApi {
-  files: {
-    open: Invoke<OpenedFile>;
-    openPath(path: string): Promise<FileResult<OpenedFile>>;
-    save(text: string, weights: Uint8Array | null): Promise<FileResult<{ fileName: string; path: string }>>;
-    saveAs(text: string, weights: Uint8Array | null): Promise<FileResult<{ fileName: string; path: string }>>;
-    exportModel(
-      suggestedName: string,
-      files: FilePayload[],
-    ): Promise<FileResult<{ fileName: string; path: string }>>;
-    importModel: Invoke<FilePayload[]>;
-    newDocument: Invoke<null>;
-    recent: Invoke<{ path: string; fileName: string }[]>;
-    clearRecent: Invoke<null>;
-    setState(state: DocumentState): Promise<FileResult<null>>;
-    confirmDiscard: Invoke<'save' | 'discard' | 'cancel'>;
-    autosave(text: string | null): Promise<FileResult<null>>;
-    startup: Invoke<StartupInfo>;
-    restoreRecovery: Invoke<OpenedFile>;
-    discardRecovery: Invoke<null>;
-    closeWindow: Invoke<null>;
-  };
-  menu: { onCommand(listener: (command: MenuCommand) => void): () => void };
-}
+export type FilesBridgeApi = Pick<BackflowBridge, 'files' | 'menu'>;
 
 export function isFilesBridgeApi(value: unknown): value is FilesBridgeApi {
   const api = value as Partial<FilesBridgeApi> | null;

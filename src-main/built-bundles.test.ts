@@ -1,0 +1,130 @@
+/**
+ * The built desktop bundles in out/ are what users run (conventions 19), so
+ * they are checked as built, not through tsx: every file parses, and the
+ * bundled engine worker trains in a plain Node `Worker`, on built-in data and
+ * on a CSV file beside its design. `npm test` builds them first
+ * (`npm run build`); run that after changing src-* when running this alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EngineHostEvent } from '../src-shared/bridge';
+import type { EngineEvent, EngineRequest } from '../src-shared/protocol';
+import { createEngineHost, type EngineHost } from './engine/worker/host';
+
+const root = join(__dirname, '..');
+const out = join(root, 'out');
+const workerFile = join(out, 'main/engine-worker.js');
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)],
+  );
+}
+
+/** The newest source file the main-process bundles are built from. */
+function newestSource(): number {
+  return ['src-main', 'src-shared']
+    .flatMap((folder) => filesUnder(join(root, folder)))
+    .filter((file) => /\.(ts|mjs|wasm)$/.test(file) && !file.endsWith('.test.ts'))
+    .reduce((newest, file) => Math.max(newest, statSync(file).mtimeMs), 0);
+}
+
+const built = existsSync(workerFile);
+if (!built || statSync(workerFile).mtimeMs < newestSource())
+  throw new Error(`out/ is ${built ? 'older than the sources' : 'missing'}: run \`npm run build\` first`);
+
+type Of<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
+
+/** Runs `request` on `host` until the run ends, collecting its events. */
+function runToEnd(host: EngineHost, request: Extract<EngineRequest, { type: 'train.start' }>) {
+  return new Promise<EngineHostEvent[]>((resolve, reject) => {
+    const events: EngineHostEvent[] = [];
+    const timer = setTimeout(() => reject(new Error(`no end: ${JSON.stringify(events.at(-1))}`)), 90_000);
+    const off = host.onEvent((event) => {
+      events.push(event);
+      const ended =
+        event.type === 'engine.onExit' ||
+        (event.type === 'train.onError' && event.runId === request.runId) ||
+        (event.type === 'train.onState' &&
+          event.runId === request.runId &&
+          ['finished', 'stopped', 'diverged'].includes(event.state));
+      if (ended) {
+        clearTimeout(timer);
+        off();
+        resolve(events);
+      }
+    });
+    host.send(request);
+  });
+}
+
+describe('the built bundles', () => {
+  const bundles = filesUnder(out).filter((file) => /\.(m?js|cjs)$/.test(file) && !file.includes('renderer'));
+
+  it.each(bundles.map((file) => [relative(root, file), file]))('%s parses', (_name, file) => {
+    // `node --check` exits non-zero, with the SyntaxError on stderr, for a file that does not parse.
+    expect(() => execFileSync(process.execPath, ['--check', file], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('has the main process, the engine worker and a CommonJS preload', () => {
+    const names = bundles.map((file) => relative(out, file));
+    expect(names).toEqual(
+      expect.arrayContaining(['main/index.js', 'main/engine-worker.js', 'preload/index.cjs']),
+    );
+    // A sandboxed preload cannot load modules: it must be one file with no imports but electron.
+    const preload = readFileSync(join(out, 'preload/index.cjs'), 'utf8');
+    expect([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
+  });
+
+  describe('the engine worker in a plain Node Worker', () => {
+    const host = createEngineHost(new URL(`file://${workerFile}`));
+    afterAll(() => host.terminate());
+
+    it('trains an example and streams per-layer telemetry', async () => {
+      const examples = join(root, 'resources/examples');
+      const events = await runToEnd(host, {
+        type: 'train.start',
+        runId: 1,
+        designText: readFileSync(join(examples, 'deep-sigmoid.backflow.json'), 'utf8'),
+        designDir: examples,
+        backend: 'wasm',
+        telemetryEvery: 1,
+        maxSteps: 5,
+      });
+      const started = events.find((e): e is Of<'train.onStarted'> => e.type === 'train.onStarted');
+      expect(started?.backend.name).toBe('wasm');
+      const steps = events.filter((e): e is Of<'train.onStep'> => e.type === 'train.onStep');
+      expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4]);
+      expect(steps.every((s) => Number.isFinite(s.loss) && s.packed !== null)).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: 'train.onState', state: 'finished' });
+    });
+
+    it('trains on a CSV file beside the design, and names the folder when it is missing', async () => {
+      const file = join(root, 'e2e/fixtures/iris-csv/iris-from-csv.backflow.json');
+      const request = {
+        type: 'train.start' as const,
+        runId: 2,
+        designText: readFileSync(file, 'utf8'),
+        designDir: dirname(file),
+        backend: 'wasm' as const,
+        telemetryEvery: 0,
+        maxSteps: 40,
+      };
+      const events = await runToEnd(host, request);
+      const started = events.find((e): e is Of<'train.onStarted'> => e.type === 'train.onStarted');
+      expect(started?.layers.map((l) => l.id)).toEqual(['d1', 'out']);
+      const steps = events.filter((e): e is Of<'train.onStep'> => e.type === 'train.onStep');
+      expect(steps).toHaveLength(40);
+      // Iris is easy: 40 Adam steps take the loss well below its start (ln 3 ≈ 1.1).
+      expect(steps.at(-1)!.loss).toBeLessThan(steps[0].loss * 0.7);
+
+      const unsaved = await runToEnd(host, { ...request, runId: 3, designDir: null });
+      expect(unsaved.at(-1)).toMatchObject({
+        type: 'train.onError',
+        error: { type: 'data', message: expect.stringContaining('data/iris.csv') },
+      });
+    });
+  });
+});
