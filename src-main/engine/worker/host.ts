@@ -8,7 +8,6 @@ import type { EngineHostEvent } from '../../../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../../../src-shared/protocol';
 import { createInterruptRequests } from './interrupt-requests';
 
-
 export interface EngineHost {
   send(request: EngineRequest): void;
   onEvent(listener: (event: EngineHostEvent) => void): () => void;
