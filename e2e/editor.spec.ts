@@ -295,7 +295,7 @@ test('dark theme follows the system, and the editor stays usable at 200 % zoom',
   await expect(dark.locator('.svelte-flow__node').first()).toBeVisible();
   const background = await dark.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(background).toBe('rgb(20, 23, 28)');
-  await dark.locator('.svelte-flow__node .head').nth(1).click();
+  await dark.locator('.svelte-flow__node').nth(1).click();
   await saveScreenshot(dark, test.info(), '12-dark-theme');
   await dark.close();
 

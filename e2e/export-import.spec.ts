@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
-import { node, select } from './helpers/editor';
+import { moreCommand, node, select } from './helpers/editor';
 import { expect, test } from './helpers/fixtures';
 import { openExample, trainButton, trainingState, waitForRecords } from './helpers/training';
 
@@ -75,7 +75,7 @@ test('export an example as TensorFlow.js, import it back with its weights, fine-
 
   // Import… the exported model: the chooser takes model.json and its weights file together.
   const choosing = page.waitForEvent('filechooser');
-  await page.getByRole('group', { name: 'File' }).getByRole('button', { name: 'Import…' }).click();
+  await moreCommand(page, 'Import…');
   const chooser = await choosing;
   expect(chooser.isMultiple()).toBe(true);
   await chooser.setFiles([join(first.dir, 'model.json'), join(first.dir, 'weights.bin')]);

@@ -83,9 +83,9 @@ export async function shapeOf(page: Page, id: string): Promise<string> {
   return text.replace('→', '').trim();
 }
 
-/** Clicks a node's title to select it. */
+/** Clicks a node to select it (its middle: zoomed out, its small title is hidden behind the large one). */
 export async function select(page: Page, id: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
-  await node(page, id).locator('.head').click({ modifiers });
+  await node(page, id).click({ modifiers });
 }
 
 /** Clicks an empty spot of the canvas (clears the selection and moves focus off any field). */
@@ -99,4 +99,10 @@ export async function positionOf(page: Page, id: string): Promise<{ x: number; y
   const box = await node(page, id).boundingBox();
   if (!box) throw new Error(`node ${id} is not visible`);
   return { x: box.x, y: box.y };
+}
+
+/** Runs a command from the toolbar's ⋯ menu (Save As…, Export…, Import…, Shapes on edges). */
+export async function moreCommand(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'More commands' }).click();
+  await page.getByRole('menu', { name: 'More commands' }).getByRole('menuitem', { name }).click();
 }

@@ -6,6 +6,9 @@ import type { useSvelteFlow } from '@xyflow/svelte';
 import type { CanvasModel } from './state/canvas.svelte';
 import type { ViewportBridge } from './state/editor.svelte';
 
+/** How a fit frames the network: a margin around it, and never magnified past 125 %. */
+export const FIT_OPTIONS = { padding: 0.12, maxZoom: 1.25 } as const;
+
 /** Roughly one node, for deciding whether a new node is on screen. */
 const NODE_BOX = { width: 190, height: 80 };
 
@@ -14,7 +17,7 @@ export function viewportBridge(
   container: () => HTMLElement | undefined,
 ): ViewportBridge {
   return {
-    fitView: () => void flow.fitView({ padding: 0.2, maxZoom: 1.25, duration: 150 }),
+    fitView: () => void flow.fitView({ ...FIT_OPTIONS, duration: 150 }),
     center: () => {
       const rect = container()?.getBoundingClientRect();
       if (!rect) return { x: 0, y: 0 };
@@ -37,6 +40,29 @@ export function viewportBridge(
         });
       }
     },
+  };
+}
+
+/**
+ * Calls `fit` when the canvas changes size (the training dock opens or is
+ * dragged, the window is resized), at most once a frame, so the network stays
+ * in view instead of sliding under the dock. Returns the cleanup.
+ */
+export function fitWhenResized(element: HTMLElement, fit: () => void): () => void {
+  let frame = 0;
+  let last = { width: -1, height: -1 };
+  const observer = new ResizeObserver(([entry]) => {
+    const { width, height } = entry.contentRect;
+    // Sub-pixel jitter (scrollbars, rounding) is not a resize the user made.
+    if (Math.abs(width - last.width) < 2 && Math.abs(height - last.height) < 2) return;
+    last = { width, height };
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(fit);
+  });
+  observer.observe(element);
+  return () => {
+    cancelAnimationFrame(frame);
+    observer.disconnect();
   };
 }
 

@@ -20,6 +20,12 @@ export class CanvasModel {
   nodes = $state.raw<LayerFlowNode[]>([]);
   edges = $state.raw<ShapeFlowEdge[]>([]);
   showEdgeShapes = $state(true);
+  /**
+   * Bumped when the whole network should be brought into view (a design was
+   * opened, imported or picked from the gallery); the canvas fits once its
+   * nodes are measured.
+   */
+  fitRequests = $state(0);
 
   // Svelte Flow replaces the node array on every drag frame; the selection
   // keeps its identity unless it really changed, so the panels do not redraw.
@@ -44,6 +50,11 @@ export class CanvasModel {
     if (!sameItems(this.nodes, nodes)) this.nodes = nodes;
     const edges = buildFlowEdges(design, analysis, this.edges, this.showEdgeShapes, select !== undefined);
     if (!sameItems(this.edges, edges)) this.edges = edges;
+  }
+
+  /** Asks the canvas to fit the network in view as soon as it can. */
+  requestFit(): void {
+    this.fitRequests++;
   }
 
   /** Selects exactly these nodes (and no edges). */

@@ -81,6 +81,8 @@ export class EditorState {
     this.#pasteCount = 0;
     this.screen = 'editor';
     this.#sync([]);
+    // Open, import, an example, New: whatever came in is shown whole, at every window size.
+    this.canvas.requestFit();
   }
 
   newDesign(): void {

@@ -1,0 +1,43 @@
+/**
+ * The backend as a short chip ("WASM · CPU") and, for its tooltip, the whole
+ * story: what the engine ran on and why the better candidates were not used.
+ */
+import type { BackendReport } from '../../../../src-shared/protocol';
+
+/** Chip text per engine candidate: the library, then the device it computes on. */
+const CHIP: Record<string, string> = {
+  'tensorflow-gpu': 'TF · GPU',
+  tensorflow: 'TF · CPU',
+  wasm: 'WASM · CPU',
+  cpu: 'JS · CPU',
+};
+
+const LONG: Record<string, string> = {
+  'tensorflow-gpu': 'native TensorFlow with CUDA',
+  tensorflow: 'native TensorFlow on the CPU',
+  wasm: 'WebAssembly on the CPU',
+  cpu: 'plain JavaScript on the CPU (the slowest)',
+};
+
+export interface BackendLabel {
+  chip: string;
+  tooltip: string;
+}
+
+/** What to show for the backend of the current run; `null` before any run has started. */
+export function backendLabel(report: BackendReport | null): BackendLabel {
+  if (!report)
+    return {
+      chip: 'Auto',
+      tooltip:
+        'The engine picks the fastest backend that loads: TensorFlow with CUDA, TensorFlow on the CPU, WebAssembly, then plain JavaScript. Train to see which one this machine uses.',
+    };
+  const used = report.variant || report.name;
+  const refused = report.attempts.filter((a) => !a.ok);
+  const lines = [`Training on ${LONG[used] ?? used}.`];
+  if (refused.length) {
+    lines.push('Not used:');
+    for (const a of refused) lines.push(`• ${a.candidate}: ${a.reason ?? 'unavailable'}`);
+  }
+  return { chip: CHIP[used] ?? used.toUpperCase(), tooltip: lines.join('\n') };
+}
