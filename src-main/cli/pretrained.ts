@@ -41,7 +41,7 @@ export async function pretrainedWeightsFor(
   } catch (error) {
     return { ok: false, message: `${path}: cannot read the pretrained weights: ${(error as Error).message}` };
   }
-  const fit = fitPretrained(design, analysis, weights);
+  const fit = fitPretrained(analysis, weights);
   if (!fit.ok) {
     return {
       ok: false,

@@ -16,7 +16,7 @@ describe('valid graphs', () => {
     expect(Object.fromEntries(a.shapes)).toEqual({ in: [2], d1: [64], out: [3] });
     expect(a.paramCounts.get('d1')).toBe(192);
     expect(a.totalParams).toBe(192 + 195);
-    expect(a.params.get('d1')).toMatchObject({
+    expect(a.layers.get('d1')?.params).toMatchObject({
       units: 64,
       activation: 'sigmoid',
       useBias: true,

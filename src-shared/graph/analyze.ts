@@ -3,7 +3,8 @@
  * is every layer?", used live by the editor and by the engine before building.
  */
 import type { DesignGraph } from '../design/types';
-import type { Params, Shape, ShapeContext } from '../layers/types';
+import { paramCount, type TypedLayer } from '../layers/index';
+import type { Shape, ShapeContext } from '../layers/types';
 import { checkEnds, checkInputs, checkReachable, incomingEdges } from './checks';
 import { formatCount, formatShape, shapeSize } from './format';
 import { partialOrder } from './order';
@@ -30,8 +31,8 @@ export interface GraphAnalysis {
   shapes: ReadonlyMap<string, Shape>;
   /** Input shapes of each node with a shape, in input order. */
   inputShapes: ReadonlyMap<string, readonly Shape[]>;
-  /** Validated params with defaults filled, for every node whose params are valid. */
-  params: ReadonlyMap<string, Params>;
+  /** Each node's type with its validated params (defaults filled), for every node whose params are valid. */
+  layers: ReadonlyMap<string, TypedLayer>;
   /** Weights of each node with a shape (bias, BN moving statistics included). */
   paramCounts: ReadonlyMap<string, number>;
   /** Sum of `paramCounts`. */
@@ -54,11 +55,11 @@ export function analyzeGraph(graph: DesignGraph, context: ShapeContext): GraphAn
     shapes: new Map<string, Shape>(),
     inputShapes: new Map<string, Shape[]>(),
   };
-  const params = new Map<string, Params>();
+  const layers = new Map<string, TypedLayer>();
   const paramCounts = new Map<string, number>();
   try {
     const structure = sanitize(graph, log);
-    for (const [id, node] of structure.nodes) if (node.params) params.set(id, node.params);
+    for (const [id, node] of structure.nodes) if (node.layer) layers.set(id, node.layer);
     const incoming = incomingEdges(structure);
     const wrongInputs = checkInputs(structure, incoming, log);
     const ends = checkEnds(structure, log);
@@ -81,7 +82,7 @@ export function analyzeGraph(graph: DesignGraph, context: ShapeContext): GraphAn
   for (const count of paramCounts.values()) totalParams += count;
   return {
     ...result,
-    params,
+    layers,
     paramCounts,
     totalParams,
     problems: log.problems,
@@ -101,7 +102,7 @@ function inferShapes(
 ): void {
   for (const id of order) {
     const node = structure.nodes.get(id);
-    if (!node?.spec || !node.params || blocked.has(id)) continue;
+    if (!node?.spec || !node.layer || blocked.has(id)) continue;
     const inputs: Shape[] = [];
     for (const edge of incoming.get(id) ?? []) {
       const shape = out.shapes.get(edge.source);
@@ -110,14 +111,14 @@ function inferShapes(
       inputs.push(shape);
     }
     if (inputs.length !== (incoming.get(id) ?? []).length) continue;
-    const inferred = node.spec.inferShape(inputs, node.params, context);
+    const inferred = node.spec.inferShape(inputs, node.layer.params, context);
     if (!inferred.ok) {
       log.node(id, inferred.message);
       continue;
     }
     out.shapes.set(id, inferred.shape);
     out.inputShapes.set(id, inputs);
-    paramCounts.set(id, node.spec.paramCount(inputs, node.params, context));
+    paramCounts.set(id, paramCount(node.layer, inputs, inferred.shape));
   }
 }
 

@@ -87,7 +87,7 @@ function checkShape(
   analysis: GraphAnalysis,
 ): ConnectResult {
   const spec = getLayerSpec(graph.nodes.find((n) => n.id === candidate.target)?.type ?? '');
-  const params = analysis.params.get(candidate.target);
+  const params = analysis.layers.get(candidate.target)?.params;
   const sourceShape = analysis.shapes.get(candidate.source);
   if (!spec || !params || !sourceShape) return { ok: true };
   const slotted: { slot: number; shape: Shape | undefined }[] = graph.edges

@@ -7,9 +7,8 @@
  */
 import type { DesignEdge } from '../design/types';
 import { LAYER_TYPES } from '../layers/types';
-import type { LayerSpec, Params } from '../layers/types';
-import { getLayerSpec } from '../layers/index';
-import { validateParams } from '../layers/params';
+import type { LayerSpec } from '../layers/types';
+import { getLayerSpec, validateLayer, type TypedLayer } from '../layers/index';
 import { short } from './problems';
 import type { ProblemLog } from './problems';
 import { suggestLayerType } from './suggest';
@@ -26,12 +25,13 @@ export const MAX_EDGES = 8000;
  */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** A node that passed the first pass; `spec` and `params` are absent when its type or params are wrong. */
+/** A node that passed the first pass; `spec` and `layer` are absent when its type or params are wrong. */
 export interface CheckedNode {
   id: string;
   type: string;
   spec?: LayerSpec;
-  params?: Params;
+  /** The type with its validated params (defaults filled). */
+  layer?: TypedLayer;
 }
 
 /** The clean structure later passes work on. */
@@ -107,8 +107,8 @@ function readNode(
     return log.node(id, `unknown layer type "${short(type)}" — ${hint}`);
   }
   node.spec = spec;
-  const result = validateParams(spec, raw.params);
-  if (result.ok) node.params = result.params;
+  const result = validateLayer(spec.type, raw.params);
+  if (result.ok) node.layer = result.layer;
   else for (const issue of result.issues) log.node(id, `${issue.message} — fix it in the inspector`);
 }
 

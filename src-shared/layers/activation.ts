@@ -3,12 +3,13 @@
  * dense, conv2d and this layer share (one definition, so every layer offers the
  * same list with the same help text).
  */
-import { ACTIVATIONS, DEFAULT_LEAKY_ALPHA } from './activations';
+import { ACTIVATIONS, DEFAULT_LEAKY_ALPHA, type Activation } from './activations';
 import { expectOne } from './input';
-import type { EnumParamSpec, LayerSpec, NumberParamSpec, Params } from './types';
+import { defineLayer } from './types';
+import type { EnumParamSpec, NumberParamSpec, Params } from './types';
 
 /** The `activation` param, with the given default. */
-export function activationParam(defaultValue: string): EnumParamSpec {
+export function activationParam(defaultValue: Activation): EnumParamSpec<Activation> {
   return {
     kind: 'enum',
     label: 'Activation',
@@ -40,7 +41,7 @@ export function activationLabel(params: Params, fallback: string): string {
 }
 
 /** Applies an activation function element-wise; shape unchanged, no weights. */
-export const activationSpec: LayerSpec = {
+export const activationSpec = defineLayer({
   type: 'activation',
   label: 'Activation',
   category: 'activations',
@@ -52,6 +53,6 @@ export const activationSpec: LayerSpec = {
   inferShape(inputs) {
     return expectOne(inputs);
   },
-  paramCount: () => 0,
+  weights: () => [],
   summary: (params) => activationLabel(params, 'relu'),
-};
+});

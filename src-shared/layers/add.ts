@@ -1,6 +1,7 @@
 /** Add: the merge that makes residual (skip) connections. */
 import { formatShape } from '../graph/format';
-import type { LayerSpec, Shape, ShapeResult } from './types';
+import { defineLayer } from './types';
+import type { Shape, ShapeResult } from './types';
 
 /** Merge layers take between 2 and 8 inputs: enough for any block, bounded for the editor. */
 export const MERGE_ARITY = { min: 2, max: 8 } as const;
@@ -23,7 +24,7 @@ export function expectMerge(inputs: readonly Shape[]): ShapeResult | undefined {
 }
 
 /** Element-wise sum of its inputs, which must all have the same shape; no weights. */
-export const addSpec: LayerSpec = {
+export const addSpec = defineLayer({
   type: 'add',
   label: 'Add',
   category: 'merges',
@@ -45,6 +46,6 @@ export const addSpec: LayerSpec = {
         : 'change filters or strides, or insert a 1×1 conv2d on the skip path';
     return { ok: false, message: `inputs have shapes ${listShapes(inputs)} — they must match; ${fix}` };
   },
-  paramCount: () => 0,
+  weights: () => [],
   summary: () => '+',
-};
+});

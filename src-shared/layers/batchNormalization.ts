@@ -4,7 +4,8 @@
  */
 import { formatShape } from '../graph/format';
 import { expectOne } from './input';
-import type { IntParamSpec, LayerSpec, NumberParamSpec, Shape, ShapeResult } from './types';
+import { defineLayer } from './types';
+import type { IntParamSpec, NumberParamSpec, Shape, ShapeResult, WeightSpec } from './types';
 
 /** The `epsilon` param: added to the variance so a constant feature does not divide by zero. */
 export const epsilonParam: NumberParamSpec = {
@@ -53,8 +54,17 @@ export function featureCount(inputs: readonly Shape[]): number {
   return shape && shape.length ? shape[shape.length - 1] : 0;
 }
 
+/** A normalization's learned scale (gamma, from ones) and shift (beta, from zeros), one per feature. */
+export function scaleAndShift(inputs: readonly Shape[]): WeightSpec[] {
+  const shape = [featureCount(inputs)];
+  return [
+    { role: 'gamma', shape, init: { name: 'ones' }, trainable: true },
+    { role: 'beta', shape: [...shape], init: { name: 'zeros' }, trainable: true },
+  ];
+}
+
 /** Normalizes each feature over the batch, then scales and shifts it (gamma, beta). */
-export const batchNormalizationSpec: LayerSpec = {
+export const batchNormalizationSpec = defineLayer({
   type: 'batchNormalization',
   label: 'Batch normalization',
   category: 'normalization',
@@ -74,8 +84,12 @@ export const batchNormalizationSpec: LayerSpec = {
     epsilon: epsilonParam,
     axis: axisParam,
   },
-  inferShape: (inputs, params) => expectLastAxis(inputs, params.axis as number),
-  // gamma and beta are trained; the moving mean and variance are stored weights too.
-  paramCount: (inputs) => 4 * featureCount(inputs),
+  inferShape: (inputs, params) => expectLastAxis(inputs, params.axis),
+  // gamma and beta are trained; the moving mean and variance (used at inference) are stored too.
+  weights: (inputs) => [
+    ...scaleAndShift(inputs),
+    { role: 'movingMean', shape: [featureCount(inputs)], init: { name: 'zeros' }, trainable: false },
+    { role: 'movingVariance', shape: [featureCount(inputs)], init: { name: 'ones' }, trainable: false },
+  ],
   summary: (params) => `m=${typeof params.momentum === 'number' ? params.momentum : 0.99}`,
-};
+});

@@ -7,15 +7,21 @@ import {
   LAYER_TYPES,
   getLayerSpec,
   isLayerType,
+  paramCount,
+  validateLayer,
   validateParams,
 } from './index';
-import type { LayerType, Params, Shape, ShapeContext } from './index';
+import type { LayerType, Params, Shape, ShapeContext, TypedLayer } from './index';
 
-/** Validated params (defaults filled) for `type` with `overrides`; fails the test on invalid input. */
-function params(type: LayerType, overrides: Record<string, unknown> = {}): Params {
-  const result = validateParams(LAYER_SPECS[type], overrides);
+/** The validated layer (defaults filled) of `type` with `overrides`; fails the test on invalid input. */
+function layer(type: LayerType, overrides: Record<string, unknown> = {}): TypedLayer {
+  const result = validateLayer(type, overrides);
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
-  return result.params;
+  return result.layer;
+}
+
+function params(type: LayerType, overrides: Record<string, unknown> = {}): Params {
+  return layer(type, overrides).params;
 }
 
 function infer(
@@ -24,16 +30,19 @@ function infer(
   overrides: Record<string, unknown> = {},
   context: ShapeContext = {},
 ) {
-  return LAYER_SPECS[type].inferShape(inputs, params(type, overrides), context);
+  return getLayerSpec(type)!.inferShape(inputs, params(type, overrides), context);
 }
 
+/** The weight count of a layer whose shape inference succeeds (fails the test otherwise). */
 function count(
   type: LayerType,
   inputs: Shape[],
   overrides: Record<string, unknown> = {},
   context: ShapeContext = {},
 ) {
-  return LAYER_SPECS[type].paramCount(inputs, params(type, overrides), context);
+  const output = infer(type, inputs, overrides, context);
+  if (!output.ok) throw new Error(output.message);
+  return paramCount(layer(type, overrides), inputs, output.shape);
 }
 
 describe('registry', () => {
@@ -240,7 +249,7 @@ describe('summary', () => {
     ['concatenate', {}, 'axis -1'],
     ['output', {}, 'softmax · cross-entropy'],
   ] as const)('%s %j → %s', (type, overrides, expected) => {
-    expect(LAYER_SPECS[type].summary(params(type, overrides))).toBe(expected);
+    expect(getLayerSpec(type)!.summary(params(type, overrides))).toBe(expected);
   });
 
   it('tolerates raw params with missing values', () => {

@@ -1,7 +1,8 @@
 /** Concatenate: joins inputs side by side along one axis. */
 import { listShapes, expectMerge, MERGE_ARITY } from './add';
 import { axisParam } from './batchNormalization';
-import type { LayerSpec, Shape, ShapeResult } from './types';
+import { defineLayer } from './types';
+import type { Shape, ShapeResult } from './types';
 
 /**
  * The 0-based index into a (batch-less) shape that a Keras `axis` names, or
@@ -41,7 +42,7 @@ function concatShape(inputs: readonly Shape[], axis: number): ShapeResult {
 }
 
 /** Joins its inputs along `axis`, in input order (`in0` first); no weights. */
-export const concatenateSpec: LayerSpec = {
+export const concatenateSpec = defineLayer({
   type: 'concatenate',
   label: 'Concatenate',
   category: 'merges',
@@ -52,7 +53,7 @@ export const concatenateSpec: LayerSpec = {
   params: {
     axis: { ...axisParam, help: 'The axis to join along (-1 = last, counting the batch as axis 0).' },
   },
-  inferShape: (inputs, params) => expectMerge(inputs) ?? concatShape(inputs, params.axis as number),
-  paramCount: () => 0,
+  inferShape: (inputs, params) => expectMerge(inputs) ?? concatShape(inputs, params.axis),
+  weights: () => [],
   summary: (params) => `axis ${typeof params.axis === 'number' ? params.axis : -1}`,
-};
+});

@@ -6,11 +6,12 @@ import { formatShape } from '../graph/format';
 import { activationLabel, activationParam, alphaParam } from './activation';
 import { kernelInitializerParam, useBiasParam } from './dense';
 import { expectOne } from './input';
-import { intList } from './params';
-import type { EnumParamSpec, IntListParamSpec, LayerSpec, Params, Shape, ShapeResult } from './types';
+import { initializerOf, intList, pair } from './params';
+import { defineLayer } from './types';
+import type { EnumParamSpec, IntListParamSpec, Params, Shape, ShapeResult, WeightSpec } from './types';
 
 /** A `[height, width]` window param (kernelSize, poolSize, strides); `3` stands for `[3, 3]`. */
-export function windowParam(label: string, help: string, defaultValue: number): IntListParamSpec {
+export function windowParam(label: string, help: string, defaultValue: number): IntListParamSpec<true> {
   return {
     kind: 'intList',
     label,
@@ -24,8 +25,11 @@ export function windowParam(label: string, help: string, defaultValue: number): 
   };
 }
 
+/** TensorFlow's two paddings: `same` keeps ⌈size/stride⌉, `valid` uses full windows only. */
+export type Padding = 'valid' | 'same';
+
 /** The `padding` param. */
-export function paddingParam(defaultValue: 'valid' | 'same'): EnumParamSpec {
+export function paddingParam(defaultValue: Padding): EnumParamSpec<Padding> {
   return {
     kind: 'enum',
     label: 'Padding',
@@ -54,7 +58,7 @@ export function windowOutput(
   image: Shape,
   window: readonly number[],
   strides: readonly number[],
-  padding: string,
+  padding: Padding,
   what: string,
 ): { ok: true; size: [number, number] } | { ok: false; message: string } {
   const size: [number, number] = [0, 0];
@@ -93,7 +97,7 @@ export function strideSummary(params: Params, usual: readonly number[]): string 
 }
 
 /** `filters` learned `kernelSize` filters slid over the image, each giving one output channel. */
-export const conv2dSpec: LayerSpec = {
+export const conv2dSpec = defineLayer({
   type: 'conv2d',
   label: 'Conv 2D',
   category: 'layers',
@@ -121,22 +125,25 @@ export const conv2dSpec: LayerSpec = {
   inferShape(inputs, params) {
     const image = expectImage(inputs);
     if (!image.ok) return image;
-    const kernel = intList(params.kernelSize, 2);
     const out = windowOutput(
       image.shape,
-      kernel,
-      intList(params.strides, 2),
-      params.padding as string,
+      pair(params.kernelSize),
+      pair(params.strides),
+      params.padding,
       'kernel',
     );
-    return out.ok ? { ok: true, shape: [...out.size, params.filters as number] } : out;
+    return out.ok ? { ok: true, shape: [...out.size, params.filters] } : out;
   },
-  paramCount(inputs, params) {
-    const image = expectImage(inputs);
-    if (!image.ok) return 0;
-    const [kh, kw] = intList(params.kernelSize, 2);
-    const filters = params.filters as number;
-    return kh * kw * image.shape[2] * filters + (params.useBias !== false ? filters : 0);
+  weights(inputs, params) {
+    const { filters } = params;
+    const kernel: WeightSpec = {
+      role: 'kernel',
+      shape: [...pair(params.kernelSize), inputs[0][2], filters],
+      init: initializerOf(params.kernelInitializer),
+      trainable: true,
+    };
+    if (!params.useBias) return [kernel];
+    return [kernel, { role: 'bias', shape: [filters], init: { name: 'zeros' }, trainable: true }];
   },
   summary(params) {
     const filters = typeof params.filters === 'number' ? params.filters : 16;
@@ -145,4 +152,4 @@ export const conv2dSpec: LayerSpec = {
     const tail = activation === 'linear' ? '' : ` · ${activation}`;
     return `${windowSummary(params, 'kernelSize', 3)}×${filters}${strideSummary(params, [1, 1])} · ${padding}${tail}`;
   },
-};
+});

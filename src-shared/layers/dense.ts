@@ -5,7 +5,16 @@
 import { formatShape } from '../graph/format';
 import { activationLabel, activationParam, alphaParam } from './activation';
 import { expectOne } from './input';
-import type { BoolParamSpec, InitializerParamSpec, LayerSpec, Shape, ShapeResult } from './types';
+import { initializerOf } from './params';
+import { defineLayer } from './types';
+import type {
+  BoolParamSpec,
+  InitializerParamSpec,
+  InitializerValue,
+  Shape,
+  ShapeResult,
+  WeightSpec,
+} from './types';
 
 /** The `kernelInitializer` param; glorotUniform is the Keras default. */
 export const kernelInitializerParam: InitializerParamSpec = {
@@ -36,13 +45,29 @@ export function expectFlat(inputs: readonly Shape[]): ShapeResult {
   };
 }
 
-/** Weights of a dense map from `fanIn` to `units`, plus the bias when used. */
-export function denseWeights(fanIn: number, units: number, useBias: boolean): number {
-  return fanIn * units + (useBias ? units : 0);
+/**
+ * The weights of a dense map from `fanIn` to `units`: the kernel [fanIn, units]
+ * drawn by `initializer`, and a zero bias when used. Empty while `units` is
+ * not known (an output before the data set is chosen).
+ */
+export function denseWeights(
+  fanIn: number,
+  units: number,
+  params: { readonly kernelInitializer: InitializerValue; readonly useBias: boolean },
+): WeightSpec[] {
+  if (units < 1) return [];
+  const kernel: WeightSpec = {
+    role: 'kernel',
+    shape: [fanIn, units],
+    init: initializerOf(params.kernelInitializer),
+    trainable: true,
+  };
+  if (!params.useBias) return [kernel];
+  return [kernel, { role: 'bias', shape: [units], init: { name: 'zeros' }, trainable: true }];
 }
 
 /** `units` outputs, each a weighted sum of every input plus a bias, then the activation. */
-export const denseSpec: LayerSpec = {
+export const denseSpec = defineLayer({
   type: 'dense',
   label: 'Dense',
   category: 'layers',
@@ -66,13 +91,9 @@ export const denseSpec: LayerSpec = {
   },
   inferShape(inputs, params) {
     const flat = expectFlat(inputs);
-    return flat.ok ? { ok: true, shape: [params.units as number] } : flat;
+    return flat.ok ? { ok: true, shape: [params.units] } : flat;
   },
-  paramCount(inputs, params) {
-    const flat = expectFlat(inputs);
-    if (!flat.ok) return 0;
-    return denseWeights(flat.shape[0], params.units as number, params.useBias !== false);
-  },
+  weights: (inputs, params) => denseWeights(inputs[0][0], params.units, params),
   summary: (params) =>
     `${typeof params.units === 'number' ? params.units : 64} · ${activationLabel(params, 'linear')}`,
-};
+});

@@ -1,9 +1,9 @@
 /** Dropout: random zeroing during training only. */
 import { expectOne } from './input';
-import type { LayerSpec } from './types';
+import { defineLayer } from './types';
 
 /** Zeroes a fraction `rate` of values while training; identity at inference. */
-export const dropoutSpec: LayerSpec = {
+export const dropoutSpec = defineLayer({
   type: 'dropout',
   label: 'Dropout',
   category: 'layers',
@@ -25,6 +25,6 @@ export const dropoutSpec: LayerSpec = {
   inferShape(inputs) {
     return expectOne(inputs);
   },
-  paramCount: () => 0,
+  weights: () => [],
   summary: (params) => `p=${typeof params.rate === 'number' ? params.rate : 0.5}`,
-};
+});

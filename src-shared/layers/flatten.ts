@@ -1,9 +1,9 @@
 /** Flatten: the bridge from images to dense layers. */
 import { expectOne } from './input';
-import type { LayerSpec } from './types';
+import { defineLayer } from './types';
 
 /** Reshapes any input to one long vector; no weights. */
-export const flattenSpec: LayerSpec = {
+export const flattenSpec = defineLayer({
   type: 'flatten',
   label: 'Flatten',
   category: 'layers',
@@ -16,6 +16,6 @@ export const flattenSpec: LayerSpec = {
     const one = expectOne(inputs);
     return one.ok ? { ok: true, shape: [one.shape.reduce((a, b) => a * b, 1)] } : one;
   },
-  paramCount: () => 0,
+  weights: () => [],
   summary: () => '',
-};
+});

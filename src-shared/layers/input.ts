@@ -3,7 +3,8 @@
  * home of `expectOne`, the single-input guard every one-input layer uses.
  */
 import { formatShape } from '../graph/format';
-import type { LayerSpec, Shape, ShapeResult } from './types';
+import { defineLayer } from './types';
+import type { Shape, ShapeResult } from './types';
 
 /**
  * The one input shape of a single-input layer. The graph rules check arity
@@ -21,7 +22,7 @@ export function expectOne(inputs: readonly Shape[]): ShapeResult {
  * Declares the shape of one example. It takes no incoming connections; the
  * graph rules compare `shape` with the data set's own example shape.
  */
-export const inputSpec: LayerSpec = {
+export const inputSpec = defineLayer({
   type: 'input',
   label: 'Input',
   category: 'inputs',
@@ -49,8 +50,8 @@ export const inputSpec: LayerSpec = {
         message: `takes no inputs, has ${inputs.length} — delete its incoming connections`,
       };
     }
-    return { ok: true, shape: [...(params.shape as readonly number[])] };
+    return { ok: true, shape: [...params.shape] };
   },
-  paramCount: () => 0,
+  weights: () => [],
   summary: (params) => formatShape(Array.isArray(params.shape) ? params.shape : [2]),
-};
+});

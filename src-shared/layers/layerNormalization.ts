@@ -1,9 +1,9 @@
 /** Layer normalization: per-example statistics, so it works at any batch size. */
-import { axisParam, epsilonParam, expectLastAxis, featureCount } from './batchNormalization';
-import type { LayerSpec } from './types';
+import { axisParam, epsilonParam, expectLastAxis, scaleAndShift } from './batchNormalization';
+import { defineLayer } from './types';
 
 /** Normalizes each example over its last axis, then scales and shifts it (gamma, beta). */
-export const layerNormalizationSpec: LayerSpec = {
+export const layerNormalizationSpec = defineLayer({
   type: 'layerNormalization',
   label: 'Layer normalization',
   category: 'normalization',
@@ -12,7 +12,7 @@ export const layerNormalizationSpec: LayerSpec = {
   inputs: { min: 1, max: 1 },
   hasOutput: true,
   params: { epsilon: epsilonParam, axis: axisParam },
-  inferShape: (inputs, params) => expectLastAxis(inputs, params.axis as number),
-  paramCount: (inputs) => 2 * featureCount(inputs),
+  inferShape: (inputs, params) => expectLastAxis(inputs, params.axis),
+  weights: (inputs) => scaleAndShift(inputs),
   summary: (params) => `ε=${typeof params.epsilon === 'number' ? params.epsilon : 0.001}`,
-};
+});

@@ -3,16 +3,12 @@
  * only in what they take from each window.
  */
 import { expectImage, paddingParam, strideSummary, windowOutput, windowParam, windowSummary } from './conv2d';
-import { intList } from './params';
-import type { LayerSpec } from './types';
+import { intList, pair } from './params';
+import { defineLayer } from './types';
 
 /** A pooling layer spec: 2-D windows over an image, channels unchanged, no weights. */
-export function poolingSpec(
-  type: 'maxPooling2d' | 'averagePooling2d',
-  label: string,
-  description: string,
-): LayerSpec {
-  return {
+export function poolingSpec(type: 'maxPooling2d' | 'averagePooling2d', label: string, description: string) {
+  return defineLayer({
     type,
     label,
     category: 'layers',
@@ -31,28 +27,27 @@ export function poolingSpec(
     inferShape(inputs, params) {
       const image = expectImage(inputs);
       if (!image.ok) return image;
-      const pool = intList(params.poolSize, 2);
       const out = windowOutput(
         image.shape,
-        pool,
-        intList(params.strides, 2),
-        params.padding as string,
+        pair(params.poolSize),
+        pair(params.strides),
+        params.padding,
         'pool',
       );
       return out.ok ? { ok: true, shape: [...out.size, image.shape[2]] } : out;
     },
-    paramCount: () => 0,
+    weights: () => [],
     summary(params) {
       const padding = typeof params.padding === 'string' ? params.padding : 'valid';
       const pool =
         typeof params.poolSize === 'number' || Array.isArray(params.poolSize) ? params.poolSize : 2;
       return `${windowSummary(params, 'poolSize', 2)}${strideSummary(params, intList(pool, 2))} · ${padding}`;
     },
-  };
+  });
 }
 
 /** Keeps the largest value of each window. */
-export const maxPooling2dSpec: LayerSpec = poolingSpec(
+export const maxPooling2dSpec = poolingSpec(
   'maxPooling2d',
   'Max pooling 2D',
   'Keeps the largest value in each small window, shrinking the image; use it after convolutions to cut size while keeping the strongest responses.',

@@ -1,6 +1,7 @@
 /** The output layer: the final dense map to the data's classes or targets, plus the loss. */
 import { denseWeights, expectFlat, kernelInitializerParam, useBiasParam } from './dense';
-import type { LayerSpec, ShapeContext } from './types';
+import { defineLayer } from './types';
+import type { ShapeContext } from './types';
 
 /** The losses an output layer may use, as spelled in the design file. */
 export const LOSSES = ['softmaxCrossEntropy', 'sigmoidCrossEntropy', 'meanSquaredError'] as const;
@@ -34,7 +35,7 @@ function outputUnits(context: ShapeContext): number | undefined {
  * inference still succeeds with shape `[-1]` (shown `?`) and 0 weights, so the
  * rest of the graph can be checked; the engine always passes the width.
  */
-export const outputSpec: LayerSpec = {
+export const outputSpec = defineLayer({
   type: 'output',
   label: 'Output',
   category: 'outputs',
@@ -73,12 +74,10 @@ export const outputSpec: LayerSpec = {
     }
     return { ok: true, shape: [units ?? UNKNOWN_WIDTH] };
   },
-  paramCount(inputs, params, context) {
-    const flat = expectFlat(inputs);
-    const units = outputUnits(context);
-    if (!flat.ok || units === undefined) return 0;
-    return denseWeights(flat.shape[0], units, params.useBias !== false);
+  // Before the data set is known the output is [UNKNOWN_WIDTH] wide and has no weights yet.
+  weights: (inputs, params, output) => denseWeights(inputs[0][0], output[0], params),
+  summary(params) {
+    const loss = LOSSES.find((name) => name === params.loss);
+    return loss ? LOSS_SUMMARY[loss] : String(params.loss ?? LOSS_SUMMARY.softmaxCrossEntropy);
   },
-  summary: (params) =>
-    LOSS_SUMMARY[params.loss as LossName] ?? String(params.loss ?? LOSS_SUMMARY.softmaxCrossEntropy),
-};
+});

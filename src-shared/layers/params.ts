@@ -4,8 +4,16 @@
  * engine, so a value is either valid everywhere or nowhere.
  */
 import { closestName } from '../text-distance';
-import { parseInitializer } from './initializers';
-import type { LayerSpec, ParamSpec, ParamValue, Params } from './types';
+import { parseInitializer, type InitializerSpec } from './initializers';
+import type {
+  InitializerValue,
+  LayerSpec,
+  ParamSchema,
+  ParamSpec,
+  ParamValue,
+  ParamsOf,
+  WeightSpec,
+} from './types';
 
 /** One problem with one parameter, phrased for the user. */
 export interface ParamIssue {
@@ -13,14 +21,15 @@ export interface ParamIssue {
   message: string;
 }
 
-export type ParamsResult = { ok: true; params: Params } | { ok: false; issues: ParamIssue[] };
+export type ParamsResult<S extends ParamSchema = ParamSchema> =
+  { ok: true; params: ParamsOf<S> } | { ok: false; issues: ParamIssue[] };
 
 /**
  * Validates `raw` against `spec.params` and fills defaults. Unknown keys are
  * refused (a typo such as `unit` must not pass silently) with a suggestion of
  * the closest known name.
  */
-export function validateParams(spec: LayerSpec, raw: unknown): ParamsResult {
+export function validateParams<S extends ParamSchema>(spec: LayerSpec<S>, raw: unknown): ParamsResult<S> {
   if (raw === undefined) raw = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, issues: [{ param: '', message: '"params" must be an object' }] };
@@ -43,7 +52,8 @@ export function validateParams(spec: LayerSpec, raw: unknown): ParamsResult {
     if (message) issues.push({ param: key, message: `"${key}" ${message}` });
     else params[key] = value as ParamValue;
   }
-  return issues.length ? { ok: false, issues } : { ok: true, params };
+  // Every key of the schema was checked against its spec just above: this is where the values get their types.
+  return issues.length ? { ok: false, issues } : { ok: true, params: params as ParamsOf<S> };
 }
 
 /** Returns why `value` does not fit `spec`, or undefined when it does. */
@@ -102,7 +112,29 @@ function checkInt(value: unknown, min: number, max: number): string | undefined 
 }
 
 /** Expands an intList param to exactly `length` entries (`3` → `[3, 3]`). */
-export function intList(value: ParamValue, length: number): number[] {
+export function intList(value: number | readonly number[], length: number): number[] {
   if (typeof value === 'number') return Array.from({ length }, () => value);
-  return [...(value as readonly number[])];
+  return [...value];
+}
+
+/** A window param (kernelSize, poolSize, strides) as `[height, width]`: `3` → `[3, 3]`. */
+export function pair(value: number | readonly number[]): [number, number] {
+  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
+}
+
+/**
+ * A validated initializer param with its argument resolved. Throws only on a
+ * value validateParams would have refused, which never reaches a builder.
+ */
+export function initializerOf(value: InitializerValue): InitializerSpec {
+  const parsed = parseInitializer(value);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+}
+
+/** How many numbers `weights` hold: a layer's weight count, bias and moving statistics included. */
+export function weightCount(weights: readonly WeightSpec[]): number {
+  let total = 0;
+  for (const w of weights) total += w.shape.reduce((a, b) => a * b, 1);
+  return total;
 }

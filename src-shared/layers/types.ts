@@ -1,8 +1,12 @@
 /**
  * The contract every entry of the layer catalogue fulfils. The editor (palette,
- * inspector, connection checks), the design validator and the engine's model
- * builder all read these specs, so "what is a dense layer" has one answer.
+ * inspector, connection checks), the design validator, the engine's model
+ * builder, the exporters, the importers and the weight fitter all read these
+ * specs, so "what is a dense layer, and which weights does it have" has one
+ * answer. A spec's parameter schema is also its params' type (see
+ * {@link ParamsOf}), so readers get `params.units` as a number, not a cast.
  */
+import type { InitializerSpec } from './initializers';
 
 /** Every layer type a design may contain, spelled as in the design file. */
 export const LAYER_TYPES = [
@@ -32,9 +36,11 @@ export type LayerCategory = 'inputs' | 'layers' | 'activations' | 'normalization
  */
 export type Shape = readonly number[];
 
+/** An initializer as a design writes it: a name, or `{ name, stddev | limit | gain }`. */
+export type InitializerValue = string | { readonly [key: string]: number | string };
+
 /** A JSON value as found in a design file's `params`. */
-export type ParamValue =
-  number | string | boolean | readonly number[] | { readonly [key: string]: number | string };
+export type ParamValue = number | string | boolean | readonly number[] | InitializerValue;
 
 export type Params = Readonly<Record<string, ParamValue>>;
 
@@ -63,10 +69,10 @@ export interface NumberParamSpec extends ParamSpecBase {
 }
 
 /** One string out of a fixed list. */
-export interface EnumParamSpec extends ParamSpecBase {
+export interface EnumParamSpec<O extends string = string> extends ParamSpecBase {
   kind: 'enum';
-  options: readonly string[];
-  default: string;
+  options: readonly O[];
+  default: O;
 }
 
 export interface BoolParamSpec extends ParamSpecBase {
@@ -79,14 +85,14 @@ export interface BoolParamSpec extends ParamSpecBase {
  * integer that stands for the same value repeated `length` times (Keras's
  * `kernelSize: 3` meaning `[3, 3]`).
  */
-export interface IntListParamSpec extends ParamSpecBase {
+export interface IntListParamSpec<Scalar extends boolean = boolean> extends ParamSpecBase {
   kind: 'intList';
   default: number | readonly number[];
   minLength: number;
   maxLength: number;
   min: number;
   max: number;
-  scalarAllowed: boolean;
+  scalarAllowed: Scalar;
 }
 
 /** A weight initializer: a name, or `{ name, stddev | limit | gain }`. */
@@ -97,6 +103,30 @@ export interface InitializerParamSpec extends ParamSpecBase {
 
 export type ParamSpec =
   IntParamSpec | NumberParamSpec | EnumParamSpec | BoolParamSpec | IntListParamSpec | InitializerParamSpec;
+
+/** A layer's parameter schema: each param's name and spec. */
+export type ParamSchema = Readonly<Record<string, ParamSpec>>;
+
+/** The value a validated param of spec `S` holds. */
+export type ParamValueOf<S extends ParamSpec> = S extends { kind: 'int' | 'number' }
+  ? number
+  : S extends { kind: 'enum'; options: readonly (infer O)[] }
+    ? O
+    : S extends { kind: 'bool' }
+      ? boolean
+      : S extends { kind: 'intList'; scalarAllowed: false }
+        ? readonly number[]
+        : S extends { kind: 'intList' }
+          ? number | readonly number[]
+          : S extends { kind: 'initializer' }
+            ? InitializerValue
+            : never;
+
+/**
+ * The params of a layer whose schema is `S`, as validateParams returns them
+ * (every key present, defaults filled): the schema is the type.
+ */
+export type ParamsOf<S extends ParamSchema> = { readonly [K in keyof S]: ParamValueOf<S[K]> };
 
 /** Facts from outside the graph that shape inference needs. */
 export interface ShapeContext {
@@ -121,8 +151,28 @@ export interface InputArity {
   max: number;
 }
 
-/** One layer type's catalogue entry. */
-export interface LayerSpec {
+/**
+ * What one stored weight is for. `kernel` (or a normalization's `gamma`) is
+ * what telemetry's gradNorm measures; `movingMean` and `movingVariance` are a
+ * batch normalization's statistics, stored and exported but never trained.
+ */
+export type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
+
+/** How a weight starts: a design initializer, or all ones (a normalization's gamma). */
+export type WeightInit = InitializerSpec | { name: 'ones' };
+
+/** One weight a layer holds: what the builder creates, exporters write and importers expect. */
+export interface WeightSpec {
+  role: WeightRole;
+  /** Keras / TensorFlow.js layout: dense [in, out], conv [kh, kw, in, out], per-feature [features]. */
+  shape: number[];
+  init: WeightInit;
+  /** False for statistics the layer updates itself (BatchNorm's moving mean and variance). */
+  trainable: boolean;
+}
+
+/** One layer type's catalogue entry; `S` is its parameter schema, which types its params. */
+export interface LayerSpec<S extends ParamSchema = ParamSchema> {
   type: LayerType;
   /** Human name for the palette ("Dense", "Batch normalization"). */
   label: string;
@@ -132,15 +182,29 @@ export interface LayerSpec {
   inputs: InputArity;
   /** False only for `output`, which closes the network. */
   hasOutput: boolean;
-  params: Readonly<Record<string, ParamSpec>>;
+  params: S;
   /**
    * Output shape from the input shapes and (already validated, defaults
    * filled) params. A failure message is written for the user and does not
    * repeat the node id; the caller prefixes it.
    */
-  inferShape(inputs: readonly Shape[], params: Params, context: ShapeContext): ShapeResult;
-  /** Number of trainable + non-trainable weights given the input shapes. */
-  paramCount(inputs: readonly Shape[], params: Params, context: ShapeContext): number;
-  /** A compact summary for the node face, e.g. `64 · sigmoid`. */
+  inferShape(inputs: readonly Shape[], params: ParamsOf<S>, context: ShapeContext): ShapeResult;
+  /**
+   * Every weight the layer holds, in the order Keras and TensorFlow.js store
+   * them, for input shapes and an `output` shape that {@link inferShape}
+   * accepted and returned. The one description the model builder, the weight
+   * count, the exporters, the importers and the pretrained-weight fitter read.
+   */
+  weights(inputs: readonly Shape[], params: ParamsOf<S>, output: Shape): WeightSpec[];
+  /** A compact summary for the node face, e.g. `64 · sigmoid`; params may be raw (unvalidated). */
   summary(params: Params): string;
+}
+
+/**
+ * Declares a catalogue entry. The schema is inferred from `params`, so the
+ * entry's `inferShape` and `weights` receive typed params (`units: number`,
+ * `activation: Activation`) without casts.
+ */
+export function defineLayer<S extends ParamSchema>(spec: LayerSpec<S>): LayerSpec<S> {
+  return spec;
 }

@@ -7,7 +7,7 @@
  */
 import { unpackStep, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
 import type { Design } from '../../../src-shared/design/types';
-import type { LossName } from '../../../src-shared/layers';
+import { outputNode } from '../model/network';
 import type { LoadedData } from '../data/types';
 import { createTrainer } from '../train/trainer';
 import { evaluate } from '../train/evaluate';
@@ -100,7 +100,7 @@ export async function runArm(design: Design, data: LoadedData, options: ArmOptio
     }
   };
   const evaluateNow = () => {
-    const loss = trainer.network.nodes[trainer.network.outputIndex].params.loss as LossName;
+    const loss = outputNode(trainer.network).params.loss;
     const classification = data.task === 'classification';
     const split = data.validation ?? data.train;
     const train = evaluate(trainer.network, data.train, data.inputShape, loss, classification);

@@ -6,7 +6,7 @@
 import type { Design } from '../../../src-shared/design/types';
 import type { ExportFormat } from '../../../src-shared/protocol';
 import type { GraphAnalysis } from '../../../src-shared/graph';
-import { buildNetwork, type Network, type WeightValues } from '../model/network';
+import { buildNetwork, outputNode, type Network, type WeightValues } from '../model/network';
 import { saveKerasModel } from './keras';
 import { toLayersModel } from './layers-model';
 import { savePytorchModel } from './pytorch';
@@ -45,7 +45,7 @@ export async function exportNetwork(
   if (format === 'pytorch') {
     return { format, dir, files: await savePytorchModel(network, dir, info) };
   }
-  const loss = network.nodes[network.outputIndex].params.loss;
+  const loss = outputNode(network).params.loss;
   const backflow = { design: info.designName, seed: info.seed, trained: info.trained, loss };
   const model = toLayersModel(network, modelName(info.designName));
   try {

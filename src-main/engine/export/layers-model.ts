@@ -5,10 +5,10 @@
  * the `output` node's logits (the loss is the trainer's business).
  */
 import type { Activation } from '../../../src-shared/layers/activations';
-import { parseInitializer } from '../../../src-shared/layers/initializers';
-import type { Params } from '../../../src-shared/layers/types';
+import { initializerOf, pair } from '../../../src-shared/layers/params';
+import type { InitializerValue } from '../../../src-shared/layers/types';
 import { tf } from '../backend/tf';
-import { toPair, type Network, type NetworkNode } from '../model/network';
+import type { Network, NetworkNode } from '../model/network';
 
 type SymbolicTensor = ReturnType<typeof tf.input>;
 type TfActivation = Parameters<typeof tf.layers.activation>[0]['activation'];
@@ -30,7 +30,6 @@ export function toLayersModel(network: Network, name = 'backflow'): ReturnType<t
 }
 
 function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor {
-  const p = node.params;
   const name = node.id;
   // Frozen nodes are saved frozen, so Keras and tfjs fine-tuning keep them fixed too.
   const trainable = node.trainable;
@@ -41,42 +40,39 @@ function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor
       return tf.input({ shape: [...node.outputShape], name });
     case 'dense':
     case 'output': {
-      const activation = node.type === 'dense' ? (p.activation as Activation) : 'linear';
+      const { activation, alpha } =
+        node.type === 'dense' ? node.params : { activation: 'linear' as const, alpha: 0 };
       const split = needsSeparateActivation(activation);
       const dense = tf.layers.dense({
         units: node.outputShape[0],
-        useBias: p.useBias !== false,
+        useBias: node.params.useBias,
         activation: split ? 'linear' : tfActivation(activation),
-        kernelInitializer: tfInitializer(p),
+        kernelInitializer: tfInitializer(node.params.kernelInitializer),
         name,
         trainable,
       });
-      return split ? activationAfter(apply(dense), activation, p.alpha as number, name) : apply(dense);
+      return split ? activationAfter(apply(dense), activation, alpha, name) : apply(dense);
     }
     case 'conv2d': {
-      const activation = p.activation as Activation;
-      const split = needsSeparateActivation(activation);
+      const p = node.params;
+      const split = needsSeparateActivation(p.activation);
       const conv = tf.layers.conv2d({
-        filters: p.filters as number,
-        kernelSize: toPair(p.kernelSize),
-        strides: toPair(p.strides),
-        padding: p.padding as 'same' | 'valid',
-        useBias: p.useBias !== false,
-        activation: split ? 'linear' : tfActivation(activation),
-        kernelInitializer: tfInitializer(p),
+        filters: p.filters,
+        kernelSize: pair(p.kernelSize),
+        strides: pair(p.strides),
+        padding: p.padding,
+        useBias: p.useBias,
+        activation: split ? 'linear' : tfActivation(p.activation),
+        kernelInitializer: tfInitializer(p.kernelInitializer),
         name,
         trainable,
       });
-      return split ? activationAfter(apply(conv), activation, p.alpha as number, name) : apply(conv);
+      return split ? activationAfter(apply(conv), p.activation, p.alpha, name) : apply(conv);
     }
     case 'maxPooling2d':
     case 'averagePooling2d': {
-      const config = {
-        poolSize: toPair(p.poolSize),
-        strides: toPair(p.strides),
-        padding: p.padding as 'same' | 'valid',
-        name,
-      };
+      const p = node.params;
+      const config = { poolSize: pair(p.poolSize), strides: pair(p.strides), padding: p.padding, name };
       return apply(
         node.type === 'maxPooling2d' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config),
       );
@@ -84,29 +80,23 @@ function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor
     case 'flatten':
       return apply(tf.layers.flatten({ name }));
     case 'dropout':
-      return apply(tf.layers.dropout({ rate: p.rate as number, name }));
+      return apply(tf.layers.dropout({ rate: node.params.rate, name }));
     case 'activation': {
-      const activation = p.activation as Activation;
-      if (activation === 'leakyRelu') return apply(tf.layers.leakyReLU({ alpha: p.alpha as number, name }));
+      const { activation, alpha } = node.params;
+      if (activation === 'leakyRelu') return apply(tf.layers.leakyReLU({ alpha, name }));
       return apply(tf.layers.activation({ activation: tfActivation(activation), name }));
     }
-    case 'batchNormalization':
-      return apply(
-        tf.layers.batchNormalization({
-          axis: -1,
-          momentum: p.momentum as number,
-          epsilon: p.epsilon as number,
-          name,
-          trainable,
-        }),
-      );
+    case 'batchNormalization': {
+      const { momentum, epsilon } = node.params;
+      return apply(tf.layers.batchNormalization({ axis: -1, momentum, epsilon, name, trainable }));
+    }
     case 'layerNormalization':
-      return apply(tf.layers.layerNormalization({ axis: -1, epsilon: p.epsilon as number, name, trainable }));
+      return apply(tf.layers.layerNormalization({ axis: -1, epsilon: node.params.epsilon, name, trainable }));
     case 'add':
       return apply(tf.layers.add({ name }), inputs as unknown as SymbolicTensor);
     case 'concatenate':
       return apply(
-        tf.layers.concatenate({ axis: p.axis as number, name }),
+        tf.layers.concatenate({ axis: node.params.axis, name }),
         inputs as unknown as SymbolicTensor,
       );
   }
@@ -135,10 +125,8 @@ function tfActivation(activation: Activation): TfActivation {
  * how the layer was initialized. `standardUniform`, U[−1/√fan_in, 1/√fan_in],
  * is variance scaling with scale 1/3 over fan_in (limit √(3·scale/fan_in)).
  */
-function tfInitializer(params: Params): TfInitializer {
-  const parsed = parseInitializer(params.kernelInitializer);
-  if (!parsed.ok) throw new Error(parsed.message);
-  const spec = parsed.value;
+function tfInitializer(value: InitializerValue): TfInitializer {
+  const spec = initializerOf(value);
   switch (spec.name) {
     case 'standardUniform':
       return tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform' });

@@ -2,13 +2,10 @@
  * Names shared by the exporters and the importer: Python attribute names for
  * design node ids, and the Keras / TensorFlow.js names of each weight role.
  */
-import type { WeightRole } from '../model/network';
-
-/** A stored weight: the trainable roles plus BatchNorm's moving statistics. */
-export type StoredRole = WeightRole | 'movingMean' | 'movingVariance';
+import type { WeightRole } from '../../../src-shared/layers/types';
 
 /** The Keras / tfjs weight name (`<layer>/<name>`) of each role. */
-export const KERAS_WEIGHT_NAME: Readonly<Record<StoredRole, string>> = {
+export const KERAS_WEIGHT_NAME: Readonly<Record<WeightRole, string>> = {
   kernel: 'kernel',
   bias: 'bias',
   gamma: 'gamma',
@@ -16,12 +13,6 @@ export const KERAS_WEIGHT_NAME: Readonly<Record<StoredRole, string>> = {
   movingMean: 'moving_mean',
   movingVariance: 'moving_variance',
 };
-
-/** The role a Keras weight name stands for, or undefined when it is none of Backflow's. */
-export function roleOfKerasWeight(name: string): StoredRole | undefined {
-  const entry = Object.entries(KERAS_WEIGHT_NAME).find(([, keras]) => keras === name);
-  return entry?.[0] as StoredRole | undefined;
-}
 
 const PYTHON_KEYWORDS = new Set(
   (

@@ -6,7 +6,8 @@
  * averages over real cells only, and images are flattened channels-last.
  */
 import type { Activation } from '../../../src-shared/layers/activations';
-import { toPair, type Network, type NetworkNode } from '../model/network';
+import { pair as windowPair } from '../../../src-shared/layers/params';
+import type { Network, NetworkNode } from '../model/network';
 import type { SafeTensor } from './safetensors';
 
 /** The Python code of one node. */
@@ -123,7 +124,6 @@ export const AVG_POOL_SAME_HELPER = `def avg_pool_same(pool, x, pads):
 
 /** The PyTorch code of `node`, whose inputs are the locals `inputs`. */
 export function torchNode(node: NetworkNode, inputs: string[], attr: string): TorchNode {
-  const p = node.params;
   const x = inputs[0];
   const self = `self.${attr}`;
   const inShape = node.inputShapes[0] ?? [];
@@ -134,26 +134,29 @@ export function torchNode(node: NetworkNode, inputs: string[], attr: string): To
       return plain('nn.Identity()');
     case 'dense':
     case 'output': {
-      const bias = p.useBias !== false ? '' : ', bias=False';
+      const bias = node.params.useBias ? '' : ', bias=False';
       const module = `nn.Linear(${inShape[0]}, ${node.outputShape[0]}${bias})`;
-      return plain(module, activationCall(node.activation, p.alpha as number, `${self}(${x})`));
+      const alpha = node.type === 'dense' ? node.params.alpha : 0;
+      return plain(module, activationCall(node.activation, alpha, `${self}(${x})`));
     }
     case 'conv2d': {
-      const kernel = toPair(p.kernelSize);
-      const strides = toPair(p.strides);
-      const [l, r, t, b] = tfPadding(inShape, kernel, strides, p.padding as string);
+      const p = node.params;
+      const kernel = windowPair(p.kernelSize);
+      const strides = windowPair(p.strides);
+      const [l, r, t, b] = tfPadding(inShape, kernel, strides, p.padding);
       const symmetric = l === r && t === b;
-      const bias = p.useBias !== false ? '' : ', bias=False';
+      const bias = p.useBias ? '' : ', bias=False';
       const padding = symmetric && t + l > 0 ? `, padding=${pair([t, l])}` : '';
       const module = `nn.Conv2d(${inShape[2]}, ${p.filters}, kernel_size=${pair(kernel)}, stride=${pair(strides)}${padding}${bias})`;
       const input = symmetric ? x : `F.pad(${x}, (${l}, ${r}, ${t}, ${b}))`;
-      return plain(module, activationCall(node.activation, p.alpha as number, `${self}(${input})`));
+      return plain(module, activationCall(p.activation, p.alpha, `${self}(${input})`));
     }
     case 'maxPooling2d':
     case 'averagePooling2d': {
-      const pool = toPair(p.poolSize);
-      const strides = toPair(p.strides);
-      const pads = tfPadding(inShape, pool, strides, p.padding as string);
+      const p = node.params;
+      const pool = windowPair(p.poolSize);
+      const strides = windowPair(p.strides);
+      const pads = tfPadding(inShape, pool, strides, p.padding);
       const kind = node.type === 'maxPooling2d' ? 'MaxPool2d' : 'AvgPool2d';
       const module = `nn.${kind}(kernel_size=${pair(pool)}, stride=${pair(strides)})`;
       if (pads.every((v) => v === 0)) return plain(module);
@@ -171,18 +174,19 @@ export function torchNode(node: NetworkNode, inputs: string[], attr: string): To
         helpers: [],
       };
     case 'dropout':
-      return plain(`nn.Dropout(p=${py(p.rate as number)})`);
+      return plain(`nn.Dropout(p=${py(node.params.rate)})`);
     case 'activation':
-      return plain(activationModule(p.activation as Activation, p.alpha as number));
+      return plain(activationModule(node.params.activation, node.params.alpha));
     case 'batchNormalization': {
       const channels = inShape[inShape.length - 1];
-      const args = `${channels}, eps=${py(p.epsilon as number)}, momentum=${py(1 - (p.momentum as number))}`;
+      const { epsilon, momentum } = node.params;
+      const args = `${channels}, eps=${py(epsilon)}, momentum=${py(1 - momentum)}`;
       if (image) return plain(`nn.BatchNorm2d(${args})`);
       if (inShape.length === 1) return plain(`nn.BatchNorm1d(${args})`);
       return plain(`nn.BatchNorm1d(${args})`, `${self}(${x}.transpose(1, 2)).transpose(1, 2)`);
     }
     case 'layerNormalization': {
-      const module = `nn.LayerNorm(${inShape[inShape.length - 1]}, eps=${py(p.epsilon as number)})`;
+      const module = `nn.LayerNorm(${inShape[inShape.length - 1]}, eps=${py(node.params.epsilon)})`;
       if (!image) return plain(module);
       return plain(module, `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)`);
     }
@@ -190,7 +194,7 @@ export function torchNode(node: NetworkNode, inputs: string[], attr: string): To
       return { module: 'Add()', call: `${self}(${inputs.join(', ')})`, helpers: [ADD_HELPER] };
     case 'concatenate': {
       const rank = inShape.length;
-      const axis = (p.axis as number) === -1 ? rank : (p.axis as number);
+      const axis = node.params.axis === -1 ? rank : node.params.axis;
       // Keras counts [batch, H, W, C]; the tensors here are [batch, C, H, W].
       const dim = image ? [0, 2, 3, 1][axis] : axis;
       return {

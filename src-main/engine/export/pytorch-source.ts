@@ -5,7 +5,7 @@
  * and compare its gradients with Backflow's.
  */
 import type { LossName } from '../../../src-shared/layers';
-import type { Network } from '../model/network';
+import { outputNode, type Network } from '../model/network';
 import { pythonNames } from './naming';
 import { torchNode } from './pytorch-layers';
 
@@ -81,7 +81,7 @@ export function pytorchSource(network: Network, info: PytorchSourceInfo): string
   }
   body.push(`        return ${attr(network.outputIndex)}`);
 
-  const output = network.nodes[network.outputIndex];
+  const output = outputNode(network);
   const input = network.nodes[network.inputIndex];
   const shape =
     input.outputShape.length === 3 ? [2, 0, 1].map((d) => input.outputShape[d]) : input.outputShape;
@@ -99,7 +99,7 @@ export function pytorchSource(network: Network, info: PytorchSourceInfo): string
     `    logits = model(torch.randn(8, ${shape.join(', ')}))`,
     '',
     `The output is the logits of the "${text(output.id)}" node; its loss is`,
-    `${LOSS_HINT[output.params.loss as LossName]}.`,
+    `${LOSS_HINT[output.params.loss]}.`,
     '',
     'Images: Backflow (TensorFlow) stores them [batch, height, width, channels];',
     "this module takes PyTorch's [batch, channels, height, width] and permutes back to",

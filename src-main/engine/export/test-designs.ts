@@ -5,6 +5,7 @@
  * 0 and 1 and would let a layout or eval-mode bug pass unnoticed).
  */
 import { ACTIVATIONS } from '../../../src-shared/layers/activations';
+import { validateLayer } from '../../../src-shared/layers';
 import { analyzeGraph } from '../../../src-shared/graph';
 import type { Design } from '../../../src-shared/design/types';
 import { tf } from '../backend/tf';
@@ -140,7 +141,9 @@ export function withFrozen(make: () => Design, ids: string[]): () => Design {
 
 /** The input shape of a test design. */
 export function inputShape(d: Design): number[] {
-  return [...(d.graph.nodes.find((n) => n.type === 'input')!.params.shape as number[])];
+  const checked = validateLayer('input', d.graph.nodes.find((n) => n.type === 'input')!.params);
+  if (!checked.ok || checked.layer.type !== 'input') throw new Error('the test design has no valid input');
+  return [...checked.layer.params.shape];
 }
 
 /**

@@ -5,10 +5,11 @@
  * layer or as an Activation after it) becomes its loss.
  */
 import { parseDesign, type Design } from '../../../src-shared/design';
-import { analyzeGraph } from '../../../src-shared/graph';
-import type { LossName } from '../../../src-shared/layers';
+import { analyzeGraph, type GraphAnalysis } from '../../../src-shared/graph';
+import { layerWeights, type LossName } from '../../../src-shared/layers';
+import type { WeightRole } from '../../../src-shared/layers/types';
 import type { WeightValues } from '../model/network';
-import { KERAS_WEIGHT_NAME, type StoredRole } from '../export/naming';
+import { KERAS_WEIGHT_NAME } from '../export/naming';
 import { guessData } from './guess-data';
 import { ImportError, type KerasGraph, type KerasLayer } from './keras-topology';
 import { mapInitializer, mapLayer, type MappedLayer } from './layer-map';
@@ -137,7 +138,7 @@ export function importKerasGraph(
       `the imported design cannot train as it is: ${analysis.problems.map((p) => p.message).join('; ')}`,
     );
   }
-  return { design, weights: weights && collectWeights(design, layers, ids, weights), warnings };
+  return { design, weights: weights && collectWeights(analysis, layers, ids, weights), warnings };
 }
 
 /**
@@ -180,31 +181,35 @@ function nodeIds(names: string[]): Map<string, string> {
   return ids;
 }
 
-const ROLES: Partial<Record<string, StoredRole[]>> = {
-  dense: ['kernel', 'bias'],
-  output: ['kernel', 'bias'],
-  conv2d: ['kernel', 'bias'],
-  batchNormalization: ['gamma', 'beta', 'movingMean', 'movingVariance'],
-  layerNormalization: ['gamma', 'beta'],
-};
-
-/** The model's weights keyed `nodeId/role`; a weight the layers need but the file lacks is an error. */
+/**
+ * The model's weights keyed `nodeId/role`. Which weights a layer has is the
+ * catalogue's answer (`layerWeights`); a weight it needs but the file lacks is
+ * an error. A layer whose shapes could not be inferred (the design cannot
+ * train yet) takes whichever of its weights the file has.
+ */
 function collectWeights(
-  design: Design,
+  analysis: GraphAnalysis,
   layers: KerasLayer[],
   ids: Map<string, string>,
   named: NamedWeights,
 ): WeightValues {
   const out = new Map<string, { shape: readonly number[]; values: Float32Array }>();
+  const lookup = (key: string) =>
+    named.get(key) ?? [...named].find(([name]) => name.endsWith(`/${key}`))?.[1];
   for (const layer of layers) {
-    const node = design.graph.nodes.find((n) => n.id === ids.get(layer.name))!;
-    const roles = (ROLES[node.type] ?? []).filter((r) => r !== 'bias' || node.params.useBias !== false);
+    const id = ids.get(layer.name)!;
+    const typed = analysis.layers.get(id);
+    const inputs = analysis.inputShapes.get(id);
+    const output = analysis.shapes.get(id);
+    const needed =
+      typed && inputs && output ? layerWeights(typed, inputs, output).map((w) => w.role) : undefined;
+    const roles = needed ?? (Object.keys(KERAS_WEIGHT_NAME) as WeightRole[]);
     for (const role of roles) {
       const key = `${layer.name}/${KERAS_WEIGHT_NAME[role]}`;
-      const found = named.get(key) ?? [...named].find(([name]) => name.endsWith(`/${key}`))?.[1];
-      if (!found)
+      const found = lookup(key);
+      if (found) out.set(`${id}/${role}`, found);
+      else if (needed)
         throw new ImportError(`the weights have no '${key}' for layer '${layer.name}' (${layer.className})`);
-      out.set(`${node.id}/${role}`, found);
     }
   }
   return out;

@@ -6,13 +6,14 @@
  * respect to each layer's output can be observed during the backward pass.
  */
 import type { Activation } from '../../../src-shared/layers/activations';
+import { pair } from '../../../src-shared/layers/params';
 import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
 import { addSameShape } from './add-kernel';
 import { dense, fusesActivation } from './dense';
 import { conv2dFast } from './fast-ops';
 import { throwIfInterrupted } from './interrupt';
-import { toPair, type Network, type NetworkNode } from './network';
+import type { Network, NetworkNode } from './network';
 import { tap } from './tap-kernel';
 import { averagePool, maxPool } from './windows';
 
@@ -59,35 +60,33 @@ export function forward(
     const observe = report ? (dy: Tensor) => report(index, dy) : undefined;
     const w = node.weights.map((i) => weights[i]);
     let out: Tensor;
-    const activate = (z: Tensor, activation: Activation | undefined): Tensor =>
-      !activation || activation === 'linear'
-        ? z
-        : applyActivation(activation, z, node.params.alpha as number);
+    const activate = (z: Tensor, activation: Activation, alpha: number): Tensor =>
+      activation === 'linear' ? z : applyActivation(activation, z, alpha);
     switch (node.type) {
       case 'input':
         out = x;
         break;
       case 'dense':
-        out = dense(inputs[0], w[0], w[1], node.activation ?? 'linear', node.params.alpha as number, observe);
+        out = dense(inputs[0], w[0], w[1], node.params.activation, node.params.alpha, observe);
         break;
       case 'output':
         out = dense(inputs[0], w[0], w[1], 'linear', 0, observe);
         break;
       case 'conv2d': {
         const z = conv2dFast(inputs[0], w[0], {
-          strides: toPair(node.params.strides),
-          padding: node.params.padding as 'same' | 'valid',
+          strides: pair(node.params.strides),
+          padding: node.params.padding,
         });
-        out = activate(withBias(z, w[1]), node.activation);
+        out = activate(withBias(z, w[1]), node.params.activation, node.params.alpha);
         break;
       }
       case 'maxPooling2d':
       case 'averagePooling2d': {
         const pool = node.type === 'maxPooling2d' ? maxPool : averagePool;
         out = pool(inputs[0], {
-          poolSize: toPair(node.params.poolSize),
-          strides: toPair(node.params.strides),
-          padding: node.params.padding as 'same' | 'valid',
+          poolSize: pair(node.params.poolSize),
+          strides: pair(node.params.strides),
+          padding: node.params.padding,
         });
         break;
       }
@@ -95,30 +94,28 @@ export function forward(
         out = tf.reshape(inputs[0], [inputs[0].shape[0], -1]);
         break;
       case 'dropout':
-        out = dropout(inputs[0], node, options, index);
+        out = dropout(inputs[0], node.params.rate, options, index);
         break;
       case 'activation':
-        out = activate(inputs[0], node.activation);
+        out = activate(inputs[0], node.params.activation, node.params.alpha);
         break;
       case 'batchNormalization':
-        out = batchNorm(network, node, inputs[0], w, options.training, batchStats);
+        out = batchNorm(network, node, node.params.epsilon, inputs[0], w, options.training, batchStats);
         break;
       case 'layerNormalization': {
         const { mean, variance } = tf.moments(inputs[0], -1, true);
-        out = normalize(inputs[0], mean, variance, w, node.params.epsilon as number);
+        out = normalize(inputs[0], mean, variance, w, node.params.epsilon);
         break;
       }
       case 'add':
         out = inputs.length === 2 ? addSameShape(inputs[0], inputs[1], observe) : tf.addN(inputs);
         break;
-      case 'concatenate': {
-        const axis = node.params.axis as number;
-        out = tf.concat(inputs, axis === -1 ? -1 : axis);
+      case 'concatenate':
+        out = tf.concat(inputs, node.params.axis);
         break;
-      }
     }
     const observedInside =
-      (node.type === 'dense' && fusesActivation(node.activation ?? 'linear')) ||
+      (node.type === 'dense' && fusesActivation(node.params.activation)) ||
       node.type === 'output' ||
       (node.type === 'add' && inputs.length === 2);
     const tapped = observe && !observedInside && node.type !== 'input';
@@ -139,12 +136,12 @@ function normalize(x: Tensor, mean: Tensor, variance: Tensor, w: Tensor[], epsil
 function batchNorm(
   network: Network,
   node: NetworkNode,
+  epsilon: number,
   x: Tensor,
   w: Tensor[],
   training: boolean,
   batchStats: ForwardResult['batchStats'],
 ): Tensor {
-  const epsilon = node.params.epsilon as number;
   // A frozen BatchNorm runs in inference mode even while the rest trains, as in
   // Keras: fine-tuning must not drift the statistics the pretrained model learned.
   if (training && node.trainable) {
@@ -158,8 +155,7 @@ function batchNorm(
   return normalize(x, moving.mean, moving.variance, w, epsilon);
 }
 
-function dropout(x: Tensor, node: NetworkNode, options: ForwardOptions, index: number): Tensor {
-  const rate = node.params.rate as number;
+function dropout(x: Tensor, rate: number, options: ForwardOptions, index: number): Tensor {
   if (!options.training || rate === 0) return x;
   // tfjs's seeded uniform is generated in JavaScript, hence identical on every backend.
   const seed = ((options.dropoutSeed ?? 0) + index * 7919) >>> 0;

@@ -6,6 +6,7 @@
  * the U[−1/√fan_in, 1/√fan_in] "standard" init of Glorot & Bengio (2010).
  */
 import type { InitializerSpec } from '../../../src-shared/layers/initializers';
+import type { WeightInit } from '../../../src-shared/layers/types';
 import { createRandom, type Random } from '../data/random';
 
 /** fan_in and fan_out of a dense kernel [in, out] or a conv kernel [kh, kw, in, out]. */
@@ -114,4 +115,15 @@ function orthogonal(out: Float32Array, rows: number, cols: number, gain: number,
       out[r * cols + c] = gain * (tall ? columns[c][r] : columns[r][c]);
     }
   }
+}
+
+/**
+ * The starting values of a catalogue weight (see `LayerSpec.weights`): ones
+ * and zeros directly, anything else drawn by {@link initializeKernel}.
+ */
+export function initialValues(init: WeightInit, shape: readonly number[], seed: number): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (init.name === 'ones') return new Float32Array(size).fill(1);
+  if (init.name === 'zeros') return new Float32Array(size);
+  return initializeKernel(init, shape, seed);
 }

@@ -1,25 +1,27 @@
 /**
  * A design compiled into something the trainer can run: nodes in topological
  * order, each with its weights as tfjs variables (drawn by the seeded
- * initializers) and a forward function. The trainer's loop is custom rather
- * than `model.fit` so that every layer's output and gradient can be observed;
- * the export builds a tfjs LayersModel from the same weights.
+ * initializers) and a forward function. Which weights a node has, their
+ * shapes and how they start is the layer catalogue's answer (`layerWeights`),
+ * the same one the weight count, exporters and importers read. The trainer's
+ * loop is custom rather than `model.fit` so that every layer's output and
+ * gradient can be observed; the export builds a tfjs LayersModel from the
+ * same weights.
  */
 import type { Activation } from '../../../src-shared/layers/activations';
-import { parseInitializer } from '../../../src-shared/layers/initializers';
-import type { LayerType, Params, Shape } from '../../../src-shared/layers/types';
+import { activationOf, layerWeights, type TypedLayer } from '../../../src-shared/layers';
+import type { Shape, WeightRole } from '../../../src-shared/layers/types';
 import type { Design } from '../../../src-shared/design/types';
 import { orderedInputs, type GraphAnalysis } from '../../../src-shared/graph';
 import { deriveSeed } from '../data/random';
 import { variableFrom } from '../backend/scope';
 import { tf, type Tensor, type Variable } from '../backend/tf';
-import { initializeKernel } from './initializers';
+import { initialValues } from './initializers';
 
-/** What a weight is for; `kernel` (or a norm layer's `gamma`) is what telemetry's gradNorm measures. */
-export type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta';
-
+/** One trained weight of the network. */
 export interface WeightSlot {
   nodeId: string;
+  /** kernel, bias, gamma or beta (moving statistics live in {@link MovingStats}). */
   role: WeightRole;
   shape: number[];
   variable: Variable;
@@ -35,11 +37,9 @@ export interface MovingStats {
   momentum: number;
 }
 
-/** One node of the compiled network. */
-export interface NetworkNode {
+/** One node of the compiled network: its layer (type and typed params) and where it sits. */
+export type NetworkNode = TypedLayer & {
   id: string;
-  type: LayerType;
-  params: Params;
   /** Indices into {@link Network.nodes} of this node's inputs, in input order. */
   inputs: number[];
   inputShapes: Shape[];
@@ -52,7 +52,7 @@ export interface NetworkNode {
   activation?: Activation;
   /** False when the design froze this node: no weight update, and BatchNorm runs on its moving statistics. */
   trainable: boolean;
-}
+};
 
 export interface Network {
   nodes: NetworkNode[];
@@ -94,21 +94,22 @@ export function buildNetwork(
     throw new Error(`design is not trainable: ${analysis.problems.map((p) => p.message).join('; ')}`);
   }
   const indexById = new Map(analysis.order.map((id, index) => [id, index]));
+  const trainableById = new Map(design.graph.nodes.map((n) => [n.id, n.trainable !== false]));
   const weights: WeightSlot[] = [];
   const movingStats: MovingStats[] = [];
   const nodes: NetworkNode[] = analysis.order.map((id) => {
-    const source = design.graph.nodes.find((n) => n.id === id)!;
-    const params = analysis.params.get(id)!;
+    const layer = analysis.layers.get(id)!;
     const inputShapes = [...(analysis.inputShapes.get(id) ?? [])];
+    const outputShape = analysis.shapes.get(id)!;
     const node: NetworkNode = {
+      ...layer,
       id,
-      type: source.type,
-      params,
       inputs: orderedInputs(design.graph, id).map((edge) => indexById.get(edge.source)!),
       inputShapes,
-      outputShape: analysis.shapes.get(id)!,
+      outputShape,
       weights: [],
-      trainable: source.trainable !== false,
+      activation: activationOf(layer),
+      trainable: trainableById.get(id) !== false,
     };
     const given = (role: string, shape: number[], fallback: () => Float32Array): Float32Array => {
       const found = options.initialWeights?.get(`${id}/${role}`);
@@ -122,71 +123,29 @@ export function buildNetwork(
       }
       return found.values;
     };
-    // Variables stay unnamed: tfjs registers names globally, and two networks
-    // (an A/B comparison, an export) would otherwise collide.
-    const add = (role: WeightRole, shape: number[], values: () => Float32Array) => {
+    const statistics = new Map<WeightRole, Variable>();
+    for (const w of layerWeights(layer, inputShapes, outputShape)) {
+      const values = given(w.role, w.shape, () =>
+        initialValues(w.init, w.shape, deriveSeed(seed, 'init', id, w.role)),
+      );
+      // Variables stay unnamed: tfjs registers names globally, and two networks
+      // (an A/B comparison, an export) would otherwise collide.
+      const variable = variableFrom(tf.tensor(values, w.shape), w.trainable);
+      if (!w.trainable) {
+        statistics.set(w.role, variable);
+        continue;
+      }
       node.weights.push(weights.length);
-      if (role === 'kernel' || role === 'gamma') node.measuredWeight = weights.length;
-      weights.push({
+      if (w.role === 'kernel' || w.role === 'gamma') node.measuredWeight = weights.length;
+      weights.push({ nodeId: id, role: w.role, shape: w.shape, variable, trainable: node.trainable });
+    }
+    if (layer.type === 'batchNormalization') {
+      movingStats.push({
         nodeId: id,
-        role,
-        shape,
-        variable: variableFrom(tf.tensor(given(role, shape, values), shape), true),
-        trainable: node.trainable,
+        mean: statistics.get('movingMean')!,
+        variance: statistics.get('movingVariance')!,
+        momentum: layer.params.momentum,
       });
-    };
-    const kernelSeed = deriveSeed(seed, 'init', id, 'kernel');
-    switch (source.type) {
-      case 'dense':
-      case 'output': {
-        const units = node.outputShape[0];
-        const shape = [inputShapes[0][0], units];
-        add('kernel', shape, () => initializeKernel(initializer(params), shape, kernelSeed));
-        if (params.useBias !== false) add('bias', [units], () => new Float32Array(units));
-        if (source.type === 'dense') node.activation = params.activation as Activation;
-        break;
-      }
-      case 'conv2d': {
-        const kernelSize = toPair(params.kernelSize);
-        const filters = params.filters as number;
-        const shape = [...kernelSize, inputShapes[0][2], filters];
-        add('kernel', shape, () => initializeKernel(initializer(params), shape, kernelSeed));
-        if (params.useBias !== false) add('bias', [filters], () => new Float32Array(filters));
-        node.activation = params.activation as Activation;
-        break;
-      }
-      case 'batchNormalization':
-      case 'layerNormalization': {
-        const channels = inputShapes[0][inputShapes[0].length - 1];
-        add('gamma', [channels], () => new Float32Array(channels).fill(1));
-        add('beta', [channels], () => new Float32Array(channels));
-        if (source.type === 'batchNormalization') {
-          movingStats.push({
-            nodeId: id,
-            mean: variableFrom(
-              tf.tensor(
-                given('movingMean', [channels], () => new Float32Array(channels)),
-                [channels],
-              ),
-              false,
-            ),
-            variance: variableFrom(
-              tf.tensor(
-                given('movingVariance', [channels], () => new Float32Array(channels).fill(1)),
-                [channels],
-              ),
-              false,
-            ),
-            momentum: params.momentum as number,
-          });
-        }
-        break;
-      }
-      case 'activation':
-        node.activation = params.activation as Activation;
-        break;
-      default:
-        break;
     }
     return node;
   });
@@ -206,17 +165,11 @@ export function buildNetwork(
   };
 }
 
-function initializer(params: Params) {
-  const parsed = parseInitializer(params.kernelInitializer);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return parsed.value;
-}
-
-/** `3` → [3, 3]; `[3, 5]` → [3, 5]. */
-export function toPair(value: Params[string]): [number, number] {
-  if (typeof value === 'number') return [value, value];
-  const list = value as readonly number[];
-  return [list[0], list[1]];
+/** The network's `output` node (its loss, its width), typed as one. */
+export function outputNode(network: Network): Extract<NetworkNode, { type: 'output' }> {
+  const node = network.nodes[network.outputIndex];
+  if (node.type !== 'output') throw new Error('the network has no output node');
+  return node;
 }
 
 /** Reads every weight back as plain arrays, keyed `nodeId/role`. */

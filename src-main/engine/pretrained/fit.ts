@@ -6,28 +6,28 @@
  * user is told which; a file none of whose tensors fits is refused, since
  * it is another model's. buildNetwork alone would fill gaps silently.
  */
-import type { Design } from '../../../src-shared/design/types';
 import type { GraphAnalysis } from '../../../src-shared/graph';
-import { buildNetwork, type WeightValues } from '../model/network';
+import { layerWeights } from '../../../src-shared/layers';
+import type { WeightValues } from '../model/network';
 
 /** At most this many problems are listed; a file for another model would otherwise list them all. */
 const MAX_LISTED = 6;
 
-/** The shape every weight of `design` must have, keyed `nodeId/role`, in network order. */
-export function expectedWeightShapes(design: Design, analysis: GraphAnalysis): Map<string, number[]> {
-  // The network's own slots are the truth about which weights exist; its values are not needed.
-  const network = buildNetwork(design, analysis, 0);
-  try {
-    const shapes = new Map<string, number[]>();
-    for (const w of network.weights) shapes.set(`${w.nodeId}/${w.role}`, [...w.shape]);
-    for (const m of network.movingStats) {
-      shapes.set(`${m.nodeId}/movingMean`, [...m.mean.shape]);
-      shapes.set(`${m.nodeId}/movingVariance`, [...m.variance.shape]);
-    }
-    return shapes;
-  } finally {
-    network.dispose();
+/**
+ * The shape every weight of an analysed design must have, keyed `nodeId/role`,
+ * in network order: the layer catalogue's description, which is also what
+ * buildNetwork creates.
+ */
+export function expectedWeightShapes(analysis: GraphAnalysis): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  for (const id of analysis.order) {
+    const layer = analysis.layers.get(id);
+    const inputs = analysis.inputShapes.get(id);
+    const output = analysis.shapes.get(id);
+    if (!layer || !inputs || !output) continue;
+    for (const w of layerWeights(layer, inputs, output)) shapes.set(`${id}/${w.role}`, [...w.shape]);
   }
+  return shapes;
 }
 
 /** What of a weights file a design can use. */
@@ -43,11 +43,10 @@ export interface PretrainedFit {
  * do not; an error message (naming the first problems) when none fits.
  */
 export function fitPretrained(
-  design: Design,
   analysis: GraphAnalysis,
   weights: WeightValues,
 ): { ok: true; value: PretrainedFit } | { ok: false; message: string } {
-  const expected = expectedWeightShapes(design, analysis);
+  const expected = expectedWeightShapes(analysis);
   const usable = new Map<string, WeightValues extends ReadonlyMap<string, infer V> ? V : never>();
   const notes: string[] = [];
   const show = (shape: readonly number[]) => `[${shape.join(', ')}]`;

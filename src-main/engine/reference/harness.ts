@@ -5,6 +5,7 @@
  * thrown one at a time, so a failing test shows everything that is off.
  */
 import type { Design, DesignEdge, DesignNode } from '../../../src-shared/design/types';
+import { activationOf } from '../../../src-shared/layers';
 import { SATURATION_THRESHOLD } from '../../../src-shared/layers/activations';
 import { unpackStep, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
 import type { LoadedData } from '../data/types';
@@ -175,7 +176,7 @@ export async function compareWithReference(
     check(at('activationMean'), layer.activationMean, mean, 1e-4, tolerance.atol);
     check(at('activationStd'), layer.activationStd, std, 1e-4, tolerance.atol);
     // Fractions are exact counts over the same float32 pre-activations; 1e-6 covers their float32 storage.
-    const activation = node.params.activation as string | undefined;
+    const activation = activationOf(node);
     const z = forward.pre.get(layer.id);
     if (activation === 'sigmoid' || activation === 'tanh') {
       check(

@@ -6,7 +6,6 @@
  */
 import type { Design } from '../../../src-shared/design/types';
 import { analyzeGraph } from '../../../src-shared/graph';
-import type { LossName } from '../../../src-shared/layers';
 import type { DataPreview, DecisionBoundary } from '../../../src-shared/protocol';
 import type { LayerInfo, PackedStep } from '../../../src-shared/telemetry';
 import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary';
@@ -14,7 +13,7 @@ import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
 import type { LoadedData, Split } from '../data/types';
 import { interruptibly, TrainingInterrupted, type InterruptSource } from '../model/interrupt';
-import { buildNetwork, type Network, type WeightValues } from '../model/network';
+import { buildNetwork, outputNode, type Network, type WeightValues } from '../model/network';
 import { locateNonFinite, type NonFiniteLocation } from './divergence';
 import { evaluate } from './evaluate';
 import { createOptimizer } from './optimizers';
@@ -111,7 +110,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
     dataInputShape: data.inputShape,
   });
   const network = buildNetwork(design, analysis, seed, { initialWeights: options.initialWeights });
-  const lossName = network.nodes[network.outputIndex].params.loss as LossName;
+  const lossName = outputNode(network).params.loss;
   const optimizer = createOptimizer({
     name: training.optimizer,
     learningRate: training.learningRate,

@@ -24,7 +24,7 @@ export function pretrainedFromBytes(
   } catch (error) {
     return fail(`the pretrained weights cannot be read: ${(error as Error).message}`);
   }
-  const fit = fitPretrained(design, analysis, weights);
+  const fit = fitPretrained(analysis, weights);
   if (!fit.ok) {
     return fail(
       `the pretrained weights do not fit the design: ${fit.message}. ` +

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LAYER_SPECS } from '../../../../src-shared/layers/index';
-import type { IntListParamSpec, IntParamSpec, NumberParamSpec } from '../../../../src-shared/layers/types';
 import { parseIntListText, parseNumberText } from './param-text';
 
-const units = LAYER_SPECS.dense.params.units as IntParamSpec;
-const rate = LAYER_SPECS.dropout.params.rate as NumberParamSpec;
-const shape = LAYER_SPECS.input.params.shape as IntListParamSpec;
-const kernel = LAYER_SPECS.conv2d.params.kernelSize as IntListParamSpec;
+// The catalogue keeps each spec's own type, so these are an int, a number and two intList specs as declared.
+const units = LAYER_SPECS.dense.params.units;
+const rate = LAYER_SPECS.dropout.params.rate;
+const shape = LAYER_SPECS.input.params.shape;
+const kernel = LAYER_SPECS.conv2d.params.kernelSize;
 
 describe('inspector text parsing', () => {
   it('accepts a whole number in range and refuses the rest with a message', () => {
