@@ -8,9 +8,20 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 const here = import.meta.dirname;
 const port = Number(process.env.BACKFLOW_RENDERER_PORT ?? process.env.PORT ?? 5173);
 
+/**
+ * The web build drops index.html's meta Content-Security-Policy, which is the
+ * desktop app's (no sockets: it talks IPC). `backflow serve` sends the policy
+ * as a header instead, naming its own WebSocket address (server/access.ts).
+ */
+const headerPolicyOnly = {
+  name: 'backflow-header-csp-only',
+  transformIndexHtml: (html: string) =>
+    html.replace(/\s*<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''),
+};
+
 export default defineConfig({
   root: here,
-  plugins: [svelte()],
+  plugins: [svelte(), headerPolicyOnly],
   server: {
     port,
     strictPort: true,
