@@ -50,7 +50,7 @@ test('build input → 3 dense → output by dragging, edit, undo, lay out, add a
   expect(await shapeOf(page, 'out1')).toBe('3');
   await shot('03-connected');
 
-  // Change a unit count in the inspector; the shapes downstream follow as it is typed.
+  // Change a unit count in the inspector; the shapes downstream follow once a valid value is typed.
   await select(page, 'dense2');
   const units = page.getByLabel('Units', { exact: true });
   await expect(units).toHaveValue('64');

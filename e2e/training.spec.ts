@@ -44,9 +44,11 @@ test('deep sigmoid: the heatmap shows the gradient vanish; ReLU + He fixes it, s
 
   const remedy = diagnosis.getByRole('button', { name: /ReLU \+ He init/ });
   await remedy.click();
-  await expect(trainingState(page)).toHaveText(/stopped|finished/);
   await expect(page.locator('.svelte-flow__node[data-id="d1"]')).toContainText('relu');
   await expect(heatmaps(page).first()).toContainText('A (pinned)');
+  // Run B does not exist until Train: the pane says so instead of showing run A twice.
+  await expect(trainingState(page)).toHaveAttribute('data-state', 'idle');
+  await expect(page.getByTestId('run-b-pending')).toContainText('not trained yet');
 
   await trainButton(page).click();
   await expect(heatmaps(page)).toHaveCount(2);

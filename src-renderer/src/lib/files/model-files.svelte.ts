@@ -89,7 +89,8 @@ export class ModelFiles {
         this.#files.notify(`Export failed: ${result.error.message}`);
         return false;
       }
-      const base = suggestedFileName(result.value.designName).replace(/\.backflow\.json$/, '');
+      // Named by the document as it is called now, not as it was called when the run started.
+      const base = suggestedFileName(design.name).replace(/\.backflow\.json$/, '');
       const saved = await this.#files.host.saveExport(result.value, `${base}-${format}`);
       if (!saved.ok) {
         if (saved.error.type !== 'canceled') this.#files.notify(`Export failed: ${saved.error.message}`);

@@ -13,11 +13,17 @@ describe('inspector text parsing', () => {
     expect(parseNumberText(units, ' 128 ')).toEqual({ ok: true, value: 128 });
     expect(parseNumberText(units, '12.5')).toMatchObject({
       ok: false,
-      message: 'Units must be a whole number',
+      message: 'Units must be a whole number, got 12.5',
     });
     expect(parseNumberText(units, '0')).toMatchObject({ ok: false });
-    expect(parseNumberText(units, '')).toMatchObject({ ok: false, message: 'Units needs a value' });
+    expect(parseNumberText(units, '')).toMatchObject({
+      ok: false,
+      message: 'Units needs a value: a whole number from 1 to 16384, e.g. 64',
+    });
     expect(parseNumberText(units, 'abc')).toMatchObject({ ok: false });
+    // 1e9 is a whole number: refused for its size, not as "not whole" after reading its "1".
+    expect(parseNumberText(units, '1e9')).toMatchObject({ ok: false, message: /from 1 to \d+, got 1e9/ });
+    expect(parseNumberText(units, '1e3')).toEqual({ ok: true, value: 1000 });
   });
 
   it('reads real numbers with their bounds', () => {

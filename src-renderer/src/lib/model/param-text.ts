@@ -5,6 +5,7 @@
  */
 import { checkValue } from '../../../../src-shared/layers/params';
 import type { IntListParamSpec, ParamSpec, ParamValue } from '../../../../src-shared/layers/types';
+import { readNumber, type NumberRule } from './number-text';
 
 export type Parsed = { ok: true; value: ParamValue } | { ok: false; message: string };
 
@@ -15,14 +16,24 @@ function checked(spec: ParamSpec, value: ParamValue): Parsed {
 
 const INT = /^[+-]?\d+$/;
 
+/** The rule a numeric parameter's text is read by: its bounds, and its default as the example. */
+export function ruleOf(spec: ParamSpec & { kind: 'int' | 'number' }): NumberRule {
+  return {
+    kind: spec.kind,
+    min: spec.min,
+    max: spec.max,
+    exclusiveMin: spec.kind === 'number' ? spec.exclusiveMin : undefined,
+    examples: typeof spec.default === 'number' ? [String(spec.default)] : undefined,
+  };
+}
+
+/** A whole or real number as typed (`64`, `1e3`, `.5`), never rounded to fit. */
 export function parseNumberText(spec: ParamSpec & { kind: 'int' | 'number' }, text: string): Parsed {
-  const t = text.trim();
-  if (t === '') return { ok: false, message: `${spec.label} needs a value` };
-  if (spec.kind === 'int' && !INT.test(t))
-    return { ok: false, message: `${spec.label} must be a whole number` };
-  const value = Number(t);
-  if (!Number.isFinite(value)) return { ok: false, message: `${spec.label} must be a number` };
-  return checked(spec, value);
+  const read = readNumber(spec.label, ruleOf(spec), text);
+  if (!read.ok) return read;
+  return read.value === undefined
+    ? { ok: false, message: `${spec.label} needs a value` }
+    : checked(spec, read.value);
 }
 
 /** `28, 28, 1`, `28×28×1` or `28 28 1`; a lone `3` stays a scalar where the layer allows it. */

@@ -29,6 +29,7 @@ import { insertResidualBlock, wrapInResidual } from '../model/residual';
 import type { ParamValue } from '../../../../src-shared/layers/types';
 import { CanvasModel } from './canvas.svelte';
 import { DesignStore, emptyDesign } from './design-store.svelte';
+import { FieldProblems } from './field-problems.svelte';
 import { Notices } from './notices.svelte';
 
 /** What the canvas lends the editor once Svelte Flow is mounted. */
@@ -52,6 +53,8 @@ export class EditorState {
   readonly store = new DesignStore();
   readonly canvas = new CanvasModel();
   readonly notices = new Notices();
+  /** Fields holding text that is not a valid value yet: Train waits for them. */
+  readonly fieldProblems = new FieldProblems();
   readonly #analyze = createAnalyzer();
 
   readonly analysis: GraphAnalysis = $derived(this.#analyze(this.store.design));
@@ -62,6 +65,13 @@ export class EditorState {
   /** Why the connection being dragged would be refused; null when it is fine or none is dragged. */
   connectionHint = $state<string | null>(null);
   viewport: ViewportBridge | undefined;
+  /**
+   * Which document is open: a new number on every load (New, Open, an
+   * example, an import, a recovery). Runs, their telemetry, diagnosis and
+   * weights carry the number of the document that made them, so another
+   * document never shows them as its own. Edits keep the number.
+   */
+  documentId = $state(0);
   #pasteCount = 0;
 
   get design(): Design {
@@ -76,6 +86,7 @@ export class EditorState {
       if (moved.ok) opened = moved.design;
     }
     this.store.load(opened);
+    this.documentId++;
     this.canvas.nodes = [];
     this.canvas.edges = [];
     this.#pasteCount = 0;

@@ -89,6 +89,8 @@ export class TrainingSession {
   slowVersion = $state(0);
   run = $state.raw<RunTelemetry | null>(null);
   pinned = $state.raw<PinnedRun | null>(null);
+  /** The open document the current and pinned runs belong to (see {@link scope}). */
+  documentId = -1;
   /** The design the current run trains (remedies apply to the editor's current one). */
   trainedDesign = $state.raw<Design | null>(null);
   backend = $state.raw<BackendReport | null>(null);
@@ -194,6 +196,36 @@ export class TrainingSession {
 
   /** Discards the run: the next Train starts again from the seeded initial weights. */
   resetWeights(): void {
+    this.#clear();
+  }
+
+  /**
+   * The editor opened another document (`EditorState.documentId`): the runs
+   * of the previous one stop being current. A run still going is stopped,
+   * and its late events are dropped, so no heatmap, curve, diagnosis, node
+   * tint, A/B label or trained weights of one design ever show as another's.
+   */
+  scope(documentId: number): void {
+    if (documentId === this.documentId) return;
+    this.documentId = documentId;
+    this.pinned = null;
+    this.trainedDesign = null;
+    this.backend = null;
+    this.dropped = 0;
+    this.#clear();
+  }
+
+  /**
+   * The design was just changed to compare with the current run (a remedy):
+   * the run becomes A (unless one is pinned already), and B stays empty,
+   * "not trained yet", until the next Train.
+   */
+  beginComparison(label: string): void {
+    if (!this.pinned) this.pin(label);
+    this.#clear();
+  }
+
+  #clear(): void {
     if (this.active) this.#send('train.stop');
     this.#runId = -1;
     this.run = null;
@@ -204,6 +236,7 @@ export class TrainingSession {
     this.interrupted = null;
     this.notices = [];
     this.progress = NO_PROGRESS;
+    this.#latest = null;
     this.version++;
     this.slowVersion++;
   }

@@ -308,4 +308,35 @@ describe('TrainingSession', () => {
     expect(session.pinned?.run.runId).toBe(runId);
     expect(session.run).toBeNull();
   });
+
+  it('drops a run of another document: stops it, forgets it and ignores its late events', () => {
+    const { session, emit, runId, sent } = started();
+    emit(stepEvent(runId, 0));
+    session.pin('before');
+    expect(session.pinned).not.toBeNull();
+    session.scope(2);
+    expect(sent.at(-1)).toEqual({ type: 'train.stop', runId });
+    expect(session.run).toBeNull();
+    expect(session.pinned).toBeNull();
+    expect(session.trainedDesign).toBeNull();
+    expect(session.state).toBe('idle');
+    expect(session.progress.step).toBe(0);
+    emit(stepEvent(runId, 1));
+    emit({ type: 'train.onState', runId, state: 'finished' });
+    expect(session.run).toBeNull();
+    expect(session.state).toBe('idle');
+    // The same document again (an effect re-running) changes nothing.
+    session.train(emptyDesign());
+    session.scope(2);
+    expect(session.state).toBe('starting');
+  });
+
+  it('after a change to compare, keeps the run as A and leaves B empty until Train', () => {
+    const { session, emit, runId } = started();
+    emit(stepEvent(runId, 0));
+    session.beginComparison('before: x');
+    expect(session.pinned?.run.runId).toBe(runId);
+    expect(session.run).toBeNull();
+    expect(session.state).toBe('idle');
+  });
 });

@@ -12,17 +12,6 @@ import type { EditResult } from '../model/edits';
 export type TrainingKey = keyof TrainingSpec;
 export type DataOption = 'samples' | 'classes' | 'noise';
 
-/** Text typed into a number field: a finite number, or a message. Empty means "absent" where `optional`. */
-export function parseNumber(
-  text: string,
-  optional = false,
-): { ok: true; value: number | undefined } | { ok: false; message: string } {
-  const t = text.trim();
-  if (t === '') return optional ? { ok: true, value: undefined } : { ok: false, message: 'needs a value' };
-  const value = Number(t);
-  return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: `“${t}” is not a number` };
-}
-
 /** Sets (or, with undefined, removes) one training setting. */
 export function setTrainingValue(
   design: Design,

@@ -44,6 +44,13 @@ export class TrainingView {
     this.#windowScale = run.windowScale(this.field, this.window.from, this.window.to);
   }
 
+  /** Another document opened: nothing chosen about the last one's runs applies to it. */
+  reset(): void {
+    this.resetZoom();
+    this.change = null;
+    this.selectedLayer = null;
+  }
+
   resetZoom(): void {
     this.window = null;
     this.#windowScale = null;
