@@ -144,6 +144,30 @@ describe('inferShape and paramCount', () => {
     if (!result.ok) expect(result.message).toContain('2×2 pool');
   });
 
+  it('global average pooling keeps one value per channel and needs an image', () => {
+    expect(infer('globalAveragePooling2d', [[7, 5, 16]])).toEqual({ ok: true, shape: [16] });
+    expect(count('globalAveragePooling2d', [[7, 5, 16]])).toBe(0);
+    const flat = infer('globalAveragePooling2d', [[64]]);
+    expect(flat.ok).toBe(false);
+    if (!flat.ok) expect(flat.message).toContain('3-D');
+    expect(validateParams(LAYER_SPECS.globalAveragePooling2d, { poolSize: 2 }).ok).toBe(false);
+  });
+
+  it('reshape keeps the values, and names both sizes when they differ', () => {
+    expect(infer('reshape', [[64]], { targetShape: [8, 8, 1] })).toEqual({ ok: true, shape: [8, 8, 1] });
+    expect(infer('reshape', [[4, 4, 2]], { targetShape: [32] })).toEqual({ ok: true, shape: [32] });
+    expect(count('reshape', [[64]], { targetShape: [4, 16] })).toBe(0);
+    const wrong = infer('reshape', [[7, 7, 2]], { targetShape: [10, 10] });
+    expect(wrong).toEqual({
+      ok: false,
+      message:
+        'cannot reshape 7×7×2 (98 values) into 10×10 (100 values) — set targetShape to a shape of 98 values, such as [98]',
+    });
+    expect(validateParams(LAYER_SPECS.reshape, { targetShape: [0, 4] }).ok).toBe(false);
+    expect(validateParams(LAYER_SPECS.reshape, { targetShape: 16 }).ok).toBe(false);
+    expect(validateParams(LAYER_SPECS.reshape, { targetShape: [1, 2, 3, 4] }).ok).toBe(false);
+  });
+
   it('flatten, dropout and activation', () => {
     expect(infer('flatten', [[7, 7, 32]])).toEqual({ ok: true, shape: [1568] });
     expect(infer('flatten', [[10]])).toEqual({ ok: true, shape: [10] });
@@ -241,6 +265,8 @@ describe('summary', () => {
     ['conv2d', { strides: 2, activation: 'relu', padding: 'valid' }, '3×3×16 /2 · valid · relu'],
     ['maxPooling2d', {}, '2×2 · valid'],
     ['averagePooling2d', { poolSize: 3, strides: 1 }, '3×3 /1 · valid'],
+    ['globalAveragePooling2d', {}, 'mean over h×w'],
+    ['reshape', { targetShape: [4, 16] }, '→ 4×16'],
     ['dropout', {}, 'p=0.5'],
     ['activation', {}, 'relu'],
     ['batchNormalization', {}, 'm=0.99'],

@@ -12,10 +12,12 @@ import { conv2dSpec } from './conv2d';
 import { denseSpec } from './dense';
 import { dropoutSpec } from './dropout';
 import { flattenSpec } from './flatten';
+import { globalAveragePooling2dSpec } from './globalAveragePooling2d';
 import { inputSpec } from './input';
 import { layerNormalizationSpec } from './layerNormalization';
 import { maxPooling2dSpec } from './maxPooling2d';
 import { outputSpec } from './output';
+import { reshapeSpec } from './reshape';
 import type { Activation } from './activations';
 import { validateParams, weightCount, type ParamIssue } from './params';
 import { LAYER_TYPES } from './types';
@@ -36,7 +38,9 @@ export const LAYER_SPECS = Object.freeze({
   conv2d: conv2dSpec,
   maxPooling2d: maxPooling2dSpec,
   averagePooling2d: averagePooling2dSpec,
+  globalAveragePooling2d: globalAveragePooling2dSpec,
   flatten: flattenSpec,
+  reshape: reshapeSpec,
   dropout: dropoutSpec,
   activation: activationSpec,
   batchNormalization: batchNormalizationSpec,

@@ -77,8 +77,12 @@ function buildLayer(node: NetworkNode, inputs: SymbolicTensor[]): SymbolicTensor
         node.type === 'maxPooling2d' ? tf.layers.maxPooling2d(config) : tf.layers.averagePooling2d(config),
       );
     }
+    case 'globalAveragePooling2d':
+      return apply(tf.layers.globalAveragePooling2d({ name }));
     case 'flatten':
       return apply(tf.layers.flatten({ name }));
+    case 'reshape':
+      return apply(tf.layers.reshape({ targetShape: [...node.params.targetShape], name }));
     case 'dropout':
       return apply(tf.layers.dropout({ rate: node.params.rate, name }));
     case 'activation': {

@@ -173,6 +173,10 @@ export function torchNode(node: NetworkNode, inputs: string[], attr: string): To
         comment: 'channels last before flattening, as TensorFlow orders the features',
         helpers: [],
       };
+    case 'globalAveragePooling2d':
+      return plain('nn.AdaptiveAvgPool2d(1)', `${self}(${x}).flatten(1)`);
+    case 'reshape':
+      return torchReshape(node.params.targetShape, image, x, self);
     case 'dropout':
       return plain(`nn.Dropout(p=${py(node.params.rate)})`);
     case 'activation':
@@ -204,6 +208,21 @@ export function torchNode(node: NetworkNode, inputs: string[], attr: string): To
       };
     }
   }
+}
+
+/**
+ * Keras's Reshape on this module's tensors: images are [batch, C, H, W] here
+ * but TensorFlow orders the values channels last, so an image input is
+ * permuted to [batch, H, W, C] before the reshape and an image result back
+ * after it.
+ */
+function torchReshape(target: readonly number[], imageIn: boolean, x: string, self: string): TorchNode {
+  const channelsLast = imageIn ? `${x}.permute(0, 2, 3, 1)` : x;
+  const reshaped = `${channelsLast}.reshape(-1, ${target.join(', ')})`;
+  const call = target.length === 3 ? `${reshaped}.permute(0, 3, 1, 2)` : reshaped;
+  const comment =
+    imageIn || target.length === 3 ? 'reshaped channels last, as TensorFlow orders the values' : undefined;
+  return { module: 'nn.Identity()', call: `${self}(${call})`, ...(comment ? { comment } : {}), helpers: [] };
 }
 
 /**

@@ -89,7 +89,11 @@ export function convDesign(): Design {
   );
 }
 
-/** A residual add, channel and width concatenation, valid pooling, a 1×1 strided conv, a flat concatenation. */
+/**
+ * A residual add, channel and width concatenation, valid pooling, a 1×1
+ * strided conv, reshapes (image to image, vector to image and back), global
+ * average pooling, a flat concatenation.
+ */
 export function mergeDesign(): Design {
   const nodes: RawNode[] = [
     { id: 'in', type: 'input', params: { shape: [8, 8, 3] } },
@@ -104,6 +108,10 @@ export function mergeDesign(): Design {
     { id: 'flat', type: 'flatten' },
     { id: 'a', type: 'dense', params: { units: 6, activation: 'swish' } },
     { id: 'b', type: 'dense', params: { units: 4, activation: 'softplus' } },
+    { id: 'rs', type: 'reshape', params: { targetShape: [4, 2, 5] } },
+    { id: 'gap', type: 'globalAveragePooling2d' },
+    { id: 'rsb', type: 'reshape', params: { targetShape: [2, 2, 1] } },
+    { id: 'rsf', type: 'reshape', params: { targetShape: [4] } },
     { id: 'ab', type: 'concatenate' },
     { id: 'act', type: 'activation', params: { activation: 'leakyRelu', alpha: 0.05 } },
     { id: 'out', type: 'output', params: { loss: 'sigmoidCrossEntropy' } },
@@ -123,8 +131,13 @@ export function mergeDesign(): Design {
     ['c3', 'flat'],
     ['flat', 'a'],
     ['flat', 'b'],
-    ['b', 'ab', 'in0'],
+    ['c3', 'rs'],
+    ['rs', 'gap'],
+    ['b', 'rsb'],
+    ['rsb', 'rsf'],
+    ['rsf', 'ab', 'in0'],
     ['a', 'ab', 'in1'],
+    ['gap', 'ab', 'in2'],
     ['ab', 'act'],
     ['act', 'out'],
   ]);

@@ -21,6 +21,7 @@ import {
   withFrozen,
 } from '../export/test-designs';
 import { importModelFile } from './files';
+import { mapLayer } from './layer-map';
 
 const MODELS = join(__dirname, '../../../resources/fixtures/models');
 
@@ -143,6 +144,34 @@ describe('importing models Backflow did not write', () => {
     expect(result.error.type).toBe('model');
     expect(result.error.message).toMatch(
       /^layer 'lstm_1' \(LSTM\) is not supported; Backflow imports InputLayer, Dense, Conv2D/,
+    );
+  });
+
+  it('maps Keras GlobalAveragePooling2D and Reshape, and names what it cannot take', () => {
+    const layer = (className: string, config: Record<string, unknown>) => ({
+      name: 'l1',
+      className,
+      config,
+      inputs: [],
+    });
+    const gap = { data_format: 'channels_last', keepdims: false };
+    expect(mapLayer(layer('GlobalAveragePooling2D', gap))).toEqual({
+      type: 'globalAveragePooling2d',
+      params: {},
+    });
+    expect(mapLayer(layer('GlobalAvgPool2D', {}))).toEqual({ type: 'globalAveragePooling2d', params: {} });
+    expect(() => mapLayer(layer('GlobalAveragePooling2D', { ...gap, keepdims: true }))).toThrow(
+      /'l1' \(GlobalAveragePooling2D\) keeps the spatial axes/,
+    );
+    expect(() => mapLayer(layer('GlobalAveragePooling2D', { data_format: 'channels_first' }))).toThrow(
+      /channels_first/,
+    );
+    expect(mapLayer(layer('Reshape', { target_shape: [4, 4, 1] }))).toEqual({
+      type: 'reshape',
+      params: { targetShape: [4, 4, 1] },
+    });
+    expect(() => mapLayer(layer('Reshape', { target_shape: [-1, 4] }))).toThrow(
+      /'l1' \(Reshape\) has target_shape \[-1,4\] with a size left to infer/,
     );
   });
 

@@ -13,7 +13,7 @@ export interface MappedLayer {
 
 /** What the unsupported-layer message lists. */
 export const SUPPORTED_LAYERS =
-  'InputLayer, Dense, Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dropout, Activation, ReLU, LeakyReLU, ELU, BatchNormalization, LayerNormalization, Add, Concatenate';
+  'InputLayer, Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, Dropout, Activation, ReLU, LeakyReLU, ELU, BatchNormalization, LayerNormalization, Add, Concatenate';
 
 const ACTIVATION_NAMES: Record<string, string> = {
   linear: 'linear',
@@ -112,6 +112,17 @@ function requireChannelsLast(layer: KerasLayer): void {
   }
 }
 
+/** Keras's `target_shape`, every size written out (Backflow has no inferred `-1` size). */
+function targetShapeOf(layer: KerasLayer): unknown {
+  const shape = layer.config.target_shape;
+  if (Array.isArray(shape) && shape.some((d) => d === -1 || d === null)) {
+    throw new ImportError(
+      `layer '${layer.name}' (Reshape) has target_shape ${JSON.stringify(shape)} with a size left to infer; Backflow's reshape needs every size written out`,
+    );
+  }
+  return shape;
+}
+
 function requireLastAxis(layer: KerasLayer): number {
   const raw = layer.config.axis;
   const axis = Array.isArray(raw) ? (raw.length === 1 ? Number(raw[0]) : NaN) : Number(raw ?? -1);
@@ -186,9 +197,20 @@ export function mapLayer(layer: KerasLayer): MappedLayer {
         params: { poolSize: compact(pool), strides: compact(strides), padding: c.padding ?? 'valid' },
       };
     }
+    case 'GlobalAveragePooling2D':
+    case 'GlobalAvgPool2D':
+      requireChannelsLast(layer);
+      if (c.keepdims === true) {
+        throw new ImportError(
+          `layer '${layer.name}' (${layer.className}) keeps the spatial axes (keepdims); Backflow's globalAveragePooling2d gives one value per channel`,
+        );
+      }
+      return { type: 'globalAveragePooling2d', params: {} };
     case 'Flatten':
       requireChannelsLast(layer);
       return { type: 'flatten', params: {} };
+    case 'Reshape':
+      return { type: 'reshape', params: { targetShape: targetShapeOf(layer) } };
     case 'Dropout':
       return { type: 'dropout', params: { rate: c.rate } };
     case 'Activation':

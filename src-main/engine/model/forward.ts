@@ -90,8 +90,14 @@ export function forward(
         });
         break;
       }
+      case 'globalAveragePooling2d':
+        out = tf.mean(inputs[0], [1, 2]);
+        break;
       case 'flatten':
         out = tf.reshape(inputs[0], [inputs[0].shape[0], -1]);
+        break;
+      case 'reshape':
+        out = tf.reshape(inputs[0], [inputs[0].shape[0], ...node.params.targetShape]);
         break;
       case 'dropout':
         out = dropout(inputs[0], node.params.rate, options, index);

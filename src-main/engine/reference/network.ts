@@ -122,8 +122,15 @@ export function referenceForward(model: ReferenceModel, perturb?: OutputPerturba
         out = op.pool(ins[0], node.type === 'maxPooling2d' ? 'max' : 'avg', geometry);
         break;
       }
+      case 'globalAveragePooling2d':
+        out = op.globalAveragePool(ins[0]);
+        break;
       case 'flatten':
         out = { shape: [ins[0].shape[0], ins[0].data.length / ins[0].shape[0]], data: ins[0].data };
+        break;
+      case 'reshape':
+        // NHWC tensors are row-major, so a reshape keeps the data and changes the shape only.
+        out = { shape: [ins[0].shape[0], ...node.params.targetShape], data: ins[0].data };
         break;
       case 'dropout':
         // Training-mode masks are random; the reference covers the deterministic rate-0 case only.

@@ -212,6 +212,31 @@ export const NETWORKS: ReferenceCase[] = [
     flat(3, 2, 'regression'),
   ],
   [
+    'conv → global average pool (one mean per channel)',
+    chainDesign(
+      N,
+      ['in', 'input', { shape: [4, 3, 2] }],
+      ['c1', 'conv2d', { filters: 3, kernelSize: 2, activation: 'tanh' }],
+      ['gap', 'globalAveragePooling2d'],
+      ['out', 'output'],
+    ),
+    image([4, 3, 2]),
+  ],
+  [
+    'reshape a vector into an image, convolve, reshape back (channels-last order)',
+    chainDesign(
+      N,
+      ['in', 'input', { shape: [12] }],
+      ['r1', 'reshape', { targetShape: [2, 3, 2] }],
+      ['c1', 'conv2d', { filters: 2, kernelSize: 2, activation: 'sigmoid' }],
+      ['r2', 'reshape', { targetShape: [4, 3] }],
+      ['ln', 'layerNormalization'],
+      ['r3', 'reshape', { targetShape: [12] }],
+      ['out', 'output'],
+    ),
+    flat(12),
+  ],
+  [
     'conv → layer norm (per position over channels)',
     chainDesign(
       N,

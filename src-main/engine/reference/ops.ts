@@ -273,3 +273,16 @@ export function loss(name: string, z: T, y: T): number {
   // Softmax CE is a mean over examples; the other two a mean over every element.
   return name === 'softmaxCrossEntropy' ? total / batch : total / (batch * k);
 }
+
+/** Mean of each channel over height and width: NHWC [B, H, W, C] → [B, C]. */
+export function globalAveragePool(x: T): T {
+  const [batch, h, w, ch] = x.shape;
+  const out = zeros([batch, ch]);
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < h * w; p++) {
+      for (let k = 0; k < ch; k++) out.data[b * ch + k] += x.data[(b * h * w + p) * ch + k];
+    }
+  }
+  for (let i = 0; i < out.data.length; i++) out.data[i] /= h * w;
+  return out;
+}

@@ -37,6 +37,7 @@ const ID_PREFIX: Partial<Record<LayerType, string>> = {
   layerNormalization: 'ln',
   maxPooling2d: 'maxpool',
   averagePooling2d: 'avgpool',
+  globalAveragePooling2d: 'gap',
   activation: 'act',
   concatenate: 'concat',
 };
