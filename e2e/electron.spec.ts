@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from '@playwright/test';
+import { findElectronBinary } from '../scripts/electron-binary.mjs';
 import { parseDesign, serializeDesign } from '../src-shared/design/index';
 import { connect, dragFromPalette, node } from './helpers/editor';
 import { expect, test } from './helpers/fixtures';
@@ -18,31 +19,7 @@ import { expect, test } from './helpers/fixtures';
 const root = resolve(import.meta.dirname, '..');
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-/**
- * Where the Electron executable is, found the way the `electron` package finds
- * it but without requiring that package (which would try to download it).
- */
-function findElectron(): { ok: true; path: string } | { ok: false; reason: string } {
-  const pkg = join(root, 'node_modules/electron');
-  if (!existsSync(join(pkg, 'package.json')))
-    return { ok: false, reason: 'the electron package is not installed' };
-  const pathFile = join(pkg, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (!relative && !override)
-    return {
-      ok: false,
-      reason:
-        'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; ' +
-        'this machine cannot reach the download host)',
-    };
-  const path = override ? join(override, relative ?? 'electron') : join(pkg, 'dist', relative as string);
-  return existsSync(path)
-    ? { ok: true, path }
-    : { ok: false, reason: `the Electron executable ${path} does not exist` };
-}
-
-const found = findElectron();
+const found = findElectronBinary(root);
 if (!found.ok)
   console.warn(
     `\n[electron.spec] NOT RUN: ${found.reason}. The same scenario ran against the browser mode ` +
