@@ -9,9 +9,11 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { parseDesign, serializeDesign } from '../src-shared/design/index';
 import { launchDesktop, launchSecond, ROOT, type DesktopApp } from './helpers/desktop';
+import { layOutPackagedApp } from './helpers/packaged-layout';
 import { heatmaps, trainButton, trainingState, waitForRecords } from './helpers/training';
 
 const EXAMPLES = join(ROOT, 'resources/examples');
@@ -269,4 +271,30 @@ test('a second launch with a file hands it to the first window and exits', async
   await expect(app.page.getByTestId('file-status')).toHaveText('remedy-skip.backflow.json');
   await expect.poll(() => title(app)).toBe('remedy-skip.backflow.json — Backflow');
   await shot(app.page, 'desktop-second-instance');
+});
+
+test('packaged as electron-builder lays it out, it finds its examples, schema and WebAssembly', async () => {
+  const folder = workspace();
+  const resources = layOutPackagedApp(join(folder, 'Backflow'));
+  expect(existsSync(join(resources, 'app.asar/node_modules/@tensorflow/tfjs-backend-wasm/dist'))).toBe(true);
+  expect(
+    readdirSync(join(resources, 'app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist')),
+  ).toContain('tfjs-backend-wasm-simd.wasm');
+  expect(existsSync(join(resources, 'schema/design.schema.json'))).toBe(true);
+  const app = await start({
+    userData: join(folder, 'user-data'),
+    appDir: join(resources, 'app.asar'),
+    resources,
+    // A development-only variable: the packaged app must not load the page it names.
+    env: { ELECTRON_RENDERER_URL: 'http://127.0.0.1:9/not-the-app' },
+  });
+  const { page } = app;
+  expect(page.url()).toBe(pathToFileURL(join(resources, 'app.asar/out/renderer/index.html')).href);
+  await openFromDisk(app, join(resources, 'examples/deep-sigmoid.backflow.json'));
+  await showTraining(page);
+  await expect(trainButton(page)).toBeEnabled({ timeout: 20_000 });
+  await trainButton(page).click();
+  await expect(trainingState(page)).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(page.getByTestId('training-backend')).toContainText('WASM');
+  await shot(page, 'desktop-packaged-trained');
 });

@@ -24,6 +24,8 @@ export interface LaunchOptions {
   /** For a packaged layout: its `resources` folder (sets `app.isPackaged` and `process.resourcesPath`). */
   resources?: string;
   cwd?: string;
+  /** Extra environment variables for main. */
+  env?: Record<string, string>;
 }
 
 export interface DesktopApp {
@@ -97,6 +99,7 @@ function startMain(options: LaunchOptions): ChildProcess {
       env: {
         ...process.env,
         ...(options.resources ? { BACKFLOW_DOUBLE_RESOURCES: options.resources } : {}),
+        ...options.env,
       },
     },
   );

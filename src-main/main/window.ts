@@ -3,7 +3,7 @@
  * isolation, sandbox, no Node in the page, no new windows, no navigation
  * away from the app, no middle-click windows, no permission prompts.
  */
-import { BrowserWindow } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 
 export interface WindowOptions {
@@ -46,7 +46,10 @@ export function createWindow({ bundleDir }: WindowOptions): BrowserWindow {
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   // Main owns the title (file name and unsaved mark), not the page.
   window.on('page-title-updated', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
+  // The dev server's address, in development only: a packaged app must never load a page
+  // an environment variable names (it would pass the sender checks and get the file API).
+  const devServer = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+  if (devServer) void window.loadURL(devServer);
   else void window.loadFile(join(bundleDir, '../renderer/index.html'));
   return window;
 }

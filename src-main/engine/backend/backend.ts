@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { tf } from './tf';
 
 import type { BackendPreference } from '../../../src-shared/protocol';
@@ -83,11 +83,14 @@ async function tryCandidate(candidate: string): Promise<string | undefined> {
         return await loadNative('@tensorflow/tfjs-node-gpu');
       case 'tensorflow':
         return await loadNative('@tensorflow/tfjs-node');
-      case 'wasm':
-        await import('@tensorflow/tfjs-backend-wasm');
+      case 'wasm': {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        const unpacked = unpackedWasmFolder();
+        if (unpacked) wasm.setWasmPaths(unpacked);
         // The threaded build needs cross-origin isolation and fails in Node workers.
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
         return (await tf.setBackend('wasm')) ? undefined : 'the WebAssembly backend failed to initialise';
+      }
       case 'cpu':
         return (await tf.setBackend('cpu')) ? undefined : 'the CPU backend failed to initialise';
       default:
@@ -96,6 +99,20 @@ async function tryCandidate(candidate: string): Promise<string | undefined> {
   } catch (error) {
     return error instanceof Error ? error.message.split('\n')[0] : String(error);
   }
+}
+
+/**
+ * In the packaged desktop app the engine's modules are read from the app.asar
+ * archive while the WebAssembly binaries are unpacked beside it (electron-builder's
+ * `asarUnpack`); tfjs-wasm looks next to its own module, so it is pointed at the
+ * unpacked copy (this also holds in worker threads, whatever their asar support).
+ */
+export function unpackedWasmFolder(moduleFile = requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm')) {
+  const marker = `${sep}app.asar${sep}`;
+  const folder = dirname(moduleFile);
+  return `${folder}${sep}`.includes(marker)
+    ? `${folder.replace(marker, `${sep}app.asar.unpacked${sep}`)}${sep}`
+    : null;
 }
 
 /**
