@@ -8,14 +8,18 @@ import { decodeMessage, encodeMessage, WireError } from './wire';
 
 const roundTrip = (message: unknown) => decodeMessage(encodeMessage(message));
 
-/** Builds a binary frame by hand: magic, header length, header JSON, payload. */
+/** Where handMade frames put their payload: the header is padded with spaces up to it. */
+const P = 1024;
+
+/** Builds a binary frame by hand: magic, header length, header JSON (padded), payload at byte P. */
 function handMade(header: unknown, payload = new Uint8Array(16)): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const frame = new Uint8Array(8 + json.length + payload.length);
+  const json = new TextEncoder().encode(JSON.stringify(header).padEnd(P - 8, ' '));
+  if (json.length > P - 8) throw new Error('test header too long for handMade');
+  const frame = new Uint8Array(P + payload.length);
   frame.set([0x42, 0x46, 0x57, 0x31]);
   new DataView(frame.buffer).setUint32(4, json.length, true);
   frame.set(json, 8);
-  frame.set(payload, 8 + json.length);
+  frame.set(payload, P);
   return frame;
 }
 
@@ -107,15 +111,36 @@ describe('wire encoding', () => {
         return f;
       })(),
     ],
-    ['an array past the end', handMade({ value: { a: null }, arrays: [[['a'], 'f32', 8, 1e6]] })],
-    ['a misaligned array', handMade({ value: { a: null }, arrays: [[['a'], 'f32', 9, 1]] })],
-    ['an unknown kind', handMade({ value: { a: null }, arrays: [[['a'], 'u16', 8, 1]] })],
-    ['a prototype key in a path', handMade({ value: { a: null }, arrays: [[['__proto__'], 'u8', 8, 1]] })],
+    ['an array past the end', handMade({ value: { a: null }, arrays: [[['a'], 'f32', P, 1e6]] })],
+    ['a misaligned array', handMade({ value: { a: null }, arrays: [[['a'], 'f32', P + 1, 1]] })],
+    ['an unknown kind', handMade({ value: { a: null }, arrays: [[['a'], 'u16', P, 1]] })],
+    ['a prototype key in a path', handMade({ value: { a: null }, arrays: [[['__proto__'], 'u8', P, 1]] })],
     [
       'a path to a value that is not a placeholder',
-      handMade({ value: { a: 1 }, arrays: [[['a'], 'u8', 8, 1]] }),
+      handMade({ value: { a: 1 }, arrays: [[['a'], 'u8', P, 1]] }),
     ],
-    ['a path through nothing', handMade({ value: {}, arrays: [[['a', 'b'], 'u8', 8, 1]] })],
+    ['a path through nothing', handMade({ value: {}, arrays: [[['a', 'b'], 'u8', P, 1]] })],
+    ['an array inside the header', handMade({ value: { a: null }, arrays: [[['a'], 'u8', 8, 1]] })],
+    [
+      'two arrays over the same bytes',
+      handMade({
+        value: { a: null, b: null },
+        arrays: [
+          [['a'], 'u8', P, 8],
+          [['b'], 'u8', P, 8],
+        ],
+      }),
+    ],
+    [
+      'arrays out of frame order',
+      handMade({
+        value: { a: null, b: null },
+        arrays: [
+          [['a'], 'u8', P + 8, 8],
+          [['b'], 'u8', P, 8],
+        ],
+      }),
+    ],
     ['a bad number entry', handMade({ value: { a: null }, arrays: [], numbers: [[['a'], 'Infinity!']] })],
     [
       'a header that is not UTF-8',
@@ -128,5 +153,43 @@ describe('wire encoding', () => {
   ])('refuses %s', (_name, frame) => {
     expect(() => decodeMessage(frame)).toThrow(WireError);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('decodes hand-made arrays that follow each other, each with its own bytes', () => {
+    const payload = new Uint8Array(16).map((_, i) => i);
+    const frame = handMade(
+      {
+        value: { a: null, b: null },
+        arrays: [
+          [['a'], 'u8', P, 8],
+          [['b'], 'u8', P + 8, 8],
+        ],
+      },
+      payload,
+    );
+    const decoded = decodeMessage(frame) as { a: Uint8Array; b: Uint8Array };
+    expect([...decoded.a]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...decoded.b]).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+  });
+
+  it('refuses a 1 MB frame whose entries all point at its whole payload, before copying any of it', () => {
+    // The attack of issue 13: 800 placeholders, each entry naming the same 1 MB, made the decoder
+    // copy 800 MB. Header: 800 entries of about 30 bytes, so the payload starts at 64 KiB.
+    const count = 800;
+    const start = 64 * 1024;
+    const length = 1024 * 1024 - start;
+    const value = Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, null]));
+    const arrays = Array.from({ length: count }, (_, i) => [[`k${i}`], 'u8', start, length]);
+    const json = new TextEncoder().encode(JSON.stringify({ value, arrays }).padEnd(start - 8, ' '));
+    expect(json.length).toBe(start - 8);
+    const frame = new Uint8Array(1024 * 1024);
+    frame.set([0x42, 0x46, 0x57, 0x31]);
+    new DataView(frame.buffer).setUint32(4, json.length, true);
+    frame.set(json, 8);
+
+    const before = process.memoryUsage().arrayBuffers;
+    expect(() => decodeMessage(frame)).toThrow(/array entry 1 overlaps the array before it/);
+    // Nothing big was allocated: the copies would have been 800 × 1 MB.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * 1024 * 1024);
   });
 });

@@ -136,14 +136,10 @@ export function decodeMessage(data: string | ArrayBuffer | ArrayBufferView): unk
   if (header === null || typeof header !== 'object' || !Array.isArray(header.arrays))
     throw new WireError('malformed frame header');
   const root = { value: header.value };
-  for (const entry of header.arrays as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== 4) throw new WireError('malformed array entry');
-    const [path, kind, at, length] = entry as [unknown, unknown, unknown, unknown];
-    if (typeof kind !== 'string' || !Object.hasOwn(KINDS, kind)) throw new WireError('unknown array kind');
-    const Type = KINDS[kind as Kind];
-    if (!isIndex(at) || !isIndex(length) || at % ALIGN !== 0) throw new WireError('malformed array entry');
-    const byteLength = length * Type.BYTES_PER_ELEMENT;
-    if (at + byteLength > frame.length) throw new WireError('array outside the frame');
+  // Every entry is checked before any byte is copied: in frame order, after the header, inside the
+  // frame and not overlapping, so what is copied never exceeds the frame (no amplification).
+  const entries = checkArrayEntries(header.arrays as unknown[], PREFIX_BYTES + headerLength, frame.length);
+  for (const { path, Type, at, length, byteLength } of entries) {
     const bytes = frame.slice(at, at + byteLength); // a copy: aligned, and independent of the frame
     if (!LITTLE_ENDIAN) swapBytes(bytes, 0, byteLength, Type.BYTES_PER_ELEMENT);
     setAt(root, path, new Type(bytes.buffer, 0, length));
@@ -155,6 +151,47 @@ export function decodeMessage(data: string | ArrayBuffer | ArrayBufferView): unk
     setAt(root, path, number);
   }
   return root.value;
+}
+
+interface ArrayEntry {
+  path: unknown;
+  Type: (typeof KINDS)[Kind];
+  at: number;
+  length: number;
+  byteLength: number;
+}
+
+/**
+ * Reads the header's array entries and refuses, before anything is copied,
+ * one that is malformed, starts inside the header, reaches past the frame's
+ * end, or overlaps the one before it (entries come in frame order, as the
+ * encoder writes them). The arrays' bytes therefore add up to at most the
+ * frame's length.
+ */
+function checkArrayEntries(list: unknown[], payloadStart: number, frameLength: number): ArrayEntry[] {
+  const entries: ArrayEntry[] = [];
+  let end = payloadStart;
+  for (const [index, entry] of list.entries()) {
+    const where = `array entry ${index}`;
+    if (!Array.isArray(entry) || entry.length !== 4) throw new WireError(`malformed ${where}`);
+    const [path, kind, at, length] = entry as [unknown, unknown, unknown, unknown];
+    if (typeof kind !== 'string' || !Object.hasOwn(KINDS, kind))
+      throw new WireError(`unknown array kind in ${where}`);
+    const Type = KINDS[kind as Kind];
+    if (!isIndex(at) || !isIndex(length) || at % ALIGN !== 0) throw new WireError(`malformed ${where}`);
+    const byteLength = length * Type.BYTES_PER_ELEMENT;
+    if (at + byteLength > frameLength)
+      throw new WireError(
+        `${where} reaches past the frame's end (${at + byteLength} > ${frameLength} bytes)`,
+      );
+    if (at < end)
+      throw new WireError(
+        `${where} overlaps ${index === 0 ? 'the header' : 'the array before it'} (starts at byte ${at}, before ${end})`,
+      );
+    end = at + byteLength;
+    entries.push({ path, Type, at, length, byteLength });
+  }
+  return entries;
 }
 
 function parseJson(text: string): unknown {
