@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES } from './protocol-checks';
-import { MAX_REQUEST_BYTES, parseEngineRequest, refusal } from './protocol';
+import { MAX_FILE_NAME, MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES } from './protocol-checks';
+import {
+  MAX_BINARY_REQUEST_BYTES,
+  MAX_DATA_FILE_BYTES,
+  MAX_REQUEST_HEADER_BYTES,
+  MAX_TEXT_REQUEST_BYTES,
+  parseEngineRequest,
+  refusal,
+} from './protocol';
+import { encodeMessage } from './wire';
 import { MAX_WEIGHTS_BYTES } from './weights-file';
 
 const start = {
@@ -134,9 +142,32 @@ describe('parseEngineRequest', () => {
     });
   }
 
-  it('allows any request within the size the server accepts', () => {
-    expect(MAX_REQUEST_BYTES).toBeGreaterThan(21 * 1024 * 1024 + MAX_WEIGHTS_BYTES);
-    expect(MAX_REQUEST_BYTES).toBeGreaterThan(MAX_UPLOAD_BYTES);
+  it('fits the largest import the checks allow into one binary request the server accepts', () => {
+    // 64 files with the longest names, all the bytes an import may carry: the worst case for
+    // both the header (names) and the payload (alignment after every file).
+    const each = Math.floor(MAX_UPLOAD_BYTES / MAX_UPLOAD_FILES);
+    const files = Array.from({ length: MAX_UPLOAD_FILES }, (_, i) => ({
+      name: `${i}`.padStart(MAX_FILE_NAME, 'w'),
+      bytes: new Uint8Array(each + (i === 0 ? MAX_UPLOAD_BYTES - each * MAX_UPLOAD_FILES : 0) - (i % 8)),
+    }));
+    const request = { type: 'import.model', requestId: 1, files };
+    expect(parseEngineRequest(request).ok).toBe(true);
+    const frame = encodeMessage(request) as Uint8Array;
+    expect(frame.length).toBeLessThanOrEqual(MAX_BINARY_REQUEST_BYTES);
+    expect(new DataView(frame.buffer).getUint32(4, true)).toBeLessThanOrEqual(MAX_REQUEST_HEADER_BYTES);
+  });
+
+  it('fits a run with the largest pretrained weights and CSV data file into one binary request', () => {
+    const designText = 'd'.repeat(MAX_TEXT_REQUEST_BYTES - 1024);
+    const request = {
+      ...start,
+      designText,
+      initialWeights: new Uint8Array(MAX_WEIGHTS_BYTES),
+      dataFile: { name: 'x'.repeat(MAX_FILE_NAME - 4) + '.csv', bytes: new Uint8Array(MAX_DATA_FILE_BYTES) },
+    };
+    expect(parseEngineRequest(request).ok).toBe(true);
+    expect((encodeMessage(request) as Uint8Array).length).toBeLessThanOrEqual(MAX_BINARY_REQUEST_BYTES);
+    expect(MAX_BINARY_REQUEST_BYTES).toBeLessThan(119 * 1024 * 1024); // the README's figure
   });
 });
 

@@ -107,10 +107,12 @@ export interface EngineError {
   /**
    * `weights`: pretrained weights that cannot be read or do not fit the design;
    * `model`: an imported model that cannot become a design; `gone`: a run the
-   * engine no longer holds.
+   * engine no longer holds; `busy`: the engine server already runs as many
+   * engines as it allows (browser mode), the message says what to do.
    */
   type:
     | 'badRequest'
+    | 'busy'
     | 'file'
     | 'design'
     | 'graph'
@@ -376,6 +378,21 @@ export function refusal(raw: unknown, error: EngineError): EngineEvent {
   return { type: 'train.onError', runId: typeof record.runId === 'number' ? record.runId : null, error };
 }
 
-/** Most bytes a request may carry in all: a design's text with pretrained weights, or an import. */
-export const MAX_REQUEST_BYTES =
-  MAX_DESIGN_TEXT + Math.max(MAX_WEIGHTS_BYTES, MAX_UPLOAD_BYTES) + 1024 * 1024;
+/**
+ * Largest request sent as JSON text over the browser mode's WebSocket (a
+ * design and its run settings): designs are small, and a larger text frame
+ * closes the connection (code 1009) before it is parsed.
+ */
+export const MAX_TEXT_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/** Largest JSON header of a binary request: the same request with its bytes moved out of it. */
+export const MAX_REQUEST_HEADER_BYTES = MAX_TEXT_REQUEST_BYTES;
+
+/**
+ * Largest binary request: its header and the bytes it carries (an import's
+ * files, or a run's pretrained weights with its CSV data file), with room
+ * for the arrays' alignment. `ws` counts a frame against it as it arrives
+ * and closes the connection (1009) once past it, so no more is buffered.
+ */
+export const MAX_BINARY_REQUEST_BYTES =
+  MAX_REQUEST_HEADER_BYTES + Math.max(MAX_WEIGHTS_BYTES + MAX_DATA_FILE_BYTES, MAX_UPLOAD_BYTES) + 64 * 1024;

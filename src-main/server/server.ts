@@ -8,11 +8,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { MAX_REQUEST_BYTES } from '../../src-shared/protocol';
+import { MAX_BINARY_REQUEST_BYTES } from '../../src-shared/protocol';
 import { checkAccess, createAccessPolicy, securityHeaders } from './access';
+import { sweepStaleTempDirs } from '../engine/transfer/temp-dir';
 import type { EngineHost } from '../engine/worker/host';
 import { attachEngineSocket } from './engine-socket';
 import type { OutboundQueueLimits } from './outbound-queue';
+import { createRequestReader } from './request-reader';
 import { sendText, serveStatic } from './static-files';
 import { handleTestHook } from './test-hooks';
 
@@ -32,10 +34,15 @@ export interface ServerOptions {
   token?: string;
   /** The engine worker script (default: the tsx bootstrap). */
   workerUrl?: URL;
-  /** Largest WebSocket frame accepted; bigger ones close the connection with code 1009. */
+  /** Largest WebSocket message accepted; bigger ones close the connection with code 1009. */
   maxPayloadBytes?: number;
-  /** Concurrent engine connections; more are refused with code 1013 (each holds a worker). */
+  /** Concurrent engine connections; more are refused with code 1013. */
   maxConnections?: number;
+  /**
+   * Engine workers alive at once (each may hold a training run's memory);
+   * a tab's first request past it is answered with a `busy` error.
+   */
+  maxEngines?: number;
   queueLimits?: OutboundQueueLimits;
   /**
    * Adds the test-only routes of test-hooks.ts (end a worker as a crash
@@ -62,13 +69,19 @@ export interface BackflowServer {
 
 /**
  * The largest request the protocol allows: an import's model files, or a
- * design with its pretrained weights (src-shared/protocol.ts). Anything
- * larger is refused outright, before it is buffered.
+ * design with its pretrained weights (src-shared/protocol.ts). `ws` counts
+ * a message against it as it arrives, so nothing larger is ever buffered;
+ * text requests and binary headers have their own smaller limit (4 MB).
  */
-export const DEFAULT_MAX_PAYLOAD = MAX_REQUEST_BYTES;
+export const DEFAULT_MAX_PAYLOAD = MAX_BINARY_REQUEST_BYTES;
+
+/** Engines one server runs at once by default: a few tabs, without one machine's memory for each. */
+export const DEFAULT_MAX_ENGINES = 4;
 
 export async function startServer(options: ServerOptions): Promise<BackflowServer> {
   const rendererDir = realpathSync(options.rendererDir);
+  // Uploads abandoned by an earlier server that was killed mid-import (tens of MB each).
+  await sweepStaleTempDirs();
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -81,6 +94,8 @@ export async function startServer(options: ServerOptions): Promise<BackflowServe
   const port = typeof address === 'object' && address ? address.port : options.port;
   const policy = createAccessPolicy({ ...options, port });
   const maxConnections = options.maxConnections ?? 8;
+  const maxEngines = options.maxEngines ?? DEFAULT_MAX_ENGINES;
+  const reader = createRequestReader();
   const testHooks = options.testHooks === true && policy.token === null;
   const workersEnding = new Set<Promise<void>>();
   const workers = new Set<EngineHost>();
@@ -117,6 +132,8 @@ export async function startServer(options: ServerOptions): Promise<BackflowServe
         workerUrl: options.workerUrl,
         queueLimits: options.queueLimits,
         workers,
+        maxEngines,
+        reader,
         onClosed: () => {
           workersEnding.delete(ending);
           ended();
@@ -147,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<BackflowServe
       await Promise.all([closed, ...pending]);
       clearTimeout(forced);
       wss.close();
+      await reader.close();
     },
   };
 }

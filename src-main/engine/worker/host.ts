@@ -6,12 +6,13 @@
 import { Worker } from 'node:worker_threads';
 import type { EngineHostEvent } from '../../../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../../../src-shared/protocol';
+import { removeWorkerTempDirs } from '../transfer/temp-dir';
 import { createInterruptRequests } from './interrupt-requests';
 
 export interface EngineHost {
   send(request: EngineRequest): void;
   onEvent(listener: (event: EngineHostEvent) => void): () => void;
-  /** Ends the worker; pending runs stop. */
+  /** Ends the worker; pending runs stop. Resolves once its temporary folders are removed too. */
   terminate(): Promise<void>;
 }
 
@@ -20,19 +21,35 @@ export function defaultWorkerUrl(): URL {
   return new URL('./worker-bootstrap.mjs', import.meta.url);
 }
 
+/**
+ * The engine worker's JavaScript heap limit: training the MNIST example uses
+ * under 256 MB, so 1 GB leaves room while one hostile or huge design cannot
+ * take the machine's memory (the worker ends with an out-of-memory error
+ * instead, reported as a crash). Tensors live in WebAssembly memory and
+ * typed arrays, outside this limit.
+ */
+export const ENGINE_HEAP_MB = 1024;
+
 export function createEngineHost(workerUrl: URL = defaultWorkerUrl()): EngineHost {
   const listeners = new Set<(event: EngineHostEvent) => void>();
   const emit = (event: EngineHostEvent) => listeners.forEach((listener) => listener(event));
   let exited = false;
   // Pause and stop are also counted in shared memory, which the trainer reads mid-step.
   const interruptRequests = createInterruptRequests();
-  const worker = new Worker(workerUrl, { workerData: interruptRequests.workerData });
+  const worker = new Worker(workerUrl, {
+    workerData: interruptRequests.workerData,
+    resourceLimits: { maxOldGenerationSizeMb: ENGINE_HEAP_MB },
+  });
   worker.on('message', (event: EngineEvent) => emit(event));
   worker.on('error', (error) =>
     emit({ type: 'engine.onExit', code: -1, message: `the engine crashed: ${error.message}` }),
   );
+  // A worker ended mid-import never removes its upload folder itself (tens of MB each time).
+  const threadId = worker.threadId;
+  let removingTempDirs: Promise<unknown> = Promise.resolve();
   worker.on('exit', (code) => {
     exited = true;
+    removingTempDirs = removeWorkerTempDirs(threadId).catch(() => 0);
     if (code !== 0)
       emit({ type: 'engine.onExit', code, message: `the engine stopped unexpectedly (exit code ${code})` });
   });
@@ -48,6 +65,7 @@ export function createEngineHost(workerUrl: URL = defaultWorkerUrl()): EngineHos
     },
     async terminate() {
       if (!exited) await worker.terminate();
+      await removingTempDirs;
     },
   };
 }
