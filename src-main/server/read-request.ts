@@ -19,6 +19,8 @@ import { decodeMessage } from '../../src-shared/wire';
 /** What became of a message: a request for the engine, or the event that answers it. */
 export type ReadResult = { ok: true; request: EngineRequest } | { ok: false; answer: EngineEvent };
 
+const MAGIC = [0x42, 0x46, 0x57, 0x31]; // "BFW1", src-shared/wire.ts
+
 /** WebSocket close code for a message too big to take (RFC 6455 "message too big"). */
 export const TOO_BIG = 1009;
 
@@ -34,7 +36,8 @@ export function sizeProblem(data: Uint8Array, isBinary: boolean): string | null 
       ? `a text request may be at most ${mb(MAX_TEXT_REQUEST_BYTES)} (this one is ${mb(data.length)})`
       : null;
   }
-  if (data.length < 8) return null; // too short to be a frame: the decoder says so
+  // Not a frame at all (too short, another magic): the decoder refuses it in words.
+  if (data.length < 8 || !MAGIC.every((byte, i) => data[i] === byte)) return null;
   const headerLength = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(4, true);
   return headerLength > MAX_REQUEST_HEADER_BYTES
     ? `a binary request's header may be at most ${mb(MAX_REQUEST_HEADER_BYTES)} (this one declares ${mb(headerLength)})`
