@@ -42,7 +42,10 @@ export async function removeWorkerTempDirs(workerThreadId: number, folder = tmpd
   const owned = (await listTempDirs(folder)).filter(
     (dir) => dir.pid === process.pid && dir.threadId === workerThreadId,
   );
-  await Promise.all(owned.map((dir) => rm(dir.path, { recursive: true, force: true })));
+  // Retried: a file write the worker had started can still land while the folder is emptied.
+  await Promise.all(
+    owned.map((dir) => rm(dir.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })),
+  );
   return owned.length;
 }
 
