@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvRecords, parseDecimal } from './csvParse';
+import { csvRecords, parseDecimal } from '../../../src-shared/csv/parse';
 import { loadData } from './index';
 import type { DataError, LoadedData } from './index';
 

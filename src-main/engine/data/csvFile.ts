@@ -8,23 +8,12 @@
 import { realpath, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import type { CsvDataSpec } from '../../../src-shared/design/types';
-import { CsvSyntaxError, csvRecords, parseDecimal } from './csvParse';
+import { CSV_LIMITS, MAX_INTEGER_CLASSES } from '../../../src-shared/csv/limits';
+import { CsvSyntaxError, csvRecords, parseDecimal } from '../../../src-shared/csv/parse';
 import type { DataError, RawData } from './types';
 
-/** Limits that keep a wrong file choice from freezing the app. */
-export const CSV_LIMITS = {
-  bytes: 50 * 1024 * 1024,
-  rows: 100_000,
-  columns: 4096,
-  /** More distinct non-numeric targets than this is an ID column, not classes. */
-  classes: 1000,
-} as const;
-
-/**
- * A numeric target column with at most this many distinct whole numbers is
- * read as class labels (0/1/2, digits, ratings); otherwise as a regression target.
- */
-export const MAX_INTEGER_CLASSES = 50;
+// The limits and the class rule are shared with the page, which reads a picked file's columns the same way.
+export { CSV_LIMITS, MAX_INTEGER_CLASSES };
 
 /**
  * Reads `spec.path`, relative to `designDir`, into a raw data set, or says
