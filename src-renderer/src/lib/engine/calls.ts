@@ -18,7 +18,8 @@ import type { EngineClient, EngineClientEvent } from './client';
 
 /** What File → Export asks for: the weights a run of the design starts from, or a run's. */
 export type ExportSource =
-  { from: 'initial'; designText: string; initialWeights?: Uint8Array } | { from: 'run'; runId: number };
+  | { from: 'initial'; designText: string; initialWeights?: Uint8Array; dataFile?: FilePayload }
+  | { from: 'run'; runId: number };
 
 export class EngineCalls {
   readonly #client: EngineClient;
@@ -40,6 +41,8 @@ export class EngineCalls {
             designText: source.designText,
             format,
             ...(source.initialWeights ? { initialWeights: source.initialWeights } : {}),
+            // A CSV's classes set the output layer's width: the engine needs the file the user picked.
+            ...(source.dataFile ? { dataFile: source.dataFile } : {}),
           };
     return this.#call(request, (e) =>
       e.type === 'export.onResult' && e.requestId === requestId ? e.result : null,

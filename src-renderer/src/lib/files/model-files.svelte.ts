@@ -82,6 +82,7 @@ export class ModelFiles {
               from: 'initial',
               designText: serializeDesign(design),
               initialWeights: this.#files.pretrained?.bytes,
+              dataFile: this.#editor.csv.payload(design.data),
             },
             format,
           );

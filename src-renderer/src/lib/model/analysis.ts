@@ -3,14 +3,18 @@
  * from the design's data section, and an analysis that is recomputed only when
  * the structure changes (moving nodes does not change a single shape).
  */
-import { describeData } from '../../../../src-shared/design/datasets';
+import { describeData, type DataDescription } from '../../../../src-shared/design/datasets';
 import type { Design, DesignGraph } from '../../../../src-shared/design/types';
 import { analyzeGraph, type GraphAnalysis } from '../../../../src-shared/graph/index';
 import type { ShapeContext } from '../../../../src-shared/layers/types';
 
-/** What shape inference needs from outside the graph, read from the design's data section. */
-export function shapeContext(design: Design): ShapeContext {
-  const described = describeData(design.data);
+/**
+ * What shape inference needs from outside the graph, read from the design's
+ * data section; `known` is what the page read from the CSV file it holds (a
+ * file's columns are unknown until it is read).
+ */
+export function shapeContext(design: Design, known?: DataDescription | null): ShapeContext {
+  const described = known ?? describeData(design.data);
   return { outputUnits: described.outputUnits, dataInputShape: described.inputShape };
 }
 
@@ -27,15 +31,20 @@ export function sameStructure(a: DesignGraph, b: DesignGraph): boolean {
 }
 
 /** A memoized `analyzeGraph` for one editor: same structure and data, same analysis object. */
-export function createAnalyzer(): (design: Design) => GraphAnalysis {
-  let last: { graph: DesignGraph; data: Design['data']; analysis: GraphAnalysis } | undefined;
-  return (design) => {
-    if (last && last.data === design.data && sameStructure(last.graph, design.graph)) {
+export function createAnalyzer(): (design: Design, known?: DataDescription | null) => GraphAnalysis {
+  let last: { graph: DesignGraph; data: Design['data']; known: unknown; analysis: GraphAnalysis } | undefined;
+  return (design, known = null) => {
+    if (
+      last &&
+      last.data === design.data &&
+      last.known === known &&
+      sameStructure(last.graph, design.graph)
+    ) {
       last.graph = design.graph;
       return last.analysis;
     }
-    const analysis = analyzeGraph(design.graph, shapeContext(design));
-    last = { graph: design.graph, data: design.data, analysis };
+    const analysis = analyzeGraph(design.graph, shapeContext(design, known));
+    last = { graph: design.graph, data: design.data, known, analysis };
     return analysis;
   };
 }

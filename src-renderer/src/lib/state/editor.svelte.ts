@@ -27,6 +27,7 @@ import { extractFragment, insertFragment, parseFragment, serializeFragment } fro
 import { layoutGraph, type LayoutDirection } from '../model/layout';
 import { insertResidualBlock, wrapInResidual } from '../model/residual';
 import type { ParamValue } from '../../../../src-shared/layers/types';
+import { CsvDataState } from '../data/csv-data.svelte';
 import { CanvasModel } from './canvas.svelte';
 import { DesignStore, emptyDesign } from './design-store.svelte';
 import { FieldProblems } from './field-problems.svelte';
@@ -57,8 +58,11 @@ export class EditorState {
   readonly fieldProblems = new FieldProblems();
   readonly #analyze = createAnalyzer();
 
-  readonly analysis: GraphAnalysis = $derived(this.#analyze(this.store.design));
-  readonly context = $derived(shapeContext(this.store.design));
+  /** The user's own CSV file for this design (its columns give the data's shapes). */
+  readonly csv = new CsvDataState();
+  readonly #csvShapes = $derived(this.csv.reading(this.store.design.data)?.description ?? null);
+  readonly analysis: GraphAnalysis = $derived(this.#analyze(this.store.design, this.#csvShapes));
+  readonly context = $derived(shapeContext(this.store.design, this.#csvShapes));
   screen = $state<'start' | 'editor'>('start');
   direction = $state<LayoutDirection>('LR');
   helpOpen = $state(false);
@@ -87,6 +91,7 @@ export class EditorState {
     }
     this.store.load(opened);
     this.documentId++;
+    this.csv.clear();
     this.canvas.nodes = [];
     this.canvas.edges = [];
     this.#pasteCount = 0;

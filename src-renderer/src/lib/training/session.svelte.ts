@@ -10,7 +10,12 @@
 import type { Design } from '../../../../src-shared/design/types';
 import { describeData } from '../../../../src-shared/design/datasets';
 import { serializeDesign } from '../../../../src-shared/design/serialize';
-import type { BackendReport, EngineRequest, TrainingState } from '../../../../src-shared/protocol';
+import type {
+  BackendReport,
+  EngineRequest,
+  FilePayload,
+  TrainingState,
+} from '../../../../src-shared/protocol';
 import type { EngineClient, EngineClientEvent } from '../engine/client';
 import { frameScheduler, type FrameScheduler } from './frame-scheduler';
 import { RateMeter } from './rate-meter';
@@ -142,8 +147,11 @@ export class TrainingSession {
     return this.state === 'starting' || this.state === 'running' || this.state === 'paused';
   }
 
-  /** Starts a fresh run of `design` (same seed → same initial weights and batch order). */
-  train(design: Design, initialWeights?: Uint8Array): void {
+  /**
+   * Starts a fresh run of `design` (same seed → same initial weights and batch
+   * order). `dataFile`: the CSV file the user picked for `data.path`.
+   */
+  train(design: Design, initialWeights?: Uint8Array, dataFile?: FilePayload): void {
     if (this.active) this.#send('train.stop');
     const runId = this.#nextRunId++;
     const plane = describeData(design.data);
@@ -160,6 +168,7 @@ export class TrainingSession {
       ...(twoD ? { boundaryEvery: BOUNDARY_EVERY } : {}),
       // Pretrained weights (File → Import): the run fine-tunes from them instead of the seeded ones.
       ...(initialWeights ? { initialWeights } : {}),
+      ...(dataFile ? { dataFile } : {}),
     };
     this.trainedDesign = design;
     this.run = null;

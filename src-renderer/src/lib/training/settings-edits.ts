@@ -7,7 +7,7 @@
 import { BUILTIN_DATASET_INFO, validateDataSpec } from '../../../../src-shared/design/datasets';
 import { validateTrainingSpec } from '../../../../src-shared/design/training';
 import type { BuiltinDatasetName, DataSpec, Design, TrainingSpec } from '../../../../src-shared/design/types';
-import type { EditResult } from '../model/edits';
+import { setParam, type EditResult } from '../model/edits';
 
 export type TrainingKey = keyof TrainingSpec;
 export type DataOption = 'samples' | 'classes' | 'noise';
@@ -55,4 +55,40 @@ export function setDataOption(design: Design, key: DataOption, value: number | u
   if (!checked.ok) return { ok: false, message: checked.issues.map((i) => i.message).join('; ') };
   if (design.data[key] === value) return { ok: true, design };
   return { ok: true, design: { ...design, data: checked.value } };
+}
+
+/**
+ * Makes the design train on a CSV file: `data` becomes `{ source: 'csv',
+ * path, target }` (the normalization choice is kept) and, with `inputShape`,
+ * the one input layer takes that shape too. One edit, so one undo step.
+ */
+export function useCsvData(
+  design: Design,
+  csv: { path: string; target: string },
+  inputShape?: number[],
+): EditResult {
+  const data: Record<string, unknown> = { source: 'csv', path: csv.path, target: csv.target };
+  if (design.data.normalize) data.normalize = design.data.normalize;
+  const checked = validateDataSpec(data);
+  if (!checked.ok) return { ok: false, message: checked.issues.map((i) => i.message).join('; ') };
+  const same =
+    design.data.source === 'csv' &&
+    design.data.path === csv.path &&
+    design.data.target === csv.target &&
+    design.data.normalize === checked.value.normalize;
+  let next: Design = same ? design : { ...design, data: checked.value };
+  const inputs = next.graph.nodes.filter((n) => n.type === 'input');
+  if (inputShape && inputs.length === 1) {
+    const shaped = setParam(next, inputs[0].id, 'shape', inputShape);
+    if (!shaped.ok) return shaped;
+    next = shaped.design;
+  }
+  return { ok: true, design: next };
+}
+
+/** The shape of the design's one input layer, when it has exactly one. */
+export function inputShapeOf(design: Design): number[] | null {
+  const inputs = design.graph.nodes.filter((n) => n.type === 'input');
+  const shape = inputs.length === 1 ? inputs[0].params.shape : undefined;
+  return Array.isArray(shape) && shape.every((d) => typeof d === 'number') ? shape : null;
 }
