@@ -5,6 +5,7 @@
  * O(layers), whatever the run's length.
  */
 import { LUT, MISSING_RGBA, lutIndex, type ColourScale } from './colour-scale';
+import { rowFields } from './heatmap-rows';
 import type { HeatmapField, RunTelemetry } from './run-telemetry';
 
 export interface PixelBuffer {
@@ -15,7 +16,9 @@ export interface PixelBuffer {
 
 /**
  * Paints records [from, to) into columns [from − first, to − first): column x
- * shows record first + x, row y layer y (network order).
+ * shows record first + x, row y layer y (network order), each row in its own
+ * quantity ({@link rowFields}: a weightless layer's ∂L/∂output on the
+ * weight-gradient map).
  */
 export function paintColumns(
   pixels: PixelBuffer,
@@ -30,11 +33,13 @@ export function paintColumns(
   const rows = Math.min(height, run.layerCount);
   const start = Math.max(from, first);
   const end = Math.min(to, run.count, first + width);
+  const fields = rowFields(run, field);
+  const mixed = fields.some((f) => f !== field);
   for (let r = start; r < end; r++) {
     const x = r - first;
     const column = run.column(field, r);
     for (let y = 0; y < rows; y++) {
-      const i = lutIndex(scale, column[y]);
+      const i = lutIndex(scale, mixed ? run.value(fields[y], r, y) : column[y]);
       const p = (y * width + x) * 4;
       if (i < 0) {
         data[p] = MISSING_RGBA[0];

@@ -3,8 +3,10 @@
  * colour scale mode and the selected layer. Separate from the session, which
  * holds what the engine sent.
  */
-import { cssColour, formatValue, unionScale, type ColourScale } from './colour-scale';
+import { cssColour, formatValue, type ColourScale } from './colour-scale';
 import type { NodeTint } from './context';
+import { rowFields } from './heatmap-rows';
+import { DEFAULT_SCALE_MODE, sharedScale, type ScaleMode } from './heatmap-scale';
 import type { HeatmapField, RunTelemetry } from './run-telemetry';
 import type { TrainingSession } from './session.svelte';
 
@@ -17,6 +19,8 @@ export interface StepWindow {
 /** A layer's colour at the latest record, and what it shows. */
 interface LayerTint {
   colour: string;
+  /** What the colour shows: a weightless layer's ∂L/∂output on the weight-gradient map. */
+  field: HeatmapField;
   value: number;
   step: number;
 }
@@ -25,23 +29,21 @@ export class TrainingView {
   field = $state<HeatmapField>('gradNorm');
   /** Zoomed records; null shows the whole run. */
   window = $state.raw<StepWindow | null>(null);
-  /** 'run': the scale fixed at the run's first step; 'window': fixed when the zoom window was chosen. */
-  scaleMode = $state<'run' | 'window'>('run');
+  /** Fixed at step 0, fixed at step K (the default: an extreme first step stays readable), or fitted to the view. */
+  scaleMode = $state<ScaleMode>(DEFAULT_SCALE_MODE);
   selectedLayer = $state<string | null>(null);
   /** The dock starts closed (the editor keeps its full height) and opens when a run starts. */
   open = $state(false);
   /** The last remedy applied, naming run B in an A/B comparison. */
   change = $state<string | null>(null);
-  #windowScale = $state.raw<ColourScale | null>(null);
 
   constructor(readonly session: TrainingSession) {}
 
-  /** Zooms to records [from, to) and, in window mode, fixes the scale to what they hold. */
+  /** Zooms to records [from, to); the "this window" scale then fits what they hold. */
   zoom(from: number, to: number): void {
     const run = this.session.run;
     if (!run || to - from < 2) return;
     this.window = { from: Math.max(0, from), to: Math.min(to, run.count) };
-    this.#windowScale = run.windowScale(this.field, this.window.from, this.window.to);
   }
 
   /** Another document opened: nothing chosen about the last one's runs applies to it. */
@@ -53,13 +55,10 @@ export class TrainingView {
 
   resetZoom(): void {
     this.window = null;
-    this.#windowScale = null;
   }
 
   setField(field: HeatmapField): void {
     this.field = field;
-    const run = this.session.run;
-    if (run && this.window) this.#windowScale = run.windowScale(field, this.window.from, this.window.to);
   }
 
   /** The one scale both A/B heatmaps, the legend and the node tint use. */
@@ -70,11 +69,8 @@ export class TrainingView {
 
   /** scale() without the flush dependency, for views that choose their own pace. */
   #currentScale(): ColourScale | null {
-    if (this.scaleMode === 'window' && this.#windowScale) return this.#windowScale;
-    const own = this.session.run?.scales[this.field];
-    const pinned = this.session.pinned?.run.scales[this.field];
-    if (own && pinned) return unionScale(own, pinned);
-    return own ?? pinned ?? null;
+    const runs = [this.session.run, this.session.pinned?.run];
+    return sharedScale(runs, this.field, this.scaleMode, this.window);
   }
 
   /**
@@ -88,11 +84,12 @@ export class TrainingView {
     const scale = this.#currentScale();
     if (!run || !scale || run.count === 0) return null;
     const record = run.count - 1;
-    const values = run.column(this.field, record);
+    const fields = rowFields(run, this.field);
+    const values = fields.map((field, l) => run.value(field, record, l));
     const step = run.recordSteps[record];
-    const tints = Array.from(values, (value) => {
+    const tints = values.map((value, l) => {
       const colour = cssColour(scale, value);
-      return colour ? { colour, value, step } : null;
+      return colour ? { colour, field: fields[l], value, step } : null;
     });
     return { run, tints };
   });
@@ -107,7 +104,7 @@ export class TrainingView {
     colour: (id) => this.#tintOf(id)?.colour,
     describe: (id) => {
       const found = this.#tintOf(id);
-      return found ? `${this.field} ${formatValue(found.value)} at step ${found.step}` : undefined;
+      return found ? `${found.field} ${formatValue(found.value)} at step ${found.step}` : undefined;
     },
   };
 }
