@@ -52,6 +52,8 @@ export async function readCell(
 ): Promise<{ layer: string; value: number }> {
   const map = heatmaps(page).nth(index);
   const canvas = map.getByTestId('heatmap-canvas');
+  // As a user would: scroll the dock's column (or a tall map) until the cell is on screen.
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   if (!box) throw new Error('the heatmap is not visible');
   const [cols, rows] = await canvas.evaluate((c: HTMLCanvasElement) => [c.width, c.height]);

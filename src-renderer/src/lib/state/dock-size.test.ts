@@ -29,7 +29,7 @@ describe('clampDockHeight', () => {
   });
 
   it('starts at a share of the window when nothing was chosen', () => {
-    expect(clampDockHeight(NaN, 1000, 40)).toBe(420);
+    expect(clampDockHeight(NaN, 1000, 40)).toBe(500);
   });
 });
 

@@ -9,7 +9,7 @@ export const MIN_CANVAS_PX = 220;
 /** Below this the dock shows little more than its controls. */
 export const MIN_DOCK_PX = 180;
 /** The first open: this share of the window's height. */
-export const DEFAULT_DOCK_SHARE = 0.42;
+export const DEFAULT_DOCK_SHARE = 0.5;
 /** Where the height is remembered. */
 export const DOCK_STORAGE_KEY = 'backflow.dockHeight';
 
