@@ -208,6 +208,27 @@ test('a design whose data is a CSV file beside it trains', async () => {
   await shot(page, 'desktop-csv-trained');
 });
 
+test('a CSV file picked for an unsaved design trains (its bytes go through IPC to the engine)', async () => {
+  const folder = workspace();
+  const app = await start({ userData: join(folder, 'user-data') });
+  const { page } = app;
+  await page
+    .getByRole('button', { name: 'Open example: Remedy: three sigmoid layers instead of ten' })
+    .click();
+  await expect(trainButton(page)).toBeEnabled({ timeout: 20_000 });
+  const choosing = page.waitForEvent('filechooser');
+  await page.locator('#set-dataset').selectOption({ label: 'Your CSV file…' });
+  await (await choosing).setFiles(join(ROOT, 'e2e/fixtures/iris-csv/data/iris.csv'));
+  const dialog = page.getByTestId('csv-dialog');
+  await expect(dialog.getByRole('radio', { name: /species/ })).toBeChecked();
+  await dialog.getByRole('button', { name: 'Use iris.csv' }).click();
+  await expect(page.locator('#set-target')).toHaveValue('species');
+  await trainButton(page).click();
+  await expect(trainingState(page)).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await shot(page, 'desktop-csv-picked-trained');
+});
+
 test('Export to a folder, then Import from it: the model comes back with its weights', async () => {
   const folder = workspace();
   const exported = join(folder, 'exported');
