@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDesign } from '../../src-shared/design';
+import { withDesignHash } from '../../src-shared/weights-file';
 import { initBackend } from '../engine/backend/backend';
 import { loadLayersModelFromDir } from '../engine/export/save-tfjs';
+import { designHash } from '../engine/pretrained/design-hash';
 import { readWeightValues, writeWeightValues } from '../engine/import';
 import { snapshotWeights, type WeightValues } from '../engine/model/network';
 import { EXAMPLES_DIR, prepared } from '../engine/test-support';
@@ -164,6 +166,24 @@ describe('a weights file that fits the design in part', () => {
       expect(result.err).toContain('conv/kernel: no layer of the design has this weight');
       expect(result.err).not.toContain('internal error');
     }
+  });
+
+  it('is refused when the app saved it with another version of the design (a save cut short)', async () => {
+    const { dir, design } = await importFixture();
+    const file = join(dir, 'spiral.weights.safetensors');
+    // The app records the hash of the design it saved the weights with; this one is not the file's.
+    writeFileSync(file, withDesignHash(readFileSync(file), designHash('{"another":"version"}')));
+    for (const command of [
+      ['train', design, '--steps', '1'],
+      ['export', design, '--format', 'tfjs', '--out', join(dir, 'x')],
+    ]) {
+      const result = await run(command);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('spiral.weights.safetensors was saved with another version of');
+    }
+    // Stamped with this design's own text, it is used again.
+    writeFileSync(file, withDesignHash(readFileSync(file), designHash(readFileSync(design, 'utf8'))));
+    expect((await run(['train', design, '--steps', '1'])).code).toBe(0);
   });
 
   it('is refused when it is not a weights file at all', async () => {

@@ -4,13 +4,14 @@
  * `train` and `export`: both start from them when present, so `export`
  * still writes exactly the weights `train` starts from.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Design } from '../../src-shared/design/types';
 import type { GraphAnalysis } from '../../src-shared/graph';
 import { weightsPathFor } from '../../src-shared/weights-file';
 import { readWeightValues } from '../engine/import';
 import type { WeightValues } from '../engine/model/network';
+import { weightsBelongTo } from '../engine/pretrained/design-hash';
 import { fitPretrained } from '../engine/pretrained/fit';
 
 export interface Pretrained {
@@ -35,6 +36,13 @@ export async function pretrainedWeightsFor(
 ): Promise<{ ok: true; value: Pretrained | null } | { ok: false; message: string }> {
   const path = weightsPathFor(resolve(designPath));
   if (!existsSync(path)) return { ok: true, value: null };
+  if (!weightsBelongTo(readFileSync(path), readFileSync(designPath, 'utf8')))
+    return {
+      ok: false,
+      message:
+        `${path} was saved with another version of ${designPath} (a save that was cut short?).\n` +
+        'Save the design again in the app, or move the file away to start from the seeded initial weights.',
+    };
   let weights: WeightValues;
   try {
     weights = await readWeightValues(path);

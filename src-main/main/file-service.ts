@@ -7,7 +7,7 @@
  * a path to write and may only reopen paths main handed out. Electron is
  * injected (dialogs, window), so this runs and is tested in plain Node.
  */
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   DESIGN_EXTENSION,
   documentTitle,
@@ -20,11 +20,11 @@ import {
   type OpenedFile,
   type SavedFile,
 } from '../../src-shared/files-protocol';
-import { MAX_WEIGHTS_BYTES } from '../../src-shared/weights-file';
+import { MAX_WEIGHTS_BYTES, weightsPathFor } from '../../src-shared/weights-file';
 import type { Autosave } from './autosave';
 import { describeRecovery } from './autosave';
 import { readDesignWeights, writeDesignWeights } from './design-weights';
-import { exists, readDesignFile, writeFileAtomic } from './files';
+import { exists, readDesignFile, sweepOrphanedTemporaries, writeFileAtomic } from './files';
 import {
   BadRequest,
   badRequest,
@@ -85,7 +85,8 @@ export function createFileService(deps: FileServiceDeps) {
   async function adopt(path: string): Promise<FileResult<OpenedFile>> {
     const read = await readDesignFile(path);
     if (!read.ok) return read;
-    const { weights, warning } = await readDesignWeights(path);
+    await sweepOrphanedTemporaries(dirname(path), [basename(path), basename(weightsPathFor(path))]);
+    const { weights, warning } = await readDesignWeights(path, read.value.text);
     currentPath = path;
     await deps.recent.add(path);
     announce();
@@ -101,7 +102,7 @@ export function createFileService(deps: FileServiceDeps) {
     weights: Uint8Array | null,
   ): Promise<FileResult<SavedFile>> {
     // Weights first: the design is written last, so a failure leaves the old design with what it had.
-    const besides = await writeDesignWeights(path, weights);
+    const besides = await writeDesignWeights(path, text, weights);
     if (!besides.ok) return besides;
     const written = await writeFileAtomic(path, text);
     if (!written.ok) return written;

@@ -6,7 +6,7 @@
  * leaves either the old file or the new one, never half of each.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MAX_DESIGN_SIZE, parseDesign, type Design } from '../../src-shared/design/index';
 import type { FileResult } from '../../src-shared/files-protocol';
@@ -87,6 +87,7 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
       await handle.close();
     }
     await rename(temp, path);
+    await syncFolder(dirname(path));
     return { ok: true, value: undefined };
   } catch (error) {
     await unlink(temp).catch(() => {});
@@ -95,6 +96,65 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
       error: { type: 'io', message: `${basename(path)} could not be saved (${describe(error)})` },
     };
   }
+}
+
+/** Makes a rename durable (POSIX); folders cannot be opened for syncing on Windows, which journals renames. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => null);
+  await handle?.sync().catch(() => {});
+  await handle?.close();
+}
+
+/** The temporary files {@link writeFileAtomic} writes for `name`: `.name.<pid>.<8 hex>.tmp`. */
+const temporaryName = (name: string) =>
+  new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+
+/** A temporary file older than this is an orphan whatever process owns its pid now. */
+const ORPHAN_AGE_MS = 60 * 60 * 1000;
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes the temporary files of `names` in `folder` that a killed save left
+ * behind (a writer that is gone, or an hour old); a save in progress in a
+ * running process keeps its file. Returns how many were removed; never throws.
+ */
+export async function sweepOrphanedTemporaries(folder: string, names: readonly string[]): Promise<number> {
+  const patterns = names.map(temporaryName);
+  let entries: string[];
+  try {
+    entries = await readdir(folder);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const pid = patterns.map((pattern) => pattern.exec(entry)).find(Boolean)?.[1];
+    if (pid === undefined) continue;
+    const path = join(folder, entry);
+    const age = await stat(path).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    const orphan = Number(pid) !== process.pid && (!isRunning(Number(pid)) || age > ORPHAN_AGE_MS);
+    if (
+      orphan &&
+      (await unlink(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed++;
+  }
+  return removed;
 }
 
 /** True when something exists at `path`. */

@@ -25,6 +25,7 @@ import { createAutosave } from './autosave';
 import { createFileDialogs } from './dialogs';
 import { createEngineBridge } from './engine-bridge';
 import { createFileService, type FileService } from './file-service';
+import { sweepOrphanedTemporaries } from './files';
 import { createFilesIpc } from './files-ipc';
 import { buildMenuTemplate, type ThemeSource } from './menu';
 import { designPathsFromArgv } from './open-args';
@@ -84,6 +85,8 @@ async function start(): Promise<void> {
   };
 
   const userData = app.getPath('userData');
+  // Saves cut short by a kill leave their temporary files; the ones in the design's folder go when it is opened.
+  void sweepOrphanedTemporaries(userData, ['autosave.json', 'recent-files.json']);
   let theme: ThemeSource = 'system';
   // The callback runs only on later changes, once rebuildMenu (below) exists.
   const recent = await loadRecentFiles(join(userData, 'recent-files.json'), (list) => {
