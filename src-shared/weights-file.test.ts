@@ -8,7 +8,9 @@ import { designHashIn, withDesignHash } from './weights-file';
 
 /** A minimal safetensors file: one F32 tensor [1, 2, 3], header padded to 8 bytes. */
 function sample(metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = { 'd1/kernel': { dtype: 'F32', shape: [3], data_offsets: [0, 12] } };
+  const header: Record<string, unknown> = {
+    'd1/kernel': { dtype: 'F32', shape: [3], data_offsets: [0, 12] },
+  };
   if (metadata) header.__metadata__ = metadata;
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8);
