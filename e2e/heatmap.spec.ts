@@ -123,3 +123,27 @@ test('MNIST: the default scale, fixed at step K, keeps the layers apart', async 
   await expect(page.getByTestId('heatmap-scale-caption')).toContainText('fixed at step 10');
   await shot('heatmap-mnist-step-k');
 });
+
+test('the conv example on MNIST trains, and its pooling and flatten rows show ∂L/∂output', async ({
+  page,
+  shot,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  // The gallery card says which twin is which in its first sentence.
+  const card = page.getByRole('button', {
+    name: 'Open example: Conv net on MNIST: ReLU with BN',
+    exact: true,
+  });
+  await expect(card.locator('.desc')).toContainText('with batch normalization');
+  await openExample(page, 'Conv net on MNIST: sigmoid');
+  await trainButton(page).click();
+  await waitForRecords(page, 3, 0, 150_000);
+  await stopRun(page);
+  const items = heatmaps(page).first().getByRole('list', { name: 'Layers' }).locator('li');
+  const standIns = await items.evaluateAll((lis) =>
+    lis.filter((li) => li.classList.contains('stand-in')).map((li) => li.textContent!.trim()),
+  );
+  expect(standIns.sort()).toEqual(['flat', 'p1', 'p2']);
+  await shot('heatmap-conv-mnist');
+});

@@ -67,12 +67,14 @@ function he2016(kind: 'plain' | 'resnet', depth: 20 | 56, batchNorm: boolean): D
       ? mlp([2], depth - 1, { units: 32, activation: 'relu', init: 'heNormal', batchNorm }, 'glorotUniform')
       : residualMlp(depth, 32, { batchNorm, branchStd: 0.05 });
   const bnText = batchNorm
-    ? 'With batch normalization after every dense layer, as in the paper (momentum 0.9, so the moving statistics used at evaluation keep up with a short run). Here the plain networks’ trouble is not mainly vanishing gradients: He et al. checked that BN keeps the back-propagated signals of healthy size and attribute the degradation to optimization difficulty, so read this pair for the loss, not for the gradient ratios. '
-    : 'Without batch normalization: this variant is the one that shows the gradient effect — the residual network’s identity path carries the gradient back unattenuated, the plain one must pass it through every layer. The second dense layer of each residual block starts small (N(0, 0.05²)) so that the 27 branches do not blow the signal up. ';
+    ? 'As in the paper, BN uses momentum 0.9, so the moving statistics used at evaluation keep up with a short run. Here the plain networks’ trouble is not mainly vanishing gradients: He et al. checked that BN keeps the back-propagated signals of healthy size and attribute the degradation to optimization difficulty, so read this pair for the loss, not for the gradient ratios. '
+    : 'This variant is the one that shows the gradient effect — the residual network’s identity path carries the gradient back unattenuated, the plain one must pass it through every layer. The second dense layer of each residual block starts small (N(0, 0.05²)) so that the 27 branches do not blow the signal up. ';
   const other = kind === 'plain' ? 'resnet' : 'plain';
   return designDoc(
     `He et al. 2016: ${kind === 'plain' ? 'plain' : 'residual'} ${depth}${batchNorm ? ' with BN' : ''}`,
-    `A ${depth}-layer ${kind === 'plain' ? 'plain' : 'residual'} ReLU MLP of width 32 on the spiral` +
+    // The gallery card shows the first sentence: it must say whether this is the BN twin.
+    `A ${depth}-layer ${kind === 'plain' ? 'plain' : 'residual'} ReLU MLP of width 32 ` +
+      `${batchNorm ? 'with batch normalization after every dense layer' : 'without batch normalization'}, on the spiral` +
       (kind === 'resnet'
         ? ' (a stem layer, two-layer blocks x ↦ relu(x + F(x)), the output layer). '
         : '. ') +
