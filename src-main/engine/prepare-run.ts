@@ -8,7 +8,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { MAX_DESIGN_SIZE, parseDesign, type Design } from '../../src-shared/design';
 import { analyzeGraph, type GraphAnalysis } from '../../src-shared/graph';
+import {
+  estimateTrainingMemory,
+  memoryProblem,
+  type MemoryEstimate,
+} from '../../src-shared/graph/memory-estimate';
+import type { BackendName } from './backend/backend';
 import { loadData, type LoadedData } from './data';
+import { memoryBudget } from './memory-budget';
 
 /** Where preparing a run failed; `type` says which stage. */
 export interface RunError {
@@ -99,4 +106,34 @@ function graphError(analysis: GraphAnalysis): RunError {
   const summary =
     lines.length === 1 ? 'the network cannot be trained:' : `the network has ${lines.length} problems:`;
   return { type: 'graph', message: [summary, ...lines.map((l) => `  ${l}`)].join('\n') };
+}
+
+/** The memory one training step of a prepared run needs (see src-shared/graph/memory-estimate.ts). */
+export function estimateRunMemory(run: Pick<PreparedRun, 'design' | 'analysis' | 'data'>): MemoryEstimate {
+  const { train, validation } = run.data;
+  return estimateTrainingMemory({
+    graph: run.design.graph,
+    training: run.design.training,
+    analysis: run.analysis,
+    data: {
+      trainRows: train.n,
+      totalRows: train.n + (validation?.n ?? 0),
+      exampleSize: train.n ? train.x.length / train.n : 0,
+      outputUnits: run.data.outputUnits,
+    },
+  });
+}
+
+/**
+ * Refuses a run whose training step would not fit `backend`'s memory, with
+ * the numbers and what to change; undefined when it fits. Checked before
+ * anything is built: a backend that runs out aborts instead of failing.
+ */
+export function checkRunMemory(
+  run: Pick<PreparedRun, 'design' | 'analysis' | 'data'>,
+  backend: BackendName,
+  budget = memoryBudget(backend),
+): RunError | undefined {
+  const problem = memoryProblem(estimateRunMemory(run), budget);
+  return problem ? { type: 'design', message: `the design is too large to train: ${problem}` } : undefined;
 }

@@ -20,7 +20,7 @@ import { currentBackend, initBackend, type BackendChoice } from './backend/backe
 import type { LoadedData } from './data';
 import type { InterruptSource } from './model/interrupt';
 import { buildNetwork, snapshotWeights, type WeightValues } from './model/network';
-import { prepareRun } from './prepare-run';
+import { checkRunMemory, prepareRun } from './prepare-run';
 import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer';
 import { exportAsFiles } from './transfer/export-files';
 import { importUploadedFiles } from './transfer/import-files';
@@ -74,6 +74,9 @@ export function createEngineService(
       backend = await initBackend(request.backend);
     });
     if (!ready.ok) return fail(runId, ready.error);
+    // Past the backend's memory a run aborts WebAssembly instead of failing: refuse it with the numbers.
+    const tooLarge = checkRunMemory(ready.value, backend!.name);
+    if (tooLarge) return fail(runId, tooLarge);
     const { design, analysis, data, weights, weightNotes } = ready.value;
     const trainer = createTrainer({
       design,

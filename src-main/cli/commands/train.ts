@@ -4,7 +4,7 @@ import { unpackStep, type LayerInfo } from '../../../src-shared/telemetry';
 import { initBackend } from '../../engine/backend/backend';
 import { saveLayersModel } from '../../engine/export/save-tfjs';
 import { toLayersModel } from '../../engine/export/layers-model';
-import { prepareRunFromFile } from '../../engine/prepare-run';
+import { checkRunMemory, prepareRunFromFile } from '../../engine/prepare-run';
 import { createTrainer } from '../../engine/train/trainer';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
@@ -39,6 +39,11 @@ export async function trainCommand(
   }
   for (const attempt of backend.attempts.filter((a) => !a.ok))
     io.err(`note: ${attempt.candidate} unavailable: ${attempt.reason}\n`);
+  const tooLarge = checkRunMemory(prepared.value, backend.name);
+  if (tooLarge) {
+    io.err(`${path}: ${tooLarge.message}\n`);
+    return EXIT.failed;
+  }
   const pretrained = await pretrainedWeightsFor(path, design, analysis);
   if (!pretrained.ok) {
     io.err(`${pretrained.message}\n`);

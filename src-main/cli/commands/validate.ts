@@ -1,6 +1,8 @@
 /** `backflow validate <design>`: is this design trainable, and if not, what and where. */
 import { formatCount, formatShape } from '../../../src-shared/graph';
-import { prepareRunFromFile } from '../../engine/prepare-run';
+import { formatBytes } from '../../../src-shared/graph/memory-estimate';
+import { initBackend } from '../../engine/backend/backend';
+import { checkRunMemory, estimateRunMemory, prepareRunFromFile } from '../../engine/prepare-run';
 import { EXIT, type CliIO } from '../io';
 
 export async function validateCommand(path: string, io: CliIO): Promise<number> {
@@ -10,10 +12,25 @@ export async function validateCommand(path: string, io: CliIO): Promise<number> 
     return EXIT.failed;
   }
   const { design, analysis, data } = prepared.value;
+  // Trainable also means "fits": measured against the backend `train` would pick here.
+  let backend;
+  try {
+    backend = await initBackend('auto');
+  } catch (error) {
+    io.err(`backflow validate: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+  const tooLarge = checkRunMemory(prepared.value, backend.name);
+  if (tooLarge) {
+    io.err(`${path}: ${tooLarge.message}\n`);
+    return EXIT.failed;
+  }
+  const memory = estimateRunMemory(prepared.value);
   const layers = analysis.order.length;
   io.out(
     `${path}: ok — "${design.name}", ${layers} nodes, ${formatCount(analysis.totalParams)} weights, ` +
-      `input ${formatShape(data.inputShape)} → ${data.outputUnits} ${data.task === 'classification' ? 'classes' : 'targets'}\n`,
+      `input ${formatShape(data.inputShape)} → ${data.outputUnits} ${data.task === 'classification' ? 'classes' : 'targets'}, ` +
+      `about ${formatBytes(memory.totalBytes)} to train on ${backend.variant} (batch ${memory.batchSize})\n`,
   );
   return EXIT.ok;
 }
