@@ -160,7 +160,12 @@ function trainingExtra(type: string | undefined, input: number, out: number): nu
 }
 
 /** Pooling reads its input as windows: one output-sized slice per window offset, then their stack. */
-function poolingWindows(type: string | undefined, input: number, out: number, params: Params | undefined): number {
+function poolingWindows(
+  type: string | undefined,
+  input: number,
+  out: number,
+  params: Params | undefined,
+): number {
   if (type !== 'maxPooling2d' && type !== 'averagePooling2d') return 0;
   const pool = params?.poolSize;
   const window = typeof pool === 'number' ? pool * pool : Array.isArray(pool) ? pool[0] * pool[1] : 4;
