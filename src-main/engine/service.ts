@@ -50,6 +50,12 @@ export interface EngineServiceOptions {
    * runs then abandon the step they are computing. See TrainerOptions.
    */
   interruptRequested?: InterruptSource;
+  /**
+   * Given what a request threw: true when the host ends the engine over it (a
+   * broken backend, see worker/backend-failure.ts) and says so itself; no
+   * error event is then sent.
+   */
+  endsEngine?: (error: unknown) => boolean;
 }
 
 export function createEngineService(
@@ -161,6 +167,7 @@ export function createEngineService(
       try {
         await handle(parsed.value);
       } catch (error) {
+        if (options.endsEngine?.(error)) return;
         emit(
           refusal(parsed.value, { type: 'internal', message: (error as Error)?.message ?? String(error) }),
         );

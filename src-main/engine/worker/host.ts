@@ -1,12 +1,14 @@
 /**
  * Owning the engine worker from the main process (Electron) or the server:
- * start it, send requests, receive events, and report a crash so the UI can
- * say so and start a new engine without losing the design.
+ * start it, send requests, receive events, and report its end once, with the
+ * reason (a crash, or a backend that broke and made the worker end itself),
+ * so the UI can say so and start a new engine without losing the design.
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineHostEvent } from '../../../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../../../src-shared/protocol';
 import { removeWorkerTempDirs } from '../transfer/temp-dir';
+import { backendFailureMessage, isWorkerExitNotice, type WorkerExitNotice } from './backend-failure';
 import { createInterruptRequests } from './interrupt-requests';
 
 export interface EngineHost {
@@ -34,24 +36,31 @@ export function createEngineHost(workerUrl: URL = defaultWorkerUrl()): EngineHos
   const listeners = new Set<(event: EngineHostEvent) => void>();
   const emit = (event: EngineHostEvent) => listeners.forEach((listener) => listener(event));
   let exited = false;
+  // Why the worker is ending, when it said (backend-failure.ts) or crashed: reported once, on exit.
+  let exitReason: string | undefined;
   // Pause and stop are also counted in shared memory, which the trainer reads mid-step.
   const interruptRequests = createInterruptRequests();
   const worker = new Worker(workerUrl, {
     workerData: interruptRequests.workerData,
     resourceLimits: { maxOldGenerationSizeMb: ENGINE_HEAP_MB },
   });
-  worker.on('message', (event: EngineEvent) => emit(event));
-  worker.on('error', (error) =>
-    emit({ type: 'engine.onExit', code: -1, message: `the engine crashed: ${error.message}` }),
-  );
+  worker.on('message', (event: EngineEvent | WorkerExitNotice) => {
+    if (isWorkerExitNotice(event)) exitReason = backendFailureMessage(event.reason);
+    else emit(event);
+  });
+  worker.on('error', (error) => {
+    exitReason ??= `the engine crashed: ${error.message}`;
+  });
   // A worker ended mid-import never removes its upload folder itself (tens of MB each time).
   const threadId = worker.threadId;
   let removingTempDirs: Promise<unknown> = Promise.resolve();
   worker.on('exit', (code) => {
     exited = true;
     removingTempDirs = removeWorkerTempDirs(threadId).catch(() => 0);
-    if (code !== 0)
-      emit({ type: 'engine.onExit', code, message: `the engine stopped unexpectedly (exit code ${code})` });
+    if (code !== 0 || exitReason !== undefined) {
+      const message = exitReason ?? `the engine stopped unexpectedly (exit code ${code})`;
+      emit({ type: 'engine.onExit', code, message });
+    }
   });
   return {
     send(request) {
