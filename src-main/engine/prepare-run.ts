@@ -112,7 +112,6 @@ function graphError(analysis: GraphAnalysis): RunError {
 export function estimateRunMemory(run: Pick<PreparedRun, 'design' | 'analysis' | 'data'>): MemoryEstimate {
   const { train, validation } = run.data;
   return estimateTrainingMemory({
-    graph: run.design.graph,
     training: run.design.training,
     analysis: run.analysis,
     data: {

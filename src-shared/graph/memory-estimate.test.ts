@@ -27,7 +27,6 @@ function mlp(optimizer: OptimizerName, batchSize: number, rows = 600) {
   const analysis = analyzeGraph(graph, { outputUnits: 3, dataInputShape: [2] });
   expect(analysis.trainable).toBe(true);
   return estimateTrainingMemory({
-    graph,
     training: { optimizer, batchSize },
     analysis,
     data: { trainRows: rows, totalRows: rows, exampleSize: 2, outputUnits: 3 },

@@ -21,8 +21,9 @@
  * (memory-estimate.test.ts in the engine keeps them honest), and the estimate
  * errs on the high side.
  */
-import type { DesignGraph, OptimizerName, TrainingSpec } from '../design/types';
-import type { Params } from '../layers/types';
+import type { OptimizerName, TrainingSpec } from '../design/types';
+import type { TypedLayer } from '../layers';
+import { pair } from '../layers/params';
 import type { GraphAnalysis } from './analyze';
 import { shapeSize } from './format';
 
@@ -101,25 +102,24 @@ export interface MemoryBudget {
 
 /** The design's parts the estimate reads. */
 export interface EstimateInput {
-  graph: DesignGraph;
   training: Pick<TrainingSpec, 'optimizer' | 'batchSize' | 'clipNorm'>;
-  analysis: Pick<GraphAnalysis, 'order' | 'shapes' | 'inputShapes' | 'params' | 'totalParams'>;
+  analysis: Pick<GraphAnalysis, 'order' | 'shapes' | 'inputShapes' | 'layers' | 'totalParams'>;
   data: DataSize;
 }
 
 /** Estimates the memory of one training step of a design the graph rules accept. Pure. */
 export function estimateTrainingMemory(input: EstimateInput): MemoryEstimate {
-  const { graph, training, analysis, data } = input;
-  const types = new Map(graph.nodes.map((n) => [n.id, n.type]));
+  const { training, analysis, data } = input;
   let trainingValues = 0;
   let evaluationValues = 0;
   for (const id of analysis.order) {
     const shape = analysis.shapes.get(id);
     if (!shape) continue;
     const out = shapeSize(shape);
-    const type = types.get(id);
+    const layer = analysis.layers.get(id);
+    const type = layer?.type;
     const input = shapeSize(analysis.inputShapes.get(id)?.[0] ?? []);
-    const windows = poolingWindows(type, input, out, analysis.params.get(id));
+    const windows = layer ? poolingWindows(layer, input, out) : 0;
     trainingValues += out * TRAINING_VALUES_PER_OUTPUT + trainingExtra(type, input, out) + windows;
     evaluationValues += out * EVALUATION_VALUES_PER_OUTPUT + (type === 'conv2d' ? out : 0) + windows;
   }
@@ -151,25 +151,21 @@ export function estimateTrainingMemory(input: EstimateInput): MemoryEstimate {
  * pass holds per example: a convolution's gradient pads and transposes its
  * input and its output gradient (measured on a small CNN), and a
  * normalization keeps the centred, scaled and normalized values and their
- * gradients.
+ * gradients. A global average pooling's gradient is input-sized.
  */
 function trainingExtra(type: string | undefined, input: number, out: number): number {
   if (type === 'conv2d') return 4 * input + 6 * out;
   if (type === 'batchNormalization' || type === 'layerNormalization') return 6 * out;
+  // Its gradient spreads the output's over the whole input (the broadcast and the division).
+  if (type === 'globalAveragePooling2d') return 2 * input;
   return 0;
 }
 
 /** Pooling reads its input as windows: one output-sized slice per window offset, then their stack. */
-function poolingWindows(
-  type: string | undefined,
-  input: number,
-  out: number,
-  params: Params | undefined,
-): number {
-  if (type !== 'maxPooling2d' && type !== 'averagePooling2d') return 0;
-  const pool = params?.poolSize;
-  const window = typeof pool === 'number' ? pool * pool : Array.isArray(pool) ? pool[0] * pool[1] : 4;
-  return 2 * window * out + input;
+function poolingWindows(layer: TypedLayer, input: number, out: number): number {
+  if (layer.type !== 'maxPooling2d' && layer.type !== 'averagePooling2d') return 0;
+  const [height, width] = pair(layer.params.poolSize);
+  return 2 * height * width * out + input;
 }
 
 /** The largest batch whose step fits `budget`; 0 when even one example does not. */

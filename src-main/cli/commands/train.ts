@@ -37,7 +37,10 @@ export async function trainCommand(
     io.err(`backflow train: ${(error as Error).message}\n`);
     return EXIT.failed;
   }
-  for (const attempt of backend.attempts.filter((a) => !a.ok))
+  // The backend is chosen once per process: an earlier `auto` choice's failed attempts are not this run's news.
+  const asked = (candidate: string) =>
+    backendPreference === 'auto' || candidate.startsWith(backendPreference);
+  for (const attempt of backend.attempts.filter((a) => !a.ok && asked(a.candidate)))
     io.err(`note: ${attempt.candidate} unavailable: ${attempt.reason}\n`);
   const tooLarge = checkRunMemory(prepared.value, backend.name);
   if (tooLarge) {

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serializeDesign } from '../../../src-shared/design';
 import { mlpDesign } from '../test-support';
 import { BACKEND_FAILED_EXIT_CODE, backendFailure } from './backend-failure';
-import { createEngineHost, type EngineHost, type HostEvent } from './host';
+import type { EngineHostEvent as HostEvent } from '../../../src-shared/bridge';
+import { createEngineHost, type EngineHost } from './host';
 import { ABORT_DESIGN_NAME, wasmTrap } from './inject-abort';
 
 describe('backendFailure', () => {
