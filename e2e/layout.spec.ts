@@ -1,5 +1,5 @@
 /**
- * Readable at every window size: at 1024×700, 1440×900 and 1920×1080 the
+ * Readable at every window size: at 1024×700, 1440×900, 1920×1080 and 2560×1440 the
  * toolbar is one row, and every node of the network lies inside the visible
  * canvas after opening an example, opening a design file, importing a model,
  * opening the training dock and dragging its splitter (remembered on reload).
@@ -14,6 +14,7 @@ const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
   { width: 1920, height: 1080 },
+  { width: 2560, height: 1440 },
 ] as const;
 
 const FIXTURES = join(import.meta.dirname, '../resources/fixtures/models');
@@ -148,4 +149,32 @@ test('opening a design file fits it in view, dock open, at 1024×700', async ({ 
   await expectNetworkInView(page, 21);
   await expectToolbarOneRow(page);
   await shot('layout-1024x700-5-opened-file');
+});
+
+test('an Add node’s slot labels never overlap its text', async ({ page, shot }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'New design' }).click();
+  await page.locator('[data-palette-item="input"]').dblclick();
+  await page.locator('[data-palette-item="add"]').dblclick();
+  const add = page.locator('.svelte-flow__node[data-id="add1"]');
+  await expect(add.locator('.slot')).toHaveCount(2);
+  const overlaps = await add.evaluate((node) => {
+    const boxes = (selector: string) =>
+      [...node.querySelectorAll(selector)].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+    const slots = boxes('.slot');
+    const text = boxes('.head > *, .summary, .foot > *, .problem');
+    const hit = (a: DOMRect, b: DOMRect) =>
+      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return {
+      slots: slots.length,
+      text: text.length,
+      hits: slots.flatMap((s) => text.filter((t) => hit(s, t))).length,
+    };
+  });
+  expect(overlaps.slots).toBe(2);
+  expect(overlaps.text).toBeGreaterThanOrEqual(3);
+  expect(overlaps.hits).toBe(0);
+  await add.screenshot({ path: test.info().outputPath('add-node.png') });
+  await shot('layout-add-node');
 });
