@@ -81,8 +81,9 @@ export function attachEngineSocket(socket: WebSocket, options: EngineSocketOptio
       closed = true;
       return socket.close(TOO_BIG, tooBig);
     }
+    const inline = data.length <= INLINE_BYTES; // measured first: a large message's buffer moves to the reader
     const read = reader.read(data, isBinary);
-    if (!reading && data.length <= INLINE_BYTES) return void read.then(dispatch);
+    if (!reading && inline) return void read.then(dispatch);
     socket.pause();
     const handled = (reading ?? Promise.resolve()).then(() => read).then(dispatch);
     reading = handled;
