@@ -59,6 +59,9 @@ function askSpec(method: DialogMethod, options: unknown): Promise<unknown> {
   });
 }
 
+// A spec that dies (or times out) must not leave an app running: the channel closing ends main.
+process.on('disconnect', () => process.exit(1));
+
 process.on('message', (raw: SpecMessage) => {
   if (raw.type === 'dialog.reply') {
     pendingDialogs.get(raw.id)?.(raw.value);

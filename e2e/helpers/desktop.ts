@@ -28,15 +28,20 @@ export interface LaunchOptions {
   env?: Record<string, string>;
 }
 
+export interface AskedDialog {
+  method: DialogMethod;
+  options: unknown;
+}
+
 export interface DesktopApp {
   page: Page;
   process: ChildProcess;
   /** Queues the answer to the next call of a native dialog. */
-  answer(method: DialogMethod, value: unknown): void;
+  answer(method: DialogMethod, value: unknown): Promise<void>;
   /** Dialogs that came with no answer queued (answered as canceled). */
-  unexpectedDialogs: { method: DialogMethod; options: unknown }[];
+  unexpectedDialogs(): Promise<AskedDialog[]>;
   /** Every dialog asked, in order, with its options. */
-  dialogs: { method: DialogMethod; options: unknown }[];
+  dialogs(): Promise<AskedDialog[]>;
   menu(...path: string[]): Promise<void>;
   state(): Promise<DoubleState>;
   crashEngine(): Promise<number>;
@@ -111,8 +116,8 @@ function wire(child: ChildProcess) {
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const queues = new Map<DialogMethod, unknown[]>();
-  const unexpectedDialogs: DesktopApp['unexpectedDialogs'] = [];
-  const dialogs: DesktopApp['dialogs'] = [];
+  const unexpectedDialogs: AskedDialog[] = [];
+  const dialogs: AskedDialog[] = [];
   const replies = new Map<number, (message: Extract<DoubleMessage, { type: 'reply' }>) => void>();
   let nextId = 1;
   let windowReady: (value: { cdpUrl: string; url: string }) => void = () => {};
@@ -148,12 +153,12 @@ function wire(child: ChildProcess) {
 
   const handle: Omit<DesktopApp, 'page'> = {
     process: child,
-    answer(method, value) {
+    async answer(method, value) {
       if (!queues.has(method)) queues.set(method, []);
       queues.get(method)!.push(value);
     },
-    unexpectedDialogs,
-    dialogs,
+    unexpectedDialogs: async () => unexpectedDialogs,
+    dialogs: async () => dialogs,
     menu: (...path) => request({ type: 'menu.click', path }),
     state: () => request({ type: 'state' }),
     crashEngine: () => request({ type: 'engine.crash' }),
