@@ -133,6 +133,7 @@ test('a design file whose data is a CSV asks for that file, then trains on it', 
   const missing = page.getByTestId('csv-missing');
   await expect(missing).toContainText('This design reads data/iris.csv: choose the file');
   await expect(trainButton(page)).toBeDisabled();
+  await expect(page.getByTestId('network-status')).toHaveText('Waiting for its CSV file (under Data set)');
   await shot('43-csv-asks-for-file');
 
   const choosing = page.waitForEvent('filechooser');
@@ -143,6 +144,7 @@ test('a design file whose data is a CSV asks for that file, then trains on it', 
   await expect(missing).toHaveCount(0);
   await expect(page.locator('#set-target')).toHaveValue('species');
   await expect(dataSet(page).locator('option:checked')).toHaveText('CSV: data/iris.csv');
+  await expect(page.getByTestId('network-status')).toHaveText('Ready to train');
 
   await trainToEnd(page);
   const accuracy = await accuracyByEpoch(page);

@@ -77,6 +77,17 @@ export function missingCsv(data: DataSpec, picked: PickedCsv | null, place: Docu
   return `This design reads ${data.path}: choose the file`;
 }
 
+/** {@link missingCsv} for the open document of an editor and its file session. */
+export function missingCsvOf(
+  editor: { design: { data: DataSpec }; csv: CsvDataState },
+  files: { host: { kind: DocumentPlace['host'] }; fileName: string | null },
+): string | null {
+  return missingCsv(editor.design.data, editor.csv.picked, {
+    host: files.host.kind,
+    fileName: files.fileName,
+  });
+}
+
 export class CsvDataState {
   /** The file the page holds for the open design. */
   picked = $state.raw<PickedCsv | null>(null);
