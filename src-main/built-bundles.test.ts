@@ -97,7 +97,7 @@ describe('the built bundles', () => {
       expect(started?.backend.name).toBe('wasm');
       const steps = events.filter((e): e is Of<'train.onStep'> => e.type === 'train.onStep');
       expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4]);
-      expect(steps.every((s) => Number.isFinite(s.loss) && s.packed !== null)).toBe(true);
+      expect(steps.every((s) => Number.isFinite(s.loss) && s.stats !== null)).toBe(true);
       expect(events.at(-1)).toMatchObject({ type: 'train.onState', state: 'finished' });
     });
 

@@ -14,7 +14,7 @@ import {
   MAX_UPLOAD_BYTES,
   type FilePayload,
 } from './protocol-checks';
-import type { LayerInfo, PackedStep } from './telemetry';
+import type { EpochSummary, LayerInfo, PackedStep } from './telemetry';
 import { MAX_WEIGHTS_BYTES } from './weights-file';
 
 export type { FilePayload };
@@ -165,25 +165,8 @@ export type EngineEvent =
       /** Things the user should know about this run, e.g. pretrained weights that start from the seed. */
       notices?: string[];
     }
-  | {
-      type: 'train.onStep';
-      runId: number;
-      step: number;
-      epoch: number;
-      loss: number;
-      accuracy: number | null;
-      packed: PackedStep | null;
-    }
-  | {
-      type: 'train.onEpoch';
-      runId: number;
-      epoch: number;
-      step: number;
-      loss: number;
-      accuracy: number | null;
-      validationLoss: number | null;
-      validationAccuracy: number | null;
-    }
+  | ({ type: 'train.onStep'; runId: number } & PackedStep)
+  | ({ type: 'train.onEpoch'; runId: number } & EpochSummary)
   | { type: 'train.onState'; runId: number; state: TrainingState }
   | ({ type: 'train.onBoundary'; runId: number } & DecisionBoundary)
   | {
@@ -197,6 +180,19 @@ export type EngineEvent =
   | { type: 'train.onError'; runId: number | null; error: EngineError }
   | { type: 'export.onResult'; requestId: number; result: EngineResult<ExportedModel> }
   | { type: 'import.onResult'; requestId: number; result: EngineResult<ImportedDesign> };
+
+/** Events that belong to one run (tagged with its id). */
+export type RunEvent = Extract<EngineEvent, { runId: number }>;
+
+/**
+ * A run's event without its run tag: what the trainer emits, and what the
+ * engine service forwards with a spread (`{ ...event, runId }`).
+ */
+export type UntaggedRunEvent = RunEvent extends infer E
+  ? E extends RunEvent
+    ? Omit<E, 'runId'>
+    : never
+  : never;
 
 /** A sample of 2-D training points: x is n × 2, labels are class indices. */
 export interface DataPreview {

@@ -68,25 +68,44 @@ export interface LayerTelemetry {
   gradHistogram: number[] | null;
 }
 
-/** One telemetry line: a training step's loss and every layer's statistics. */
-export interface StepRecord {
-  type: 'step';
+/** What every training step reports, whether or not it carried layer statistics. */
+export interface StepScalars {
   step: number;
   epoch: number;
   loss: number;
   /** Training-batch accuracy; null for regression. */
   accuracy: number | null;
+}
+
+/** One telemetry line: a training step's loss and every layer's statistics. */
+export interface StepRecord extends StepScalars {
+  type: 'step';
   layers: LayerTelemetry[];
 }
 
-/** A step as it crosses a process boundary. */
-export interface PackedStep {
-  step: number;
+/**
+ * A step as it crosses a process boundary: its scalars once, and on a
+ * telemetry step every layer's statistics in one array.
+ */
+export interface PackedStep extends StepScalars {
+  /** layers × LAYER_STAT_STRIDE floats, layers in network order, NaN encodes null; null without telemetry. */
+  stats: Float32Array | null;
+}
+
+/** The evaluation at the end of an epoch: over the training split, and the validation split when held out. */
+export interface EpochSummary {
   epoch: number;
+  /** Steps taken so far. */
+  step: number;
   loss: number;
   accuracy: number | null;
-  /** layers × LAYER_STAT_STRIDE floats, layers in network order; NaN encodes null. */
-  stats: Float32Array;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+}
+
+/** One telemetry line at the end of an epoch. */
+export interface EpochRecord extends EpochSummary {
+  type: 'epoch';
 }
 
 /** The layers a packed step describes, in order. */
@@ -95,8 +114,26 @@ export interface LayerInfo {
   type: LayerType;
 }
 
-/** Expands a packed step into the JSON record. */
-export function unpackStep(packed: PackedStep, layers: readonly LayerInfo[]): StepRecord {
+/**
+ * Statistic `field` (an index into LAYER_STAT_FIELDS) of the `layer`-th layer
+ * in packed stats; NaN where it does not apply. The one reader of the layout,
+ * with {@link packedHistogram}.
+ */
+export function packedStat(stats: Float32Array, layer: number, field: number): number {
+  return stats[layer * LAYER_STAT_STRIDE + field];
+}
+
+/** The `layer`-th layer's gradient histogram in packed stats (a view, HISTOGRAM_BINS counts). */
+export function packedHistogram(stats: Float32Array, layer: number): Float32Array {
+  const start = layer * LAYER_STAT_STRIDE + LAYER_STAT_FIELDS.length;
+  return stats.subarray(start, start + HISTOGRAM_BINS);
+}
+
+/** Expands a telemetry step (one whose stats are present) into the JSON record. */
+export function unpackStep(
+  packed: PackedStep & { stats: Float32Array },
+  layers: readonly LayerInfo[],
+): StepRecord {
   const { stats } = packed;
   return {
     type: 'step',
@@ -105,19 +142,18 @@ export function unpackStep(packed: PackedStep, layers: readonly LayerInfo[]): St
     loss: packed.loss,
     accuracy: packed.accuracy,
     layers: layers.map((layer, i) => {
-      const base = i * LAYER_STAT_STRIDE;
-      const read = (k: number) => {
-        const v = stats[base + k];
-        return Number.isNaN(v) ? null : v;
-      };
       const record = { id: layer.id, type: layer.type } as Record<string, unknown>;
-      LAYER_STAT_FIELDS.forEach((field, k) => (record[field] = read(k)));
-      const histogramStart = base + LAYER_STAT_FIELDS.length;
-      record.gradHistogram =
-        record.gradNorm === null
-          ? null
-          : Array.from(stats.subarray(histogramStart, histogramStart + HISTOGRAM_BINS));
+      LAYER_STAT_FIELDS.forEach((field, k) => {
+        const v = packedStat(stats, i, k);
+        record[field] = Number.isNaN(v) ? null : v;
+      });
+      record.gradHistogram = record.gradNorm === null ? null : Array.from(packedHistogram(stats, i));
       return record as unknown as LayerTelemetry;
     }),
   };
+}
+
+/** The JSON record of a step that carried telemetry, or null for one that did not. */
+export function stepRecord(packed: PackedStep, layers: readonly LayerInfo[]): StepRecord | null {
+  return packed.stats ? unpackStep({ ...packed, stats: packed.stats }, layers) : null;
 }

@@ -41,22 +41,22 @@ describe('wire encoding', () => {
       epoch: 0,
       loss: 1.0986,
       accuracy: null,
-      packed: { step: 7, epoch: 0, loss: 1.0986, accuracy: null, stats },
+      stats,
     };
     const frame = encodeMessage(event);
     expect(frame).toBeInstanceOf(Uint8Array);
     const decoded = decodeMessage(frame) as typeof event;
-    expect(decoded.packed.stats).toBeInstanceOf(Float32Array);
-    expect(Array.from(decoded.packed.stats)).toEqual(Array.from(stats));
+    expect(decoded.stats).toBeInstanceOf(Float32Array);
+    expect(Array.from(decoded.stats)).toEqual(Array.from(stats));
     expect(decoded).toEqual(event);
   });
 
   it('keeps non-finite scalars that JSON would turn into null', () => {
-    const event = { type: 'train.onStep', loss: NaN, values: [Infinity, -Infinity, 2], packed: null };
+    const event = { type: 'train.onStep', loss: NaN, values: [Infinity, -Infinity, 2], stats: null };
     const decoded = roundTrip(event) as typeof event;
     expect(decoded.loss).toBeNaN();
     expect(decoded.values).toEqual([Infinity, -Infinity, 2]);
-    expect(decoded.packed).toBeNull();
+    expect(decoded.stats).toBeNull();
   });
 
   it('round-trips several arrays of different kinds, including views into larger buffers', () => {

@@ -99,9 +99,32 @@ describe('backflow CLI', () => {
         expect(layer.gradHistogram).toHaveLength(16);
       }
     }
+    // The file's own record types, never the engine's event names.
+    expect(new Set(lines.map((l) => l.type))).toEqual(new Set(['run', 'step', 'end']));
     expect(lines[lines.length - 1]).toMatchObject({ type: 'end', state: 'finished' });
     expect(existsSync(join(dir, 'model/model.json'))).toBe(true);
     expect(existsSync(join(dir, 'model/weights.bin'))).toBe(true);
+  });
+
+  it('train: an epoch ends in an "epoch" line of the telemetry file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backflow-epoch-'));
+    const io = captureIO(dir);
+    const args = ['train', example, '--epochs', '1', '--every', '1000', '--telemetry', 'run.jsonl'];
+    expect(await main([...args, '--backend', 'wasm'], io)).toBe(0);
+    const lines = readFileSync(join(dir, 'run.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['run', 'step', 'epoch', 'end']);
+    expect(Object.keys(lines[2])).toEqual([
+      'type',
+      'epoch',
+      'step',
+      'loss',
+      'accuracy',
+      'validationLoss',
+      'validationAccuracy',
+    ]);
   });
 
   it('runs as `npx backflow` with real exit codes', async () => {

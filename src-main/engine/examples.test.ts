@@ -6,7 +6,7 @@
  * sigmoids, at least 10 % (and ten times more) with ReLU and BatchNorm.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { unpackStep, type StepRecord } from '../../src-shared/telemetry';
+import { stepRecord, type StepRecord } from '../../src-shared/telemetry';
 import { initBackend } from './backend/backend';
 import { prepared, readExample } from './test-support';
 import { createTrainer } from './train/trainer';
@@ -19,15 +19,15 @@ async function firstStep(file: string): Promise<StepRecord> {
   const design = readExample(file);
   const { data } = await prepared(design);
   let record: StepRecord | undefined;
-  let layers: Parameters<typeof unpackStep>[1] = [];
+  let layers: Parameters<typeof stepRecord>[1] = [];
   const trainer = createTrainer({
     design,
     data,
     telemetryEvery: 1,
     maxSteps: 1,
     onEvent: (event) => {
-      if (event.type === 'started') layers = event.layers;
-      if (event.type === 'step' && event.packed) record = unpackStep(event.packed, layers);
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep') record = stepRecord(event, layers) ?? record;
     },
   });
   await trainer.start();

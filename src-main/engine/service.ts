@@ -87,6 +87,7 @@ export function createEngineService(
     const trainer = createTrainer({
       design,
       data,
+      analysis,
       seed: request.seed,
       telemetryEvery: request.telemetryEvery,
       maxSteps: request.maxSteps,
@@ -219,7 +220,7 @@ async function ensureBackend(): Promise<void> {
   if (!currentBackend()) await initBackend('auto');
 }
 
-/** The trainer's events as engine events tagged with the run. */
+/** The trainer's events, tagged with the run (and the start with what only the service knows). */
 function forward(
   runId: number,
   backend: BackendChoice,
@@ -228,37 +229,14 @@ function forward(
 ): (event: TrainerEvent) => void {
   return (event) => {
     switch (event.type) {
-      case 'started':
-        return emit({
-          type: 'train.onStarted',
-          runId,
-          backend,
-          layers: event.layers,
-          totalSteps: event.totalSteps,
-          stepsPerEpoch: event.stepsPerEpoch,
-          dataPreview: event.dataPreview,
-          notices,
-        });
-      case 'boundary':
-        return emit({ ...event, type: 'train.onBoundary', runId });
-      case 'step':
-        return emit({
-          type: 'train.onStep',
-          runId,
-          step: event.step,
-          epoch: event.epoch,
-          loss: event.loss,
-          accuracy: event.accuracy,
-          // The stats are a view of the engine's read-back slab (backend/readback.ts), and a
-          // structured clone (worker → main → renderer) copies a view's whole buffer: send a copy.
-          packed: event.packed && { ...event.packed, stats: event.packed.stats.slice() },
-        });
-      case 'epoch':
-        return emit({ ...event, type: 'train.onEpoch', runId });
-      case 'state':
-        return emit({ type: 'train.onState', runId, state: event.state });
-      case 'diverged':
-        return emit({ ...event, type: 'train.onDiverged', runId });
+      case 'train.onStarted':
+        return emit({ ...event, runId, backend, notices });
+      case 'train.onStep':
+        // The stats are a view of the engine's read-back slab (backend/readback.ts), and a
+        // structured clone (worker → main → renderer) copies a view's whole buffer: send a copy.
+        return emit({ ...event, runId, stats: event.stats && event.stats.slice() });
+      default:
+        return emit({ ...event, runId });
     }
   };
 }

@@ -68,8 +68,7 @@ describe('WebSocket EngineClient', () => {
     expect(events[1]).toEqual({ type: 'engine.onConnection', state: 'open' });
     const steps = events.filter((e) => e.type === 'train.onStep');
     expect(steps.length).toBe(3);
-    for (const step of steps)
-      expect(step.type === 'train.onStep' && step.packed?.stats).toBeInstanceOf(Float32Array);
+    for (const step of steps) expect(step.type === 'train.onStep' && step.stats).toBeInstanceOf(Float32Array);
   });
 
   it('imports a model, trains from its weights and exports the trained run, through the page client', async () => {

@@ -60,16 +60,16 @@ describe('the engine over WebSocket', () => {
     const steps = socket.events.filter((e) => e.type === 'train.onStep') as unknown as {
       step: number;
       loss: number;
-      packed: { stats: Float32Array };
+      stats: Float32Array;
     }[];
     expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
     for (const step of steps) {
-      expect(step.packed.stats).toBeInstanceOf(Float32Array);
-      expect(step.packed.stats.length).toBe(started.layers.length * LAYER_STAT_STRIDE);
+      expect(step.stats).toBeInstanceOf(Float32Array);
+      expect(step.stats.length).toBe(started.layers.length * LAYER_STAT_STRIDE);
       expect(Number.isFinite(step.loss)).toBe(true);
     }
     // The vanishing gradient itself: the first layer's gradNorm far below the last hidden layer's.
-    const stats = steps[0].packed.stats;
+    const stats = steps[0].stats;
     expect(stats[0] / stats[9 * LAYER_STAT_STRIDE]).toBeLessThan(1e-2);
     expect(socket.events.filter((e) => e.type === 'train.onError')).toEqual([]);
 

@@ -4,8 +4,9 @@
  * design parser and the engine's loader all read the same table, so a value
  * is accepted everywhere or nowhere.
  */
+import type { ShapeContext } from '../layers/types';
 import { BUILTIN_DATASETS } from './types';
-import type { BuiltinDatasetName, DataSpec, Normalization } from './types';
+import type { BuiltinDatasetName, DataSpec, Design, Normalization } from './types';
 
 /** Whether a data set's targets are classes (one-hot) or real numbers. */
 export type DataTask = 'classification' | 'regression';
@@ -121,6 +122,16 @@ export function describeData(spec: DataSpec): DataDescription {
   if (!info) return {};
   const outputUnits = info.task === 'regression' ? 1 : (spec.classes ?? info.defaults.classes);
   return { inputShape: [...info.inputShape], outputUnits, task: info.task };
+}
+
+/**
+ * What shape inference needs from outside the graph, as far as the design's
+ * data section tells it without loading the data; `known` is what a caller
+ * read from a CSV file it holds (a file's columns are unknown until read).
+ */
+export function shapeContext(design: Design, known?: DataDescription | null): ShapeContext {
+  const described = known ?? describeData(design.data);
+  return { outputUnits: described.outputUnits, dataInputShape: described.inputShape };
 }
 
 /** One problem in the `data` section; `path` names the field, e.g. `data.samples`. */

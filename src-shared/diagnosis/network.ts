@@ -4,11 +4,10 @@
  * it), the "unit" a layer forms with its trailing normalization and
  * activation nodes, and fresh ids.
  */
-import { describeData } from '../design/datasets';
+import { shapeContext } from '../design/datasets';
 import type { Design, DesignEdge, DesignNode } from '../design/types';
 import { analyzeGraph, type GraphAnalysis } from '../graph/analyze';
 import { RELU_FAMILY, SATURATING_ACTIVATIONS, type Activation } from '../layers/activations';
-import type { ShapeContext } from '../layers/types';
 
 /** Layers with a kernel whose gradient the diagnosis compares across depth. */
 export const WEIGHTED_TYPES: readonly string[] = ['dense', 'conv2d', 'output'];
@@ -124,12 +123,6 @@ export function hiddenLayers(design: Design): DesignNode[] {
     .filter((n): n is DesignNode => n !== undefined && (n.type === 'dense' || n.type === 'conv2d'));
 }
 
-/** The shape facts of the design's data that are known without loading it (none for CSV). */
-export function shapeContext(design: Design): ShapeContext {
-  const data = describeData(design.data);
-  return { outputUnits: data.outputUnits, dataInputShape: data.inputShape };
-}
-
 const analyses = new WeakMap<Design, GraphAnalysis>();
 
 /** `analyzeGraph` of the design with its data's shape facts, computed once per design object. */
@@ -145,20 +138,6 @@ export function analysisOf(design: Design): GraphAnalysis {
 /** True when the design's graph can be built and trained. */
 export function isTrainable(design: Design): boolean {
   return analysisOf(design).trainable;
-}
-
-/** The smallest `prefix<n>` (n ≥ 1) used by no node or edge; adds it to `taken`. */
-export function freshId(prefix: string, taken: Set<string>): string {
-  let n = 1;
-  while (taken.has(`${prefix}${n}`)) n += 1;
-  const id = `${prefix}${n}`;
-  taken.add(id);
-  return id;
-}
-
-/** Every node and edge id of a design. */
-export function takenIds(design: Design): Set<string> {
-  return new Set([...design.graph.nodes.map((n) => n.id), ...design.graph.edges.map((e) => e.id)]);
 }
 
 /** A copy of the design with a new graph (nodes and edges replaced, never mutated). */

@@ -6,7 +6,8 @@ import type { Design, DesignNode } from '../design/types';
 import { analyzeGraph } from '../graph/analyze';
 import { diagnose } from './diagnose';
 import { allFixtureDesigns, FIXTURE_NAMES, loadDesign, loadRun } from './fixtures';
-import { hiddenLayers, shapeContext } from './network';
+import { shapeContext } from '../design/datasets';
+import { hiddenLayers } from './network';
 import { matchInitializers, swapActivation } from './remedies/activation';
 import {
   batchNormRemedy,

@@ -71,6 +71,7 @@ export async function trainCommand(
   const trainer = createTrainer({
     design,
     data,
+    analysis,
     seed: runSeed,
     telemetryEvery: telemetry ? every : 0,
     epochs: steps !== undefined ? Number.MAX_SAFE_INTEGER : epochs,
@@ -78,7 +79,7 @@ export async function trainCommand(
     initialWeights: pretrained.value?.weights,
     onEvent: (event) => {
       switch (event.type) {
-        case 'started':
+        case 'train.onStarted':
           layers = event.layers;
           totalSteps = event.totalSteps;
           io.out(`training "${design.name}" on ${backend.variant}: ${totalSteps} steps, seed ${runSeed}\n`);
@@ -93,8 +94,8 @@ export async function trainCommand(
             layers,
           });
           break;
-        case 'step':
-          if (event.packed) telemetry?.write(unpackStep(event.packed, layers));
+        case 'train.onStep':
+          if (event.stats) telemetry?.write(unpackStep({ ...event, stats: event.stats }, layers));
           progress.update({
             step: event.step + 1,
             totalSteps,
@@ -103,8 +104,9 @@ export async function trainCommand(
             accuracy: event.accuracy,
           });
           break;
-        case 'epoch': {
-          telemetry?.write(event);
+        case 'train.onEpoch': {
+          // Telemetry lines keep the file format's record types ("epoch", "diverged"), not the engine's event names.
+          telemetry?.write({ ...event, type: 'epoch' });
           const val =
             event.validationLoss === null ? '' : `, validation loss ${event.validationLoss.toFixed(4)}`;
           const valAcc =
@@ -113,11 +115,11 @@ export async function trainCommand(
           progress.line(`epoch ${event.epoch + 1}: loss ${event.loss.toFixed(4)}${acc}${val}${valAcc}`);
           break;
         }
-        case 'diverged':
-          telemetry?.write(event);
+        case 'train.onDiverged':
+          telemetry?.write({ ...event, type: 'diverged' });
           outcome = { state: 'diverged', message: event.message };
           break;
-        case 'state':
+        case 'train.onState':
           break;
       }
     },

@@ -3,7 +3,7 @@
  * one process and alternating the two modes (and which goes first), so the
  * overhead is a ratio of medians taken under the same machine load.
  */
-import { analyzeGraph } from '../../../src-shared/graph';
+import { analyzeGraph, type GraphAnalysis } from '../../../src-shared/graph';
 import { tf } from '../backend/tf';
 import { loadData } from '../data';
 import { createTrainer } from '../train/trainer';
@@ -43,7 +43,7 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
   for (let window = 0; window < options.windows; window++) {
     // Alternating which mode goes first cancels what a window leaves to the next (GC debt, caches).
     for (const telemetry of window % 2 ? [true, false] : [false, true]) {
-      const rate = await timeSteps(workload, data.value, telemetry, options.steps);
+      const rate = await timeSteps(workload, data.value, analysis, telemetry, options.steps);
       (telemetry ? withTelemetry : plain).push(rate);
       options.onProgress?.(
         `${workload.name} window ${window + 1}/${options.windows} ${telemetry ? 'telemetry' : 'plain'}: ${rate.toFixed(1)} steps/s`,
@@ -69,6 +69,7 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
 async function timeSteps(
   workload: Workload,
   data: Parameters<typeof createTrainer>[0]['data'],
+  analysis: GraphAnalysis,
   telemetry: boolean,
   steps: number,
 ) {
@@ -78,10 +79,11 @@ async function timeSteps(
   const trainer = createTrainer({
     design: workload.design,
     data,
+    analysis,
     telemetryEvery: telemetry ? 1 : 0,
     maxSteps: warmup + steps,
     onEvent: (event) => {
-      if (event.type !== 'step') return;
+      if (event.type !== 'train.onStep') return;
       if (event.step === warmup - 1) startedAt = performance.now();
       if (event.step === warmup + steps - 1) endedAt = performance.now();
     },

@@ -5,7 +5,7 @@
  * updates, divergence, and the activation statistics of chosen nodes over
  * training.
  */
-import { unpackStep, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
+import { stepRecord, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
 import type { Design } from '../../../src-shared/design/types';
 import { outputNode } from '../model/network';
 import type { LoadedData } from '../data/types';
@@ -81,13 +81,14 @@ export async function runArm(design: Design, data: LoadedData, options: ArmOptio
     epochs: Number.MAX_SAFE_INTEGER,
     maxSteps: steps + 1,
     onEvent: (event) => {
-      if (event.type === 'started') layers = event.layers;
-      if (event.type === 'step') {
-        if (event.packed) record(unpackStep(event.packed, layers));
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep') {
+        const telemetry = stepRecord(event, layers);
+        if (telemetry) record(telemetry);
         if (event.step >= steps - tail && event.step < steps) tailSum += event.loss;
         if (event.step === steps - 1) evaluated = evaluateNow();
       }
-      if (event.type === 'diverged') {
+      if (event.type === 'train.onDiverged') {
         diverged = { step: event.step, layerId: event.layerId, message: event.message };
       }
     },

@@ -7,7 +7,7 @@
 import type { Design, DesignEdge, DesignNode } from '../../../src-shared/design/types';
 import { activationOf } from '../../../src-shared/layers';
 import { SATURATION_THRESHOLD } from '../../../src-shared/layers/activations';
-import { unpackStep, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
+import { stepRecord, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
 import type { LoadedData } from '../data/types';
 import { snapshotWeights } from '../model/network';
 import { createTrainer } from '../train/trainer';
@@ -99,8 +99,8 @@ export async function engineStep(design: Design, data: LoadedData): Promise<Engi
     telemetryEvery: 1,
     maxSteps: 1,
     onEvent: (event) => {
-      if (event.type === 'started') layers = event.layers;
-      if (event.type === 'step' && event.packed) record = unpackStep(event.packed, layers);
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep') record = stepRecord(event, layers) ?? record;
     },
   });
   try {

@@ -6,7 +6,7 @@ import { forward } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
 import type { Network } from '../model/network';
 import type { Split } from '../data/types';
-import { gatherBatch } from './trainer';
+import { gatherBatch } from '../data/batch';
 
 /** Rows per forward pass: large enough to be fast, small enough for MNIST on a laptop. */
 const EVALUATION_BATCH = 512;

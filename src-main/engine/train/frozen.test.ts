@@ -49,8 +49,9 @@ async function train(
     maxSteps: steps,
     initialWeights,
     onEvent: (event) => {
-      if (event.type === 'started') layers = event.layers;
-      if (event.type === 'step' && event.packed) records.push(unpackStep(event.packed, layers));
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep' && event.stats)
+        records.push(unpackStep({ ...event, stats: event.stats }, layers));
     },
   });
   const before = snapshotWeights(trainer.network);

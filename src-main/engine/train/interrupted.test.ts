@@ -128,22 +128,22 @@ async function run(
     maxSteps: 14,
     ...options,
     onEvent: (event) => {
-      if (event.type === 'started') layers = event.layers;
-      if (event.type === 'step') {
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep') {
         result.log.push(`step ${event.step}`);
         result.losses.push(event.loss);
-        if (event.packed) result.records.push(unpackStep(event.packed, layers));
+        if (event.stats) result.records.push(unpackStep({ ...event, stats: event.stats }, layers));
         result.weightsAt.set(`step ${event.step}`, snapshotWeights(trainer.network));
       }
-      if (event.type === 'boundary') {
+      if (event.type === 'train.onBoundary') {
         result.log.push(`boundary ${event.step}`);
         result.boundaries.push(event.probabilities);
       }
-      if (event.type === 'epoch') {
+      if (event.type === 'train.onEpoch') {
         result.log.push(`epoch ${event.epoch}`);
         result.epochs.push(event);
       }
-      if (event.type === 'state') {
+      if (event.type === 'train.onState') {
         result.log.push(event.state);
         result.tensorsAt.set(event.state, tf.memory().numTensors);
         result.weightsAt.set(event.state, snapshotWeights(trainer.network));
@@ -162,7 +162,7 @@ async function checksPerStep(data: LoadedData, design: Design): Promise<number> 
   const requests = scriptedRequests();
   const at: number[] = [];
   await run(data, design, { interruptRequested: requests.source, maxSteps: 3 }, (event) => {
-    if (event.type === 'step') at.push(requests.checks());
+    if (event.type === 'train.onStep') at.push(requests.checks());
   });
   return at[2] - at[1];
 }
@@ -180,8 +180,8 @@ describe('a pause or stop in the middle of a step', () => {
     // A pause handled between steps, as without interruption: what the engine holds then.
     const pausedBetweenSteps = await run(data, design, {}, (event, trainer) => {
       // Handled at the trainer's next yield, as a message that arrives during step 2 would be.
-      if (event.type === 'step' && event.step === 2) setImmediate(() => trainer.pause());
-      if (event.type === 'state' && event.state === 'paused') setTimeout(() => trainer.resume(), 10);
+      if (event.type === 'train.onStep' && event.step === 2) setImmediate(() => trainer.pause());
+      if (event.type === 'train.onState' && event.state === 'paused') setTimeout(() => trainer.resume(), 10);
     });
     const checks = await checksPerStep(data, design);
     // More checks than nodes (7): the backward pass is checked too, and the last check is in it.
@@ -194,8 +194,9 @@ describe('a pause or stop in the middle of a step', () => {
         design,
         { interruptRequested: requests.source },
         (event, trainer) => {
-          if (event.type === 'step' && event.step === 2) requests.send(nth, () => trainer.pause());
-          if (event.type === 'state' && event.state === 'paused') setTimeout(() => trainer.resume(), 10);
+          if (event.type === 'train.onStep' && event.step === 2) requests.send(nth, () => trainer.pause());
+          if (event.type === 'train.onState' && event.state === 'paused')
+            setTimeout(() => trainer.resume(), 10);
         },
       );
       const where = `interrupted at check ${nth} of ${checks}`;
@@ -226,7 +227,7 @@ describe('a pause or stop in the middle of a step', () => {
     const checks = await checksPerStep(data, design);
     const requests = scriptedRequests();
     const stopped = await run(data, design, { interruptRequested: requests.source }, (event, trainer) => {
-      if (event.type === 'step' && event.step === 2) requests.send(checks - 1, () => trainer.stop());
+      if (event.type === 'train.onStep' && event.step === 2) requests.send(checks - 1, () => trainer.stop());
     });
     expect(stopped.log).toEqual(['running', 'step 0', 'step 1', 'step 2', 'stopped']);
     sameWeights(stopped.weightsAt.get('stopped')!, stopped.weightsAt.get('step 2')!);
@@ -242,12 +243,12 @@ describe('a pause or stop in the middle of a step', () => {
     for (const then of ['pause', 'stop'] as const) {
       const requests = scriptedRequests();
       const result = await run(data, design, { interruptRequested: requests.source }, (event, trainer) => {
-        if (event.type === 'step' && event.step === 1) trainer.pause();
-        if (event.type === 'state' && event.state === 'paused') {
+        if (event.type === 'train.onStep' && event.step === 1) trainer.pause();
+        if (event.type === 'train.onState' && event.state === 'paused') {
           requests.send(Math.ceil(checks / 2), () => trainer[then]());
           trainer.step();
         }
-        if (event.type === 'step' && event.step === 2) setTimeout(() => trainer.stop(), 10);
+        if (event.type === 'train.onStep' && event.step === 2) setTimeout(() => trainer.stop(), 10);
       });
       if (then === 'pause') {
         expect(result.log).toEqual(['running', 'step 0', 'step 1', 'paused', 'step 2', 'stopped']);
@@ -271,8 +272,8 @@ describe('a pause in the middle of a boundary or an evaluation', () => {
       { maxSteps: 4, boundaryEvery: 1, interruptRequested: requests.source },
       (event, trainer) => {
         // The next checks after step 1's event are those of its boundary's forward pass.
-        if (event.type === 'step' && event.step === 1) requests.send(3, () => trainer.pause());
-        if (event.type === 'boundary' && event.step === 1) trainer.resume();
+        if (event.type === 'train.onStep' && event.step === 1) requests.send(3, () => trainer.pause());
+        if (event.type === 'train.onBoundary' && event.step === 1) trainer.resume();
       },
     );
     expect(interrupted.log.slice(0, 8)).toEqual([
@@ -297,8 +298,9 @@ describe('a pause in the middle of a boundary or an evaluation', () => {
     const requests = scriptedRequests();
     const interrupted = await run(data, design, { interruptRequested: requests.source }, (event, trainer) => {
       // The evaluation follows the epoch's last step; it runs forward passes only.
-      if (event.type === 'step' && event.step === stepsPerEpoch - 1) requests.send(5, () => trainer.pause());
-      if (event.type === 'epoch' && event.epoch === 0) trainer.resume();
+      if (event.type === 'train.onStep' && event.step === stepsPerEpoch - 1)
+        requests.send(5, () => trainer.pause());
+      if (event.type === 'train.onEpoch' && event.epoch === 0) trainer.resume();
     });
     const last = `step ${stepsPerEpoch - 1}`;
     const at = interrupted.log.indexOf(last);
@@ -320,7 +322,7 @@ describe('interruption, defensively', () => {
     const { data } = await prepared(design);
     let lost = false;
     const result = await run(data, design, { maxSteps: 4, interruptRequested: () => lost }, (event) => {
-      if (event.type === 'step' && event.step === 1) lost = true;
+      if (event.type === 'train.onStep' && event.step === 1) lost = true;
     });
     // After a bounded wait the step is trained without interruption.
     expect(result.log).toEqual(['running', 'step 0', 'step 1', 'step 2', 'step 3', 'finished']);

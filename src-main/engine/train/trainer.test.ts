@@ -22,8 +22,9 @@ async function run(
     ...options,
     onEvent: (event) => {
       events.push(event);
-      if (event.type === 'started') layers = event.layers;
-      if (event.type === 'step' && event.packed) records.push(unpackStep(event.packed, layers));
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep' && event.stats)
+        records.push(unpackStep({ ...event, stats: event.stats }, layers));
       control?.(event, trainer);
     },
   });
@@ -51,7 +52,7 @@ describe('trainer', () => {
       const { data } = await prepared(design);
       const snapshots: Map<string, { values: Float32Array }>[] = [];
       const { records } = await run({ design, data, telemetryEvery: 1, maxSteps: 3 }, (event, trainer) => {
-        if (event.type === 'started' || event.type === 'step')
+        if (event.type === 'train.onStarted' || event.type === 'train.onStep')
           snapshots.push(snapshotWeights(trainer.network));
       });
       const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
@@ -71,7 +72,7 @@ describe('trainer', () => {
     const design = mlpDesign({ layers: 2, units: 4, activation: 'relu' });
     const { data } = await prepared(design);
     const { events, records, state } = await run({ design, data, telemetryEvery: 5, maxSteps: 23 });
-    expect(events.filter((e) => e.type === 'step')).toHaveLength(23);
+    expect(events.filter((e) => e.type === 'train.onStep')).toHaveLength(23);
     expect(records.map((r) => r.step)).toEqual([0, 5, 10, 15, 20]);
     expect(state).toBe('finished');
   });
@@ -83,7 +84,7 @@ describe('trainer', () => {
     const { events, state } = await run(
       { design, data, telemetryEvery: 0, maxSteps: 1000 },
       (event, trainer) => {
-        if (event.type === 'step') {
+        if (event.type === 'train.onStep') {
           log.push(`step ${event.step}`);
           if (event.step === 2) {
             trainer.pause();
@@ -94,7 +95,7 @@ describe('trainer', () => {
           }
           if (event.step === 6) trainer.stop();
         }
-        if (event.type === 'state') log.push(event.state);
+        if (event.type === 'train.onState') log.push(event.state);
       },
     );
     expect(log.slice(0, 11)).toEqual([
@@ -110,7 +111,7 @@ describe('trainer', () => {
       'step 6',
       'stopped',
     ]);
-    expect(events.filter((e) => e.type === 'step')).toHaveLength(7);
+    expect(events.filter((e) => e.type === 'train.onStep')).toHaveLength(7);
     expect(state).toBe('stopped');
   });
 
@@ -128,8 +129,8 @@ describe('trainer', () => {
     const { events, state } = await run(
       { design, data, telemetryEvery: 1, maxSteps: 500, epochs: 100 },
       (event, trainer) => {
-        if (event.type === 'step') lastGood = snapshotWeights(trainer.network);
-        if (event.type === 'diverged') {
+        if (event.type === 'train.onStep') lastGood = snapshotWeights(trainer.network);
+        if (event.type === 'train.onDiverged') {
           const now = snapshotWeights(trainer.network);
           for (const [key, value] of now)
             expect(Array.from(value.values), key).toEqual(Array.from(lastGood!.get(key)!.values));
@@ -137,10 +138,10 @@ describe('trainer', () => {
         }
       },
     );
-    const diverged = events.find((e) => e.type === 'diverged');
+    const diverged = events.find((e) => e.type === 'train.onDiverged');
     expect(state).toBe('diverged');
     expect(diverged).toBeDefined();
-    if (diverged?.type !== 'diverged') return;
+    if (diverged?.type !== 'train.onDiverged') return;
     expect(diverged.message).toMatch(/diverged at step \d+/);
     expect(diverged.message).toContain('learning rate (now 10)');
     expect(diverged.layerId).toMatch(/^(d\d|out)$/);
@@ -151,7 +152,7 @@ describe('trainer', () => {
     const { data } = await prepared(design);
     const counts: number[] = [];
     await run({ design, data, telemetryEvery: 1, maxSteps: 2000, epochs: 1000 }, (event) => {
-      if (event.type === 'step' && event.step % 100 === 0) counts.push(tf.memory().numTensors);
+      if (event.type === 'train.onStep' && event.step % 100 === 0) counts.push(tf.memory().numTensors);
     });
     expect(counts).toHaveLength(20);
     expect(new Set(counts.slice(1)).size).toBe(1);
@@ -165,11 +166,12 @@ describe('decision boundary', () => {
     const { data } = await prepared(design);
     const log: string[] = [];
     await run({ design, data, telemetryEvery: 0, maxSteps: 50, boundaryEvery: 1 }, (event, trainer) => {
-      if (event.type === 'step' || event.type === 'boundary') log.push(`${event.type} ${event.step}`);
-      if (event.type === 'state') log.push(event.state);
+      if (event.type === 'train.onStep' || event.type === 'train.onBoundary')
+        log.push(`${event.type === 'train.onStep' ? 'step' : 'boundary'} ${event.step}`);
+      if (event.type === 'train.onState') log.push(event.state);
       // Like a message reaching the worker while step 1 runs: it is handled at the trainer's next yield.
-      if (event.type === 'step' && event.step === 1) setImmediate(() => trainer.pause());
-      if (event.type === 'state' && event.state === 'paused') setTimeout(() => trainer.stop(), 20);
+      if (event.type === 'train.onStep' && event.step === 1) setImmediate(() => trainer.pause());
+      if (event.type === 'train.onState' && event.state === 'paused') setTimeout(() => trainer.stop(), 20);
     });
     // The boundary (about a step's work) comes after the confirmation, not before it.
     expect(log).toEqual(['running', 'step 0', 'boundary 0', 'step 1', 'paused', 'boundary 1', 'stopped']);
@@ -179,14 +181,14 @@ describe('decision boundary', () => {
     const design = mlpDesign({ layers: 2, units: 8, activation: 'relu' });
     const { data } = await prepared(design);
     const { events } = await run({ design, data, telemetryEvery: 0, maxSteps: 4, boundaryEvery: 2 });
-    const started = events.find((e) => e.type === 'started');
-    if (started?.type !== 'started') throw new Error('no started event');
+    const started = events.find((e) => e.type === 'train.onStarted');
+    if (started?.type !== 'train.onStarted') throw new Error('no started event');
     expect(started.dataPreview?.classes).toBe(3);
     expect(started.dataPreview?.x.length).toBe(2 * started.dataPreview!.labels.length);
-    const boundaries = events.filter((e) => e.type === 'boundary');
-    expect(boundaries.map((b) => b.type === 'boundary' && b.step)).toEqual([0, 2]);
+    const boundaries = events.filter((e) => e.type === 'train.onBoundary');
+    expect(boundaries.map((b) => b.type === 'train.onBoundary' && b.step)).toEqual([0, 2]);
     const first = boundaries[0];
-    if (first.type !== 'boundary') return;
+    if (first.type !== 'train.onBoundary') return;
     expect(first.probabilities.length).toBe(first.resolution ** 2 * 3);
     for (let i = 0; i < first.resolution ** 2; i++) {
       const sum =

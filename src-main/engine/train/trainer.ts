@@ -5,13 +5,14 @@
  * code.
  */
 import type { Design } from '../../../src-shared/design/types';
-import { analyzeGraph } from '../../../src-shared/graph';
-import type { DataPreview, DecisionBoundary } from '../../../src-shared/protocol';
-import type { LayerInfo, PackedStep } from '../../../src-shared/telemetry';
+import { analyzeGraph, type GraphAnalysis } from '../../../src-shared/graph';
+import type { TrainingState, UntaggedRunEvent } from '../../../src-shared/protocol';
+import type { LayerInfo } from '../../../src-shared/telemetry';
 import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary';
 import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
-import type { LoadedData, Split } from '../data/types';
+import type { LoadedData } from '../data/types';
+import { gatherBatch } from '../data/batch';
 import { interruptibly, TrainingInterrupted, type InterruptSource } from '../model/interrupt';
 import { buildNetwork, outputNode, type Network, type WeightValues } from '../model/network';
 import { locateNonFinite, type NonFiniteLocation } from './divergence';
@@ -19,41 +20,24 @@ import { evaluate } from './evaluate';
 import { createOptimizer } from './optimizers';
 import { trainingStep, type StepContext } from './step';
 
-export type TrainerState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'diverged';
-
-/** Everything a trainer reports, in order. */
+/**
+ * Everything a trainer reports, in order: the engine's run events without
+ * the run tag, which the service adds (`{ ...event, runId }`). `train.onStarted`
+ * lacks the backend and notices too, which only the service knows.
+ */
 export type TrainerEvent =
-  | {
-      type: 'started';
-      layers: LayerInfo[];
-      totalSteps: number;
-      stepsPerEpoch: number;
-      dataPreview: DataPreview | null;
-    }
-  | ({ type: 'boundary' } & DecisionBoundary)
-  | {
-      type: 'step';
-      packed: PackedStep | null;
-      step: number;
-      epoch: number;
-      loss: number;
-      accuracy: number | null;
-    }
-  | {
-      type: 'epoch';
-      epoch: number;
-      step: number;
-      loss: number;
-      accuracy: number | null;
-      validationLoss: number | null;
-      validationAccuracy: number | null;
-    }
-  | { type: 'state'; state: TrainerState }
-  | { type: 'diverged'; step: number; epoch: number; layerId: string | null; message: string };
+  | Exclude<UntaggedRunEvent, { type: 'train.onStarted' }>
+  | Omit<Extract<UntaggedRunEvent, { type: 'train.onStarted' }>, 'backend' | 'notices'>;
 
 export interface TrainerOptions {
   design: Design;
   data: LoadedData;
+  /**
+   * The design's graph analysis with this data's shapes, as prepareRun made
+   * it; a run checks its graph once and passes the result. Analysed here when
+   * absent (tests that build a design and data by hand).
+   */
+  analysis?: GraphAnalysis;
   /** Record telemetry every K steps (1 = every step); 0 disables it. */
   telemetryEvery: number;
   /** Overrides design.training.epochs. */
@@ -85,7 +69,7 @@ export interface Trainer {
   readonly network: Network;
   readonly layers: LayerInfo[];
   readonly totalSteps: number;
-  state(): TrainerState;
+  state(): TrainingState;
   /** Runs until finished, stopped or diverged; resolves then. */
   start(): Promise<void>;
   pause(): void;
@@ -105,10 +89,9 @@ export function createTrainer(options: TrainerOptions): Trainer {
   const { design, data } = options;
   const training = design.training;
   const seed = options.seed ?? training.seed;
-  const analysis = analyzeGraph(design.graph, {
-    outputUnits: data.outputUnits,
-    dataInputShape: data.inputShape,
-  });
+  const analysis =
+    options.analysis ??
+    analyzeGraph(design.graph, { outputUnits: data.outputUnits, dataInputShape: data.inputShape });
   const network = buildNetwork(design, analysis, seed, { initialWeights: options.initialWeights });
   const lossName = outputNode(network).params.loss;
   const optimizer = createOptimizer({
@@ -134,17 +117,17 @@ export function createTrainer(options: TrainerOptions): Trainer {
   const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
 
   const plane = hasPlane(data) ? planeRange(data) : undefined;
-  let state: TrainerState = 'idle';
+  let state: TrainingState = 'idle';
   let stepIndex = 0;
   let wake: (() => void) | undefined;
   let pendingSingleStep = false;
   let disposed = false;
   // Read through a function: TypeScript would otherwise narrow `state` inside
   // the async loop and miss that pause/stop change it between awaits.
-  const current = (): TrainerState => state;
-  const setState = (next: TrainerState) => {
+  const current = (): TrainingState => state;
+  const setState = (next: TrainingState) => {
     state = next;
-    options.onEvent({ type: 'state', state: next });
+    options.onEvent({ type: 'train.onState', state: next });
     wake?.();
   };
 
@@ -181,7 +164,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
         const where = locateNonFinite(network, x, y, lossName);
         setState('diverged');
         options.onEvent({
-          type: 'diverged',
+          type: 'train.onDiverged',
           step: stepIndex,
           epoch,
           layerId: where.layerId,
@@ -189,16 +172,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
         });
         return false;
       }
-      const packed: PackedStep | null = outcome.stats
-        ? { step: stepIndex, epoch, loss: outcome.loss, accuracy: outcome.accuracy, stats: outcome.stats }
-        : null;
       options.onEvent({
-        type: 'step',
-        packed,
+        type: 'train.onStep',
         step: stepIndex,
         epoch,
         loss: outcome.loss,
         accuracy: outcome.accuracy,
+        stats: outcome.stats ?? null,
       });
       stepIndex++;
       return true;
@@ -248,7 +228,13 @@ export function createTrainer(options: TrainerOptions): Trainer {
 
   const start = async () => {
     if (state !== 'idle') throw new Error(`trainer already ${state}`);
-    options.onEvent({ type: 'started', layers, totalSteps, stepsPerEpoch, dataPreview: dataPreview(data) });
+    options.onEvent({
+      type: 'train.onStarted',
+      layers,
+      totalSteps,
+      stepsPerEpoch,
+      dataPreview: dataPreview(data),
+    });
     setState('running');
     for (let epoch = 0; stepIndex < totalSteps; epoch++) {
       const order = permutation(data.train.n, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
@@ -280,7 +266,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
           const step = stepIndex - 1;
           const boundary = await completed(() => decisionBoundary(network, plane, data.outputUnits, step));
           if (!boundary) return;
-          options.onEvent({ type: 'boundary', ...boundary.value });
+          options.onEvent({ type: 'train.onBoundary', ...boundary.value });
         }
         if (singleStep && current() === 'running') setState('paused');
       }
@@ -288,7 +274,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
       if (endOfEpoch) {
         const evaluation = await completed(() => evaluateEpoch(data, context));
         if (!evaluation) return;
-        options.onEvent({ type: 'epoch', epoch, step: stepIndex, ...evaluation.value });
+        options.onEvent({ type: 'train.onEpoch', epoch, step: stepIndex, ...evaluation.value });
       }
     }
     setState('finished');
@@ -341,20 +327,6 @@ function evaluateEpoch(data: LoadedData, context: StepContext) {
     validationLoss: validation?.loss ?? null,
     validationAccuracy: validation?.accuracy ?? null,
   };
-}
-
-/** Copies the rows of a batch into tensors [batch, ...inputShape] and [batch, outputs]. */
-export function gatherBatch(split: Split, rows: ArrayLike<number>, inputShape: number[]) {
-  const features = split.x.length / split.n;
-  const outputs = split.y.length / split.n;
-  const xs = new Float32Array(rows.length * features);
-  const ys = new Float32Array(rows.length * outputs);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    xs.set(split.x.subarray(row * features, (row + 1) * features), r * features);
-    ys.set(split.y.subarray(row * outputs, (row + 1) * outputs), r * outputs);
-  }
-  return { x: tf.tensor(xs, [rows.length, ...inputShape]), y: tf.tensor2d(ys, [rows.length, outputs]) };
 }
 
 function divergenceMessage(

@@ -69,8 +69,8 @@ describe('engine worker', () => {
     ]);
     expect(info.backend.name).toBe('wasm');
     const step = await firstStep;
-    expect(step.packed?.stats).toBeInstanceOf(Float32Array);
-    expect(step.packed!.stats.length).toBe(11 * 25);
+    expect(step.stats).toBeInstanceOf(Float32Array);
+    expect(step.stats!.length).toBe(11 * 25);
 
     const paused = waitFor(
       (e): e is Extract<EngineEvent, { type: 'train.onState' }> =>

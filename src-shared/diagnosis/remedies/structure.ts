@@ -3,6 +3,7 @@
  * its activation, wrap pairs of layers in skip connections, remove layers.
  * Existing nodes keep their ids; new nodes and edges get fresh ones.
  */
+import { freshId, takenIds } from '../../design/ids';
 import type { Design, DesignEdge, DesignNode, Position } from '../../design/types';
 import { DEFAULT_LEAKY_ALPHA } from '../../layers/activations';
 import { getLayerSpec } from '../../layers/index';
@@ -13,11 +14,9 @@ import {
   chainSuccessor,
   incoming,
   outgoing,
-  freshId,
   hiddenLayers,
   isTrainable,
   nodeById,
-  takenIds,
   unitOf,
   withGraph,
 } from '../network';
@@ -53,7 +52,7 @@ function makeEdge(source: string, target: string, taken: Set<string>, targetHand
  */
 export function insertBatchNorm(design: Design, layerIds: readonly string[]): Design {
   let result = design;
-  const taken = takenIds(design);
+  const taken = takenIds(design.graph);
   for (const id of layerIds) {
     const layer = nodeById(result, id);
     if (!layer || !canInsertBatchNorm(result, id)) continue;
@@ -131,7 +130,7 @@ export function skipCandidates(design: Design): [string, string, string][] {
  * the add, so the gradient has an identity path around every pair.
  */
 export function addSkipConnections(design: Design): Design {
-  const taken = takenIds(design);
+  const taken = takenIds(design.graph);
   let result = design;
   for (const [first, second] of skipCandidates(design)) {
     // The block's input as it is now: the previous block's add once that is wired in.

@@ -44,10 +44,10 @@ describe('IPC EngineClient', () => {
       epoch: 0,
       loss: 1,
       accuracy: null,
-      packed: { step: 0, epoch: 0, loss: 1, accuracy: null, stats },
+      stats,
     });
     const step = events[1];
-    expect(step.type === 'train.onStep' && step.packed?.stats).toBe(stats);
+    expect(step.type === 'train.onStep' && step.stats).toBe(stats);
   });
 
   it('turns a refused request into a badRequest event and unsubscribes on dispose', () => {

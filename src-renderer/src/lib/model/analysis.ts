@@ -3,20 +3,9 @@
  * from the design's data section, and an analysis that is recomputed only when
  * the structure changes (moving nodes does not change a single shape).
  */
-import { describeData, type DataDescription } from '../../../../src-shared/design/datasets';
+import { shapeContext, type DataDescription } from '../../../../src-shared/design/datasets';
 import type { Design, DesignGraph } from '../../../../src-shared/design/types';
 import { analyzeGraph, type GraphAnalysis } from '../../../../src-shared/graph/index';
-import type { ShapeContext } from '../../../../src-shared/layers/types';
-
-/**
- * What shape inference needs from outside the graph, read from the design's
- * data section; `known` is what the page read from the CSV file it holds (a
- * file's columns are unknown until it is read).
- */
-export function shapeContext(design: Design, known?: DataDescription | null): ShapeContext {
-  const described = known ?? describeData(design.data);
-  return { outputUnits: described.outputUnits, dataInputShape: described.inputShape };
-}
 
 /** True when the two graphs differ at most in node positions. */
 export function sameStructure(a: DesignGraph, b: DesignGraph): boolean {

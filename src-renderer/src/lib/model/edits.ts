@@ -9,7 +9,7 @@ import { DESIGN_LIMITS } from '../../../../src-shared/design/validate';
 import { canConnect, nextFreeHandle, type GraphAnalysis } from '../../../../src-shared/graph/index';
 import { checkValue, getLayerSpec, validateParams } from '../../../../src-shared/layers/index';
 import type { LayerType, ParamValue, Params, ShapeContext } from '../../../../src-shared/layers/types';
-import { freshId, takenIds } from './ids';
+import { freshId, takenIds } from '../../../../src-shared/design/ids';
 
 export type EditResult =
   | { ok: true; design: Design; /** Ids to select once the edit is applied. */ select?: string[] }

@@ -12,7 +12,7 @@ import {
 } from '../../../../src-shared/design/validate';
 import { getLayerSpec, validateParams } from '../../../../src-shared/layers/index';
 import { fail, idPrefix, makeEdge, roundPosition, withGraph, type EditResult } from './edits';
-import { freshId, takenIds } from './ids';
+import { freshId, takenIds } from '../../../../src-shared/design/ids';
 
 export const FRAGMENT_FORMAT = 'backflow.fragment';
 

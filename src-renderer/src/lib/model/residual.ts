@@ -7,7 +7,7 @@ import type { Design, DesignEdge, DesignNode, Position } from '../../../../src-s
 import { canConnect, type GraphAnalysis } from '../../../../src-shared/graph/index';
 import type { ShapeContext } from '../../../../src-shared/layers/types';
 import { fail, makeEdge, makeNode, withGraph, type EditResult } from './edits';
-import { takenIds } from './ids';
+import { takenIds } from '../../../../src-shared/design/ids';
 
 /** Units of the block's dense layers when nothing tells us the width of the skip path. */
 export const DEFAULT_BLOCK_UNITS = 64;

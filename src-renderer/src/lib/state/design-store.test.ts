@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDesign } from '../../../../src-shared/design/parse';
 import { serializeDesign } from '../../../../src-shared/design/serialize';
 import type { Design } from '../../../../src-shared/design/types';
-import { shapeContext } from '../model/analysis';
+import { shapeContext } from '../../../../src-shared/design/datasets';
 import {
   addAfter,
   addLayer,

@@ -8,7 +8,8 @@
 import type { Design, Position } from '../../../../src-shared/design/types';
 import type { GraphAnalysis } from '../../../../src-shared/graph/index';
 import type { LayerType } from '../../../../src-shared/layers/types';
-import { createAnalyzer, shapeContext } from '../model/analysis';
+import { shapeContext } from '../../../../src-shared/design/datasets';
+import { createAnalyzer } from '../model/analysis';
 import {
   addAfter,
   addLayer,

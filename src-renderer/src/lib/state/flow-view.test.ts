@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../../src-shared/graph/index';
 import type { Design } from '../../../../src-shared/design/types';
-import { shapeContext } from '../model/analysis';
+import { shapeContext } from '../../../../src-shared/design/datasets';
 import { addAfter, addLayer, moveNodes, setParam, type EditResult } from '../model/edits';
 import { emptyDesign } from './design-store.svelte';
 import { buildFlowEdges, buildFlowNodes } from './flow-view';

@@ -43,7 +43,7 @@ function pack(record: StepRecord): Float32Array {
 }
 
 function push(run: RunTelemetry, records: readonly StepRecord[]): void {
-  for (const r of records) run.pushStep(r.step, r.loss, r.accuracy, { ...r, stats: pack(r) });
+  for (const r of records) run.pushStep({ ...r, stats: pack(r) });
 }
 
 /** What a finding says, without its remedies (functions, new for every diagnosis). */

@@ -29,7 +29,7 @@ function packed(step: number) {
 }
 
 function fill(run: RunTelemetry, steps: number) {
-  for (let s = 0; s < steps; s++) run.pushStep(s, 1 / (s + 1), 0.5, packed(s));
+  for (let s = 0; s < steps; s++) run.pushStep(packed(s));
 }
 
 describe('RunTelemetry', () => {
@@ -50,7 +50,7 @@ describe('RunTelemetry', () => {
 
   it('steps without telemetry add a loss but no record', () => {
     const run = new RunTelemetry(1, layers, 10, 10);
-    run.pushStep(0, 1, null, null);
+    run.pushStep({ step: 0, epoch: 0, loss: 1, accuracy: null, stats: null });
     expect(run.stepCount).toBe(1);
     expect(run.count).toBe(0);
     expect(run.stepAccuracy[0]).toBeNaN();

@@ -11,6 +11,9 @@ import {
   HISTOGRAM_BINS,
   LAYER_STAT_FIELDS,
   LAYER_STAT_STRIDE,
+  packedHistogram,
+  packedStat,
+  type EpochSummary,
   type LayerInfo,
   type LayerStatField,
   type PackedStep,
@@ -26,15 +29,6 @@ export const FIELD_LABELS: Record<HeatmapField, string> = {
   outGradNorm: 'Back-propagated gradient ‖∂L/∂output‖',
   updateRatio: 'Update / weight ratio ‖ΔW‖/‖W‖',
 };
-
-export interface EpochRecord {
-  epoch: number;
-  step: number;
-  loss: number;
-  accuracy: number | null;
-  validationLoss: number | null;
-  validationAccuracy: number | null;
-}
 
 const FIELD_INDEX = Object.fromEntries(LAYER_STAT_FIELDS.map((f, i) => [f, i])) as Record<
   LayerStatField,
@@ -62,7 +56,7 @@ export class RunTelemetry {
   stepNumbers: Int32Array;
   stepLoss: Float64Array;
   stepAccuracy: Float64Array;
-  readonly epochs: EpochRecord[] = [];
+  readonly epochs: EpochSummary[] = [];
   boundary: DecisionBoundary | null = null;
   /** Fixed on the first record, one per heatmap quantity, and never rescaled by later values. */
   readonly scales: Partial<Record<HeatmapField, ColourScale>> = {};
@@ -89,7 +83,7 @@ export class RunTelemetry {
   }
 
   /** Records one step's loss and, when the step carried telemetry, its statistics. */
-  pushStep(step: number, loss: number, accuracy: number | null, packed: PackedStep | null): void {
+  pushStep({ step, loss, accuracy, stats }: PackedStep): void {
     if (this.stepCount === this.stepNumbers.length) {
       const n = this.stepNumbers.length * 2;
       this.stepNumbers = grow(this.stepNumbers, n);
@@ -100,10 +94,10 @@ export class RunTelemetry {
     this.stepLoss[this.stepCount] = loss;
     this.stepAccuracy[this.stepCount] = accuracy ?? NaN;
     this.stepCount++;
-    if (packed && packed.stats.length === this.layerCount * LAYER_STAT_STRIDE) this.#pushPacked(packed);
+    if (stats && stats.length === this.layerCount * LAYER_STAT_STRIDE) this.#pushStats(step, stats);
   }
 
-  #pushPacked(packed: PackedStep): void {
+  #pushStats(step: number, stats: Float32Array): void {
     const L = this.layerCount;
     if (this.count === this.recordSteps.length) {
       const n = this.recordSteps.length * 2;
@@ -112,16 +106,10 @@ export class RunTelemetry {
       this.#histograms = grow(this.#histograms, n * L * HISTOGRAM_BINS);
     }
     const r = this.count;
-    const { stats } = packed;
-    this.recordSteps[r] = packed.step;
-    const stats0 = LAYER_STAT_FIELDS.length;
+    this.recordSteps[r] = step;
     for (let l = 0; l < L; l++) {
-      const base = l * LAYER_STAT_STRIDE;
-      for (let f = 0; f < stats0; f++) this.#fields[f][r * L + l] = stats[base + f];
-      this.#histograms.set(
-        stats.subarray(base + stats0, base + stats0 + HISTOGRAM_BINS),
-        (r * L + l) * HISTOGRAM_BINS,
-      );
+      for (let f = 0; f < this.#fields.length; f++) this.#fields[f][r * L + l] = packedStat(stats, l, f);
+      this.#histograms.set(packedHistogram(stats, l), (r * L + l) * HISTOGRAM_BINS);
     }
     this.count++;
     if (r === 0) {
@@ -129,7 +117,7 @@ export class RunTelemetry {
     }
   }
 
-  pushEpoch(record: EpochRecord): void {
+  pushEpoch(record: EpochSummary): void {
     this.epochs.push(record);
   }
 

@@ -126,7 +126,6 @@ export class TrainingSession {
   readonly #unlisten: () => void;
   #runId = -1;
   #nextRunId = (Date.now() % 1_000_000) * 1000;
-  #request: Extract<EngineRequest, { type: 'train.start' }> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushQueued = false;
   #lastFlush = 0;
@@ -158,7 +157,7 @@ export class TrainingSession {
     const twoD =
       plane.task === 'classification' && plane.inputShape?.length === 1 && plane.inputShape[0] === 2;
     this.#runId = runId;
-    this.#request = {
+    const request: EngineRequest = {
       type: 'train.start',
       runId,
       designText: serializeDesign(design),
@@ -183,7 +182,7 @@ export class TrainingSession {
     this.#latest = null;
     this.#meter.reset();
     this.state = 'starting';
-    this.#client.send(this.#request);
+    this.#client.send(request);
   }
 
   pause(): void {
@@ -310,7 +309,7 @@ export class TrainingSession {
         return;
       case 'train.onError':
         if (event.runId !== null && event.runId !== this.#runId) return;
-        return this.#failed(event.error.type, event.error.message);
+        return this.#failed(event.error.message);
       case 'export.onResult':
       case 'import.onResult':
         return; // answers to File → Export / Import (lib/engine/calls.ts), not part of a run
@@ -334,7 +333,7 @@ export class TrainingSession {
       }
       case 'train.onStep':
         if (!run) return;
-        run.pushStep(event.step, event.loss, event.accuracy, event.packed);
+        run.pushStep(event);
         this.#meter.add(event.step + 1, this.#now());
         this.#latest = event;
         return this.#schedule();
@@ -360,15 +359,7 @@ export class TrainingSession {
     }
   }
 
-  #failed(type: string, message: string): void {
-    // An engine older than this UI refuses the boundary field: train without the boundary rather than not at all.
-    const request = this.#request;
-    if (type === 'badRequest' && request?.boundaryEvery !== undefined && message.includes('boundaryEvery')) {
-      const { boundaryEvery: _dropped, ...plain } = request;
-      this.#request = plain;
-      this.#client.send(plain);
-      return;
-    }
+  #failed(message: string): void {
     this.error = message;
     this.pending = null;
     if (this.active) this.state = this.run ? 'stopped' : 'idle';

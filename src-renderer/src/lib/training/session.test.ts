@@ -35,13 +35,7 @@ function stepEvent(runId: number, step: number) {
     epoch: 0,
     loss: 1,
     accuracy: 0.5,
-    packed: {
-      step,
-      epoch: 0,
-      loss: 1,
-      accuracy: 0.5,
-      stats: new Float32Array(2 * LAYER_STAT_STRIDE).fill(0.1),
-    },
+    stats: new Float32Array(2 * LAYER_STAT_STRIDE).fill(0.1),
   };
 }
 
@@ -283,20 +277,6 @@ describe('TrainingSession', () => {
     await session.restartEngine();
     expect(client.restart).toHaveBeenCalled();
     expect(session.engine.state).toBe('ok');
-  });
-
-  it('retries without the boundary when an older engine refuses the field', () => {
-    const { emit, sent, runId, session } = started();
-    emit({
-      type: 'train.onError',
-      runId,
-      error: { type: 'badRequest', message: 'train.start: unexpected field "boundaryEvery"' },
-    });
-    const retry = sent.at(-1) as Extract<EngineRequest, { type: 'train.start' }>;
-    expect(retry.type).toBe('train.start');
-    expect(retry.runId).toBe(runId);
-    expect('boundaryEvery' in retry).toBe(false);
-    expect(session.error).toBeNull();
   });
 
   it('pins a run for A/B and keeps it across the next run', () => {

@@ -1,6 +1,7 @@
 /**
- * Fresh ids for nodes and edges. Node ids name the TensorFlow.js layers and
- * their telemetry, so they stay short and readable: `dense1`, `dense2`, `add1`.
+ * Fresh ids for nodes and edges, shared by the editor and the diagnosis's
+ * one-click fixes. Node ids name the TensorFlow.js layers and their
+ * telemetry, so they stay short and readable: `dense1`, `dense2`, `add1`.
  */
 
 /** The smallest `prefix<n>` (n ≥ 1) not in `taken`; adds it to `taken`. */
