@@ -18,7 +18,7 @@ function push(run: RunTelemetry, step: number, grad: number[], outGrad: number[]
     stats[l * LAYER_STAT_STRIDE + LAYER_STAT_FIELDS.indexOf('gradNorm')] = grad[l];
     stats[l * LAYER_STAT_STRIDE + LAYER_STAT_FIELDS.indexOf('outGradNorm')] = outGrad[l];
   });
-  run.pushStep(step, 1, null, { step, epoch: 0, loss: 1, accuracy: null, stats });
+  run.pushStep({ step, epoch: 0, loss: 1, accuracy: null, stats });
 }
 
 /** An MNIST-like run: a huge first step (1e2), then gradients near 1e-4 that drift slowly. */
