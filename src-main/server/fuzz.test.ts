@@ -296,6 +296,17 @@ describe('fuzzing backflow serve', () => {
     });
 
     expect(answers.map(isRefusal)).toEqual([true, true, true, true, true]);
+    // Read whole and checked (not refused for the reading worker's heap): the protocol's words.
+    const messages = answers.map(
+      (event) => ((event.error ?? (event.result as { error: unknown }).error) as { message: string }).message,
+    );
+    expect(messages).toEqual([
+      'a request must be an object',
+      'a request must be an object',
+      'train.stop: unexpected field "k0"',
+      'a request must be an object',
+      'import.model: the file name "../model.json" has a folder in it',
+    ]);
     expect(closes).toEqual([1009, 1009, 1009, 1009]);
     expect(times.length).toBeGreaterThan(5);
     const seen =

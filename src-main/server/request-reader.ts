@@ -51,6 +51,7 @@ export function transferablesOf(result: ReadResult): ArrayBuffer[] {
 /** One reader per server; `workerUrl` defaults to the tsx bootstrap beside this file. */
 export function createRequestReader(
   workerUrl = new URL('./read-worker-bootstrap.mjs', import.meta.url),
+  heapMb = READER_HEAP_MB,
 ): RequestReader {
   let worker: Worker | undefined;
   let nextId = 1;
@@ -64,7 +65,7 @@ export function createRequestReader(
 
   const start = (): Worker => {
     const started = new Worker(workerUrl, {
-      resourceLimits: { maxOldGenerationSizeMb: READER_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     started.unref(); // an idle reader never keeps the process alive
     started.on('message', ({ id, result }: ReadReply) => {
@@ -80,7 +81,7 @@ export function createRequestReader(
     started.on('error', (error: Error & { code?: string }) =>
       lost(
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `the request is too complex to read: it needed more than ${READER_HEAP_MB} MB`
+          ? `the request is too complex to read: it needed more than ${heapMb} MB`
           : `the request could not be read: ${error.message}`,
       ),
     );
