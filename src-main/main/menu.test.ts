@@ -2,6 +2,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { MenuCommand } from '../../src-shared/files-protocol';
+import { KEYMAP } from '../../src-shared/keymap';
 import { buildMenuTemplate } from './menu';
 
 function build(
@@ -48,6 +49,16 @@ describe('menu', () => {
     click(recent[0]);
     expect(sent).toEqual([{ type: 'saveAs' }, { type: 'openPath', path: '/d/a.backflow.json' }]);
     expect(item('&File', 'Save')?.accelerator).toBe('CmdOrCtrl+S');
+  });
+
+  it('takes every accelerator from the one keymap, which the page also handles', () => {
+    const { template } = build('linux');
+    const items = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+      list.flatMap((i) => [i, ...items(Array.isArray(i.submenu) ? i.submenu : [])]);
+    const accelerators = items(template).flatMap((i) => (i.accelerator ? [String(i.accelerator)] : []));
+    const keymap = new Set(KEYMAP.map((b) => b.keys[0].replace('Mod', 'CmdOrCtrl')));
+    expect(accelerators.length).toBeGreaterThanOrEqual(10);
+    for (const accelerator of accelerators) expect(keymap, accelerator).toContain(accelerator);
   });
 
   it('shows an empty recent list as disabled, and adds the app menu on macOS', () => {

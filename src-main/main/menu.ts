@@ -5,6 +5,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, RecentFile } from '../../src-shared/files-protocol';
+import { acceleratorFor } from '../../src-shared/keymap';
 
 export type ThemeSource = 'system' | 'light' | 'dark';
 
@@ -35,15 +36,15 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   const file: MenuItemConstructorOptions = {
     label: '&File',
     submenu: [
-      { label: 'New', accelerator: 'CmdOrCtrl+N', click: send('new') },
-      { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send('open') },
+      { label: 'New', accelerator: acceleratorFor('new'), click: send('new') },
+      { label: 'Open…', accelerator: acceleratorFor('open'), click: send('open') },
       { label: 'Open Recent', submenu: openRecent },
       { type: 'separator' },
-      { label: 'Save', accelerator: 'CmdOrCtrl+S', click: send('save') },
-      { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', click: send('saveAs') },
+      { label: 'Save', accelerator: acceleratorFor('save'), click: send('save') },
+      { label: 'Save As…', accelerator: acceleratorFor('saveAs'), click: send('saveAs') },
       { type: 'separator' },
-      { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: send('export') },
-      { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: send('import') },
+      { label: 'Export…', accelerator: acceleratorFor('export'), click: send('export') },
+      { label: 'Import…', accelerator: acceleratorFor('import'), click: send('import') },
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit' },
     ],
@@ -52,14 +53,14 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     label: '&Edit',
     submenu: [
       // The editor's own history, not the page's: the renderer decides (a text field keeps its own undo).
-      { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: send('undo') },
-      { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', click: send('redo') },
+      { label: 'Undo', accelerator: acceleratorFor('undo'), click: send('undo') },
+      { label: 'Redo', accelerator: acceleratorFor('redo'), click: send('redo') },
       { type: 'separator' },
       // Cut, copy and paste reach the page as clipboard events, which the editor handles.
       { role: 'cut' },
       { role: 'copy' },
       { role: 'paste' },
-      { label: 'Select All', accelerator: 'CmdOrCtrl+A', click: send('selectAll') },
+      { label: 'Select All', accelerator: acceleratorFor('selectAll'), click: send('selectAll') },
     ],
   };
   const themeItem = (theme: ThemeSource, label: string): MenuItemConstructorOptions => ({
@@ -94,7 +95,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     label: '&Help',
     role: 'help',
     submenu: [
-      { label: 'Keyboard Shortcuts', accelerator: 'CmdOrCtrl+/', click: send('help') },
+      { label: 'Keyboard Shortcuts', accelerator: acceleratorFor('help'), click: send('help') },
       ...(mac ? [] : [{ label: 'About Backflow', click: () => options.showAbout() }]),
     ],
   };

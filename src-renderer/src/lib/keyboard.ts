@@ -1,42 +1,29 @@
 /**
- * Keyboard shortcuts, with the platform's conventions: Cmd on macOS, Ctrl
- * elsewhere. One table drives both the key handling and the help overlay, so
- * the overlay never lists a shortcut that does not work.
+ * The editor's keyboard shortcuts, with the platform's conventions: Cmd on
+ * macOS, Ctrl elsewhere. The table is src-shared/keymap.ts, which also gives
+ * the desktop menu its accelerators, so key handling, menus and the help
+ * overlay cannot disagree.
  */
+import {
+  commandForKey,
+  displayKeysOn,
+  EDITOR_COMMANDS,
+  FILE_COMMANDS,
+  KEYMAP,
+  type EditorCommand,
+  type KeyBinding,
+  type KeyLike,
+} from '../../../src-shared/keymap';
 
-export type Command =
-  | 'undo'
-  | 'redo'
-  | 'delete'
-  | 'copy'
-  | 'paste'
-  | 'duplicate'
-  | 'selectAll'
-  | 'fitView'
-  | 'autoLayout'
-  | 'help'
-  | 'escape';
+export type Command = EditorCommand;
 
-export interface Shortcut {
-  command: Command;
-  /** Keys as shown in the help overlay; `Mod` is Ctrl or ⌘. */
-  keys: string[];
-  description: string;
-}
+/** A shortcut as the help overlay lists it. */
+export type Shortcut = KeyBinding;
 
-export const SHORTCUTS: readonly Shortcut[] = [
-  { command: 'undo', keys: ['Mod+Z'], description: 'Undo' },
-  { command: 'redo', keys: ['Mod+Shift+Z', 'Mod+Y'], description: 'Redo' },
-  { command: 'delete', keys: ['Delete', 'Backspace'], description: 'Delete the selection' },
-  { command: 'copy', keys: ['Mod+C'], description: 'Copy the selected layers (as JSON)' },
-  { command: 'paste', keys: ['Mod+V'], description: 'Paste layers' },
-  { command: 'duplicate', keys: ['Mod+D'], description: 'Duplicate the selected layers' },
-  { command: 'selectAll', keys: ['Mod+A'], description: 'Select every layer' },
-  { command: 'fitView', keys: ['F'], description: 'Fit the network in view' },
-  { command: 'autoLayout', keys: ['L'], description: 'Auto-layout' },
-  { command: 'help', keys: ['?'], description: 'Show or hide this help' },
-  { command: 'escape', keys: ['Escape'], description: 'Close help, clear the selection' },
-];
+/** The editor's shortcuts, from the one keymap (copy and paste arrive as clipboard events). */
+export const SHORTCUTS: readonly Shortcut[] = KEYMAP.filter(
+  (binding) => !(FILE_COMMANDS as readonly string[]).includes(binding.command),
+);
 
 /** Mouse and canvas gestures, for the help overlay. */
 export const GESTURES: readonly { keys: string; description: string }[] = [
@@ -53,37 +40,11 @@ export const isMac = (): boolean =>
   typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 /** `Mod+Z` as this platform writes it. */
-export function displayKeys(keys: string): string {
-  return isMac() ? keys.replace('Mod+', '⌘').replace('Shift+', '⇧') : keys.replace('Mod', 'Ctrl');
-}
+export const displayKeys = (keys: string): string => displayKeysOn(keys, isMac());
 
-interface KeyLike {
-  key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  shiftKey: boolean;
-  altKey: boolean;
-}
-
-/** The command a key press stands for, or undefined. Copy and paste go through clipboard events instead. */
+/** The editor command a key press stands for, or undefined. */
 export function commandFor(event: KeyLike, mac = isMac()): Command | undefined {
-  const mod = mac ? event.metaKey : event.ctrlKey;
-  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  if (event.altKey) return undefined;
-  if (mod) {
-    if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
-    if (key === 'y' && !mac) return 'redo';
-    if (key === 'd') return 'duplicate';
-    if (key === 'a') return 'selectAll';
-    return undefined;
-  }
-  if (event.ctrlKey || event.metaKey) return undefined;
-  if (key === 'Delete' || key === 'Backspace') return 'delete';
-  if (key === 'f') return 'fitView';
-  if (key === 'l') return 'autoLayout';
-  if (key === '?') return 'help';
-  if (key === 'Escape') return 'escape';
-  return undefined;
+  return commandForKey(event, mac, EDITOR_COMMANDS);
 }
 
 /** True when the key press belongs to a text field, not to the canvas. */
