@@ -21,6 +21,7 @@ import { frameScheduler, type FrameScheduler } from './frame-scheduler';
 import { RateMeter } from './rate-meter';
 import { createThrottle } from './throttle';
 import { RunTelemetry } from './run-telemetry';
+import type { RunLibrary } from './runs.svelte';
 
 export type SessionState = TrainingState | 'starting';
 
@@ -80,6 +81,10 @@ export interface SessionOptions {
   onanalyse?: (session: TrainingSession) => void;
   /** Where coalesced flushes run (default: the page's animation frames). */
   frames?: FrameScheduler;
+  /** The Runs list: hears of every run as it starts and ends. */
+  runs?: RunLibrary;
+  /** The file the open design belongs to, recorded with each run. */
+  designFile?: () => string | null;
 }
 
 export class TrainingSession {
@@ -118,6 +123,8 @@ export class TrainingSession {
   readonly #now: () => number;
   readonly #onanalyse?: (session: TrainingSession) => void;
   readonly #frames: FrameScheduler;
+  readonly #runs?: RunLibrary;
+  readonly #designFile?: () => string | null;
   readonly #flushJob = () => this.#flush();
   // The diagnosis (about 10 ms for 100 layers) gets a frame of its own, not the flush's.
   readonly #analyseJob = () => this.#onanalyse?.(this);
@@ -138,6 +145,8 @@ export class TrainingSession {
     this.#now = options.now ?? (() => performance.now());
     this.#onanalyse = options.onanalyse;
     this.#frames = options.frames ?? frameScheduler;
+    this.#runs = options.runs;
+    this.#designFile = options.designFile;
     this.#slow = createThrottle(SLOW_MS - FRAME_SLACK_MS, () => this.slowVersion++, this.#frames);
     this.#unlisten = client.listen((event) => this.#onEvent(event));
   }
@@ -151,7 +160,7 @@ export class TrainingSession {
    * order). `dataFile`: the CSV file the user picked for `data.path`.
    */
   train(design: Design, initialWeights?: Uint8Array, dataFile?: FilePayload): void {
-    if (this.active) this.#send('train.stop');
+    this.#leaveRun();
     const runId = this.#nextRunId++;
     const plane = describeData(design.data);
     const twoD =
@@ -234,7 +243,7 @@ export class TrainingSession {
   }
 
   #clear(): void {
-    if (this.active) this.#send('train.stop');
+    this.#leaveRun();
     this.#runId = -1;
     this.run = null;
     this.state = 'idle';
@@ -279,6 +288,13 @@ export class TrainingSession {
     this.#slow.cancel();
     this.#unlisten();
     this.#client.dispose();
+  }
+
+  /** Stops the run still going (the Runs list keeps it as stopped); its later events are dropped. */
+  #leaveRun(): void {
+    if (!this.active) return;
+    this.#send('train.stop');
+    this.#runs?.ended(this.#runId, 'stopped');
   }
 
   #control(kind: 'pause' | 'stop'): void {
@@ -329,6 +345,15 @@ export class TrainingSession {
         );
         this.backend = event.backend;
         this.notices = event.notices ?? [];
+        if (this.trainedDesign)
+          this.#runs?.started({
+            engineRunId: event.runId,
+            design: this.trainedDesign,
+            designFile: this.#designFile?.() ?? null,
+            documentId: this.documentId,
+            telemetry: this.run,
+            backend: event.backend,
+          });
         return this.#flush();
       }
       case 'train.onStep':
@@ -355,6 +380,10 @@ export class TrainingSession {
         }
         if (event.state !== 'running') this.pending = null;
         this.state = event.state;
+        if (event.state === 'finished' || event.state === 'stopped' || event.state === 'diverged')
+          this.#runs?.ended(event.runId, event.state);
+        else if (event.state === 'paused' || event.state === 'running')
+          this.#runs?.setPaused(event.runId, event.state === 'paused');
         return this.#flush();
     }
   }
@@ -362,6 +391,7 @@ export class TrainingSession {
   #failed(message: string): void {
     this.error = message;
     this.pending = null;
+    if (this.active) this.#runs?.ended(this.#runId, 'stopped');
     if (this.active) this.state = this.run ? 'stopped' : 'idle';
     this.#flush();
   }
@@ -372,6 +402,7 @@ export class TrainingSession {
     const retrying = this.engine.state === 'down' && this.engine.retrying === true;
     this.engine = { state: 'down', message, retrying };
     this.pending = null;
+    if (this.active) this.#runs?.ended(this.#runId, 'stopped');
     if (this.active) this.state = this.run ? 'stopped' : 'idle';
     this.#flush();
   }

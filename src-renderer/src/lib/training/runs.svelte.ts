@@ -1,0 +1,255 @@
+/**
+ * Every run of the session, each tied to the exact design it trained (its
+ * file text), with its settings, seed, backend, steps, final loss/accuracy
+ * and wall time: the Runs list, the runs chosen for comparison, and where
+ * kept runs are stored (the page's IndexedDB in browser mode). A run being
+ * trained is held whole (RunTelemetry); when it ends it is kept as a bounded
+ * digest, and at most MAX_RUNS are kept, the oldest going first.
+ */
+import type { Design, TrainingSpec } from '../../../../src-shared/design/types';
+import { serializeDesign } from '../../../../src-shared/design/serialize';
+import type { BackendReport } from '../../../../src-shared/protocol';
+import { digestRun, lastFinite, type RunSeries } from './run-digest';
+import type { RunTelemetry } from './run-telemetry';
+
+/** Runs kept at most (the list, the comparison and the page's storage). */
+export const MAX_RUNS = 20;
+/** Runs compared side by side at most. */
+export const MAX_COMPARED = 4;
+
+export type RunState = 'running' | 'paused' | 'finished' | 'stopped' | 'diverged';
+
+/** What the Runs list shows about a run, and what its summary file holds. */
+export interface RunInfo {
+  /** Unique and stable: the key in storage and the run file's name. */
+  id: string;
+  name: string;
+  /** The design it trained, exactly (serialized): the run belongs to it and to no edit after it. */
+  designText: string;
+  designName: string;
+  /** The file the design was opened from or saved to, or null for one never saved. */
+  designFile: string | null;
+  training: TrainingSpec;
+  /** `wasm (simd)`; null until the engine said. */
+  backend: string | null;
+  /** Date.now() at Train. */
+  startedAt: number;
+  wallMs: number;
+  steps: number;
+  totalSteps: number;
+  finalLoss: number | null;
+  finalAccuracy: number | null;
+  state: RunState;
+}
+
+/** A run in the list: its description and its telemetry (live, or a digest once it ended). */
+export interface KeptRun {
+  info: RunInfo;
+  series: RunSeries;
+  /** The editor document it belongs to this session (EditorState.documentId); -1 for one loaded from storage. */
+  documentId: number;
+  /** The engine's id while the engine still holds its weights; null for one loaded from storage. */
+  engineRunId: number | null;
+}
+
+/** Where kept runs go between sessions. */
+export interface RunStore {
+  load(): Promise<KeptRun[]>;
+  save(run: KeptRun): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/** What starting a run needs to know, from the session and the editor. */
+export interface RunStart {
+  engineRunId: number;
+  design: Design;
+  designFile: string | null;
+  documentId: number;
+  telemetry: RunTelemetry;
+  backend: BackendReport | null;
+}
+
+const backendText = (b: BackendReport | null) => (b ? `${b.name}${b.variant ? ` (${b.variant})` : ''}` : null);
+
+export class RunLibrary {
+  /** Newest first. Replaced on every change. */
+  runs = $state.raw<KeptRun[]>([]);
+  /** Ids of the runs compared, in the order chosen (at most MAX_COMPARED). */
+  compared = $state.raw<string[]>([]);
+  /** The last storage failure, shown in the Runs view. */
+  storageError = $state<string | null>(null);
+
+  readonly #store: RunStore | null;
+  readonly #now: () => number;
+  #counter = 0;
+
+  constructor(store: RunStore | null = null, now: () => number = () => Date.now()) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  /** Lists the runs kept by earlier sessions (after those of this one). */
+  async restore(): Promise<void> {
+    if (!this.#store) return;
+    try {
+      const stored = await this.#store.load();
+      const known = new Set(this.runs.map((r) => r.info.id));
+      const older = stored.filter((r) => !known.has(r.info.id)).sort((a, b) => b.info.startedAt - a.info.startedAt);
+      this.#counter = Math.max(this.#counter, older.length);
+      this.runs = [...this.runs, ...older].slice(0, MAX_RUNS);
+    } catch (error) {
+      this.storageError = `Past runs could not be read from this browser's storage: ${(error as Error).message}`;
+    }
+  }
+
+  get(id: string): KeptRun | undefined {
+    return this.runs.find((r) => r.info.id === id);
+  }
+
+  /** The run the engine trains as `engineRunId`, if listed. */
+  byEngineRun(engineRunId: number): KeptRun | undefined {
+    return this.runs.find((r) => r.engineRunId === engineRunId);
+  }
+
+  /** A run started: listed at the top, named "Run N · design". */
+  started(start: RunStart): KeptRun {
+    this.#counter++;
+    const { design } = start;
+    const run: KeptRun = {
+      info: {
+        id: `run-${this.#now().toString(36)}-${start.engineRunId.toString(36)}`,
+        name: `Run ${this.#counter} · ${design.name}`,
+        designText: serializeDesign(design),
+        designName: design.name,
+        designFile: start.designFile,
+        training: design.training,
+        backend: backendText(start.backend),
+        startedAt: this.#now(),
+        wallMs: 0,
+        steps: 0,
+        totalSteps: start.telemetry.totalSteps,
+        finalLoss: null,
+        finalAccuracy: null,
+        state: 'running',
+      },
+      series: start.telemetry,
+      documentId: start.documentId,
+      engineRunId: start.engineRunId,
+    };
+    this.#replace([run, ...this.runs]);
+    return run;
+  }
+
+  /**
+   * The run `engineRunId` ended (finished, stopped, diverged, or left behind
+   * when another document opened): its final figures are written down, its
+   * telemetry becomes a digest, and it is stored.
+   */
+  ended(engineRunId: number, state: RunState): void {
+    const run = this.byEngineRun(engineRunId);
+    if (!run || run.info.state === state) return;
+    const series = run.series;
+    const kept: KeptRun = {
+      ...run,
+      info: {
+        ...run.info,
+        ...figures(series),
+        state,
+        wallMs: this.#now() - run.info.startedAt,
+      },
+      series: digestRun(series),
+    };
+    this.#swap(kept);
+    void this.#save(kept);
+  }
+
+  /** A live run's figures as they are now (the list refreshes them while it trains). */
+  live(run: KeptRun): RunInfo {
+    if (run.info.state !== 'running' && run.info.state !== 'paused') return run.info;
+    return { ...run.info, ...figures(run.series), wallMs: this.#now() - run.info.startedAt };
+  }
+
+  setBackend(engineRunId: number, backend: BackendReport | null): void {
+    const run = this.byEngineRun(engineRunId);
+    if (run) this.#swap({ ...run, info: { ...run.info, backend: backendText(backend) } });
+  }
+
+  setPaused(engineRunId: number, paused: boolean): void {
+    const run = this.byEngineRun(engineRunId);
+    if (run && (run.info.state === 'running' || run.info.state === 'paused'))
+      this.#swap({ ...run, info: { ...run.info, state: paused ? 'paused' : 'running' } });
+  }
+
+  rename(id: string, name: string): string | null {
+    const trimmed = name.trim();
+    if (!trimmed) return 'A run needs a name';
+    const run = this.get(id);
+    if (!run) return `There is no run ${id}`;
+    const renamed = { ...run, info: { ...run.info, name: trimmed } };
+    this.#swap(renamed);
+    if (!this.#isLive(renamed)) void this.#save(renamed);
+    return null;
+  }
+
+  remove(id: string): void {
+    this.runs = this.runs.filter((r) => r.info.id !== id);
+    this.compared = this.compared.filter((c) => c !== id);
+    void this.#store?.remove(id).catch((error: Error) => (this.storageError = error.message));
+  }
+
+  /** Adds or removes a run from the comparison; false when four are compared already. */
+  toggleCompared(id: string): boolean {
+    if (this.compared.includes(id)) {
+      this.compared = this.compared.filter((c) => c !== id);
+      return true;
+    }
+    if (this.compared.length >= MAX_COMPARED) return false;
+    this.compared = [...this.compared, id];
+    return true;
+  }
+
+  /** A run read from a file (upload): listed and stored like one trained here. */
+  add(run: KeptRun): void {
+    const others = this.runs.filter((r) => r.info.id !== run.info.id);
+    this.#replace([run, ...others]);
+    void this.#save(run);
+  }
+
+  #isLive(run: KeptRun): boolean {
+    return run.info.state === 'running' || run.info.state === 'paused';
+  }
+
+  #swap(run: KeptRun): void {
+    this.runs = this.runs.map((r) => (r.info.id === run.info.id ? run : r));
+  }
+
+  /** Keeps at most MAX_RUNS: the oldest ended ones go first (never one still training). */
+  #replace(runs: KeptRun[]): void {
+    const kept = [...runs];
+    for (let i = kept.length - 1; kept.length > MAX_RUNS && i >= 0; i--) {
+      if (this.#isLive(kept[i])) continue;
+      const [dropped] = kept.splice(i, 1);
+      this.compared = this.compared.filter((c) => c !== dropped.info.id);
+      void this.#store?.remove(dropped.info.id).catch(() => {});
+    }
+    this.runs = kept;
+  }
+
+  async #save(run: KeptRun): Promise<void> {
+    try {
+      await this.#store?.save(run);
+    } catch (error) {
+      this.storageError = `The run could not be kept in this browser's storage: ${(error as Error).message}`;
+    }
+  }
+}
+
+/** Steps taken and the last loss/accuracy of a live run. */
+function figures(series: RunSeries): Pick<RunInfo, 'steps' | 'finalLoss' | 'finalAccuracy'> {
+  const n = series.stepCount;
+  return {
+    steps: n > 0 ? series.stepNumbers[n - 1] + 1 : 0,
+    finalLoss: lastFinite(series.stepLoss, n),
+    finalAccuracy: lastFinite(series.stepAccuracy, n),
+  };
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { LAYER_STAT_FIELDS, LAYER_STAT_STRIDE } from '../../../../src-shared/telemetry';
+import { emptyDesign } from '../state/design-store.svelte';
+import { digestRun, evenPicks, MAX_RECORDS, MAX_STEPS } from './run-digest';
+import { parseRunFile, runCsv, runToJsonl } from './run-file';
+import { RunTelemetry } from './run-telemetry';
+import { MAX_RUNS, RunLibrary, type KeptRun, type RunStore } from './runs.svelte';
+
+const GRAD = LAYER_STAT_FIELDS.indexOf('gradNorm');
+const OUT = LAYER_STAT_FIELDS.indexOf('outGradNorm');
+
+/** A run of `steps` steps over `layerIds`: gradNorm = (step + 1) × 10^-layer, outGradNorm NaN on layer 0. */
+function telemetry(steps: number, layerIds = ['d1', 'd2', 'out']): RunTelemetry {
+  const layers = layerIds.map((id) => ({ id, type: id === 'out' ? ('output' as const) : ('dense' as const) }));
+  const run = new RunTelemetry(7, layers, steps, 10, null, steps);
+  for (let s = 0; s < steps; s++) {
+    const stats = new Float32Array(layers.length * LAYER_STAT_STRIDE);
+    layers.forEach((_, l) => {
+      stats[l * LAYER_STAT_STRIDE + GRAD] = (s + 1) * 10 ** -l;
+      stats[l * LAYER_STAT_STRIDE + OUT] = l === 0 ? NaN : 0.5;
+    });
+    run.pushStep(s, 2 / (s + 1), s % 2 ? 0.5 : 0.75, { step: s, epoch: 0, loss: 0, accuracy: null, stats });
+  }
+  return run;
+}
+
+/** A store in memory, as the page's IndexedDB would hold the runs. */
+function memoryStore(): RunStore & { held: Map<string, string> } {
+  const held = new Map<string, string>();
+  return {
+    held,
+    load: async () =>
+      [...held.values()].map((text) => {
+        const parsed = parseRunFile(text);
+        if (!parsed.ok) throw new Error(parsed.message);
+        return parsed.run;
+      }),
+    save: async (run) => void held.set(run.info.id, runToJsonl(run)),
+    remove: async (id) => void held.delete(id),
+  };
+}
+
+function start(library: RunLibrary, engineRunId: number, run = telemetry(30)): KeptRun {
+  return library.started({
+    engineRunId,
+    design: emptyDesign(`net ${engineRunId}`),
+    designFile: null,
+    documentId: 1,
+    telemetry: run,
+    backend: { name: 'wasm', variant: 'simd', attempts: [] },
+  });
+}
+
+describe('digest', () => {
+  it('picks records evenly, first and last included', () => {
+    expect(evenPicks(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    expect(evenPicks(101, 5)).toEqual([0, 25, 50, 75, 100]);
+  });
+
+  it('keeps 10,000 steps × 100 layers in a bounded size, with the exact values at the kept records', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `d${i}`);
+    const run = telemetry(10_000, ids);
+    const digest = digestRun(run);
+    expect(digest.count).toBe(MAX_RECORDS);
+    expect(digest.stepCount).toBe(MAX_STEPS);
+    expect(digest.recordSteps[0]).toBe(0);
+    expect(digest.recordSteps[MAX_RECORDS - 1]).toBe(9999);
+    expect(digest.column('gradNorm', MAX_RECORDS - 1)[2]).toBeCloseTo(10_000 * 1e-2, 3);
+    // 3 quantities × 1000 records × 100 layers × 4 B, plus 4000 loss points: about 1.3 MB, against ~100 MB whole.
+    expect(digest.bytes).toBeLessThan(1.3e6);
+    // Loss points are bucket means: the first bucket of 2.5 steps is the mean of 2/1, 2/2 (and its share).
+    expect(digest.stepLoss[0]).toBeCloseTo((2 / 1 + 2 / 2) / 2, 10);
+  });
+});
+
+describe('run file', () => {
+  it('round-trips a run exactly: description, records, NaN as null, loss points', () => {
+    const library = new RunLibrary();
+    const kept = start(library, 3);
+    library.ended(3, 'finished');
+    const run = library.runs[0];
+    const text = runToJsonl(run);
+    expect(text.split('\n')[0]).toContain('"format":"backflow-run"');
+    expect(text).toContain('"outGradNorm":null');
+    const parsed = parseRunFile(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.run.info).toEqual(run.info);
+    expect(parsed.run.info.id).toBe(kept.info.id);
+    expect(Array.from(parsed.run.series.recordSteps)).toEqual(Array.from(run.series.recordSteps));
+    expect(Array.from(parsed.run.series.column('gradNorm', 29))).toEqual(
+      Array.from(run.series.column('gradNorm', 29)),
+    );
+    expect(Number.isNaN(parsed.run.series.column('outGradNorm', 0)[0])).toBe(true);
+    expect(Array.from(parsed.run.series.stepLoss)).toEqual(Array.from(run.series.stepLoss));
+    expect(runToJsonl(parsed.run)).toBe(text);
+  });
+
+  it('names the line and the problem of a bad file', () => {
+    expect(parseRunFile('')).toEqual({ ok: false, message: 'the run file is empty' });
+    expect(parseRunFile('{"type":"step"}', 'a.jsonl')).toMatchObject({
+      ok: false,
+      message: /^a\.jsonl, line 1: not a Backflow run/,
+    });
+    const library = new RunLibrary();
+    start(library, 1);
+    library.ended(1, 'stopped');
+    const lines = runToJsonl(library.runs[0]).split('\n');
+    lines[2] = '{"type":"step","step":1,"layers":[]}';
+    expect(parseRunFile(lines.join('\n'), 'b.jsonl')).toMatchObject({
+      ok: false,
+      message: "b.jsonl, line 3: \"layers\" must list the run's 3 layers",
+    });
+    lines[2] = 'nope';
+    expect(parseRunFile(lines.join('\n'))).toMatchObject({ message: 'the run file, line 3: not valid JSON' });
+  });
+
+  it('writes CSV with one row per record and layer', () => {
+    const csv = runCsv('Run, "one"', telemetry(4)).trim().split('\n');
+    expect(csv[0]).toBe('run,step,loss,accuracy,layer,type,gradNorm,outGradNorm,updateRatio');
+    expect(csv).toHaveLength(1 + 4 * 3);
+    expect(csv[1]).toBe('"Run, ""one""",0,2,0.75,d1,dense,1,,0');
+  });
+});
+
+describe('RunLibrary', () => {
+  it('lists runs newest first with their figures, and keeps them in the store when they end', async () => {
+    const store = memoryStore();
+    let now = 1000;
+    const library = new RunLibrary(store, () => now);
+    start(library, 1);
+    now = 4000;
+    library.ended(1, 'finished');
+    const [run] = library.runs;
+    expect(run.info).toMatchObject({
+      name: 'Run 1 · net 1',
+      steps: 30,
+      finalLoss: 2 / 30,
+      finalAccuracy: 0.5,
+      wallMs: 3000,
+      state: 'finished',
+      backend: 'wasm (simd)',
+    });
+    await Promise.resolve();
+    expect(store.held.has(run.info.id)).toBe(true);
+    const again = new RunLibrary(store);
+    await again.restore();
+    expect(again.runs.map((r) => r.info)).toEqual([run.info]);
+  });
+
+  it(`keeps at most ${MAX_RUNS} runs (the oldest go, never a live one), compares at most four`, () => {
+    const library = new RunLibrary();
+    for (let i = 1; i <= MAX_RUNS + 3; i++) {
+      start(library, i, telemetry(3));
+      if (i > 1) library.ended(i, 'finished');
+    }
+    expect(library.runs).toHaveLength(MAX_RUNS);
+    expect(library.runs.map((r) => r.engineRunId)).toContain(1); // still running: kept
+    expect(library.runs.map((r) => r.engineRunId)).not.toContain(2);
+    const ids = library.runs.map((r) => r.info.id);
+    for (const id of ids.slice(0, 4)) expect(library.toggleCompared(id)).toBe(true);
+    expect(library.toggleCompared(ids[4])).toBe(false);
+    library.remove(ids[0]);
+    expect(library.compared).toEqual(ids.slice(1, 4));
+    expect(library.rename(ids[1], '  ')).toBe('A run needs a name');
+    expect(library.rename(ids[1], 'baseline')).toBeNull();
+    expect(library.get(ids[1])?.info.name).toBe('baseline');
+  });
+});
