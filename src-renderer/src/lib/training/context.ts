@@ -5,12 +5,14 @@
  */
 import { createContext } from 'svelte';
 import type { RunDiagnosis } from './diagnosis.svelte';
+import type { RunLibrary } from './runs.svelte';
 import type { TrainingSession } from './session.svelte';
 import type { TrainingView } from './view.svelte';
 
 export const [getTraining, setTraining] = createContext<TrainingSession>();
 export const [getTrainingView, setTrainingView] = createContext<TrainingView>();
 export const [getDiagnosis, setDiagnosis] = createContext<RunDiagnosis>();
+export const [getRuns, setRuns] = createContext<RunLibrary>();
 
 /** What a layer node may ask: its colour on the gradient scale now, and a line saying why. */
 export interface NodeTint {

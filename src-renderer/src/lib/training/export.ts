@@ -5,7 +5,8 @@
  */
 import { decadeTicks, LUT, type ColourScale } from './colour-scale';
 import { paintColumns } from './heatmap-paint';
-import { FIELD_LABELS, type HeatmapField, type RunTelemetry } from './run-telemetry';
+import type { RunSeries } from './run-digest';
+import { FIELD_LABELS, type HeatmapField } from './run-telemetry';
 
 /** Saves `blob` under `name` through the browser's download. */
 export function download(name: string, blob: Blob): void {
@@ -30,7 +31,7 @@ export function fileStem(name: string): string {
 
 /** Draws records [from, to) of `run` with labels and legend; resolves to a PNG. */
 export function heatmapPng(
-  run: RunTelemetry,
+  run: RunSeries,
   field: HeatmapField,
   scale: ColourScale,
   from = 0,

@@ -6,6 +6,7 @@
  */
 import { LUT, MISSING_RGBA, lutIndex, type ColourScale } from './colour-scale';
 import { rowFields } from './heatmap-rows';
+import type { RunSeries } from './run-digest';
 import type { HeatmapField, RunTelemetry } from './run-telemetry';
 
 export interface PixelBuffer {
@@ -22,7 +23,7 @@ export interface PixelBuffer {
  */
 export function paintColumns(
   pixels: PixelBuffer,
-  run: RunTelemetry,
+  run: RunSeries,
   field: HeatmapField,
   scale: ColourScale,
   first: number,

@@ -4,7 +4,8 @@
  * through it: on the weight-gradient map its row shows ‖∂L/∂output‖ instead
  * of a grey bar, marked as such.
  */
-import type { HeatmapField, RunTelemetry } from './run-telemetry';
+import type { RunSeries } from './run-digest';
+import type { HeatmapField } from './run-telemetry';
 
 /** The quantity a weightless layer's row falls back to on the weight-gradient map. */
 export const FALLBACK_FIELD: HeatmapField = 'outGradNorm';
@@ -15,7 +16,10 @@ export const FALLBACK_FIELD: HeatmapField = 'outGradNorm';
  * (NaN in the first record) when `field` is the weight-gradient norm. The
  * update ratio has no such stand-in (a layer without weights is not updated).
  */
-export function rowFields(run: RunTelemetry, field: HeatmapField): HeatmapField[] {
+export function rowFields(
+  run: Pick<RunSeries, 'layerCount' | 'count' | 'value'>,
+  field: HeatmapField,
+): HeatmapField[] {
   const rows: HeatmapField[] = new Array<HeatmapField>(run.layerCount).fill(field);
   if (field !== 'gradNorm' || run.count === 0) return rows;
   for (let l = 0; l < run.layerCount; l++) {

@@ -23,6 +23,7 @@ export const MAX_STEPS = 4000;
  */
 export interface RunSeries {
   readonly layers: readonly LayerInfo[];
+  readonly layerCount: number;
   readonly count: number;
   readonly recordSteps: Int32Array;
   readonly stepCount: number;
@@ -32,6 +33,7 @@ export interface RunSeries {
   readonly epochs: readonly EpochRecord[];
   readonly scales: Partial<Record<HeatmapField, ColourScale>>;
   column(field: HeatmapField, record: number): Float32Array;
+  value(field: HeatmapField, record: number, layer: number): number;
   layerIndex(id: string): number;
 }
 
@@ -69,6 +71,10 @@ export class RunDigest implements RunSeries {
   column(field: HeatmapField, record: number): Float32Array {
     const L = this.layerCount;
     return this.fields[field].subarray(record * L, (record + 1) * L);
+  }
+
+  value(field: HeatmapField, record: number, layer: number): number {
+    return this.fields[field][record * this.layerCount + layer];
   }
 
   layerIndex(id: string): number {

@@ -48,7 +48,13 @@ export function runToJsonl(run: KeptRun): string {
       }),
     );
   }
-  for (const epoch of series.epochs) lines.push(JSON.stringify({ type: 'epoch', ...epoch }));
+  for (const e of series.epochs) {
+    // Only the record's own fields: a live run's epochs are the engine's events, which carry more.
+    const { epoch, step, loss, accuracy, validationLoss, validationAccuracy } = e;
+    lines.push(
+      JSON.stringify({ type: 'epoch', epoch, step, loss, accuracy, validationLoss, validationAccuracy }),
+    );
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -68,7 +74,8 @@ export function parseRunFile(text: string, fileName = 'the run file'): RunFileRe
   for (let i = 0; i < lines.length; i++) {
     try {
       const value: unknown = JSON.parse(lines[i]);
-      if (!value || typeof value !== 'object' || Array.isArray(value)) return fail(i + 1, 'not a JSON object');
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        return fail(i + 1, 'not a JSON object');
       objects.push(value as Record<string, unknown>);
     } catch {
       return fail(i + 1, 'not valid JSON');
@@ -76,11 +83,18 @@ export function parseRunFile(text: string, fileName = 'the run file'): RunFileRe
   }
   const head = objects[0];
   if (head.type !== 'run' || head.format !== RUN_FILE_FORMAT)
-    return fail(1, `not a Backflow run (the first line must be {"type":"run","format":"${RUN_FILE_FORMAT}",…})`);
+    return fail(
+      1,
+      `not a Backflow run (the first line must be {"type":"run","format":"${RUN_FILE_FORMAT}",…})`,
+    );
   if (typeof head.version !== 'number' || head.version > RUN_FILE_VERSION)
-    return fail(1, `run file version ${String(head.version)} is newer than this app reads (${RUN_FILE_VERSION})`);
+    return fail(
+      1,
+      `run file version ${String(head.version)} is newer than this app reads (${RUN_FILE_VERSION})`,
+    );
   for (const key of ['id', 'name', 'designText', 'designName'] as const)
-    if (typeof head[key] !== 'string' || head[key] === '') return fail(1, `"${key}" must be a non-empty string`);
+    if (typeof head[key] !== 'string' || head[key] === '')
+      return fail(1, `"${key}" must be a non-empty string`);
   if (!head.training || typeof head.training !== 'object') return fail(1, '"training" must be an object');
   if (!STATES.includes(head.state as RunState)) return fail(1, `"state" must be one of ${STATES.join(', ')}`);
   if (!Array.isArray(head.layers) || head.layers.some((l) => !l || typeof l.id !== 'string'))
@@ -110,7 +124,8 @@ export function parseRunFile(text: string, fileName = 'the run file'): RunFileRe
       loss.push(back(o.loss));
       accuracy.push(back(o.accuracy));
     } else if (o.type === 'epoch') {
-      epochs.push(o as unknown as EpochRecord);
+      const { type: _type, ...epoch } = o;
+      epochs.push(epoch as unknown as EpochRecord);
     } else {
       return fail(i + 1, `unknown line type ${JSON.stringify(o.type)}`);
     }

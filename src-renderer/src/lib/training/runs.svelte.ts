@@ -69,7 +69,8 @@ export interface RunStart {
   backend: BackendReport | null;
 }
 
-const backendText = (b: BackendReport | null) => (b ? `${b.name}${b.variant ? ` (${b.variant})` : ''}` : null);
+/** The candidate the engine trained on (`wasm`, `tensorflow-gpu`), as the backend chip names it. */
+const backendText = (b: BackendReport | null) => (b ? b.variant || b.name : null);
 
 export class RunLibrary {
   /** Newest first. Replaced on every change. */
@@ -93,8 +94,10 @@ export class RunLibrary {
     if (!this.#store) return;
     try {
       const stored = await this.#store.load();
-      const known = new Set(this.runs.map((r) => r.info.id));
-      const older = stored.filter((r) => !known.has(r.info.id)).sort((a, b) => b.info.startedAt - a.info.startedAt);
+      const known = this.runs.map((r) => r.info.id);
+      const older = stored
+        .filter((r) => !known.includes(r.info.id))
+        .sort((a, b) => b.info.startedAt - a.info.startedAt);
       this.#counter = Math.max(this.#counter, older.length);
       this.runs = [...this.runs, ...older].slice(0, MAX_RUNS);
     } catch (error) {

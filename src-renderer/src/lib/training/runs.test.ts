@@ -11,7 +11,10 @@ const OUT = LAYER_STAT_FIELDS.indexOf('outGradNorm');
 
 /** A run of `steps` steps over `layerIds`: gradNorm = (step + 1) × 10^-layer, outGradNorm NaN on layer 0. */
 function telemetry(steps: number, layerIds = ['d1', 'd2', 'out']): RunTelemetry {
-  const layers = layerIds.map((id) => ({ id, type: id === 'out' ? ('output' as const) : ('dense' as const) }));
+  const layers = layerIds.map((id) => ({
+    id,
+    type: id === 'out' ? ('output' as const) : ('dense' as const),
+  }));
   const run = new RunTelemetry(7, layers, steps, 10, null, steps);
   for (let s = 0; s < steps; s++) {
     const stats = new Float32Array(layers.length * LAYER_STAT_STRIDE);
@@ -21,6 +24,16 @@ function telemetry(steps: number, layerIds = ['d1', 'd2', 'out']): RunTelemetry 
     });
     run.pushStep(s, 2 / (s + 1), s % 2 ? 0.5 : 0.75, { step: s, epoch: 0, loss: 0, accuracy: null, stats });
   }
+  // As the session stores them: the engine's epoch events, which carry their type and run id too.
+  const epoch = {
+    epoch: 0,
+    step: steps - 1,
+    loss: 1,
+    accuracy: 0.5,
+    validationLoss: 1.5,
+    validationAccuracy: null,
+  };
+  run.pushEpoch({ type: 'train.onEpoch', runId: 7, ...epoch } as never);
   return run;
 }
 
@@ -47,7 +60,7 @@ function start(library: RunLibrary, engineRunId: number, run = telemetry(30)): K
     designFile: null,
     documentId: 1,
     telemetry: run,
-    backend: { name: 'wasm', variant: 'simd', attempts: [] },
+    backend: { name: 'wasm', variant: 'wasm', attempts: [] },
   });
 }
 
@@ -92,6 +105,9 @@ describe('run file', () => {
     );
     expect(Number.isNaN(parsed.run.series.column('outGradNorm', 0)[0])).toBe(true);
     expect(Array.from(parsed.run.series.stepLoss)).toEqual(Array.from(run.series.stepLoss));
+    expect(parsed.run.series.epochs).toEqual([
+      { epoch: 0, step: 29, loss: 1, accuracy: 0.5, validationLoss: 1.5, validationAccuracy: null },
+    ]);
     expect(runToJsonl(parsed.run)).toBe(text);
   });
 
@@ -108,7 +124,7 @@ describe('run file', () => {
     lines[2] = '{"type":"step","step":1,"layers":[]}';
     expect(parseRunFile(lines.join('\n'), 'b.jsonl')).toMatchObject({
       ok: false,
-      message: "b.jsonl, line 3: \"layers\" must list the run's 3 layers",
+      message: 'b.jsonl, line 3: "layers" must list the run\'s 3 layers',
     });
     lines[2] = 'nope';
     expect(parseRunFile(lines.join('\n'))).toMatchObject({ message: 'the run file, line 3: not valid JSON' });
@@ -138,12 +154,13 @@ describe('RunLibrary', () => {
       finalAccuracy: 0.5,
       wallMs: 3000,
       state: 'finished',
-      backend: 'wasm (simd)',
+      backend: 'wasm',
     });
     await Promise.resolve();
     expect(store.held.has(run.info.id)).toBe(true);
     const again = new RunLibrary(store);
     await again.restore();
+    expect(again.storageError).toBeNull();
     expect(again.runs.map((r) => r.info)).toEqual([run.info]);
   });
 

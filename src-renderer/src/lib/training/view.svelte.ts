@@ -34,6 +34,8 @@ export class TrainingView {
   selectedLayer = $state<string | null>(null);
   /** The dock starts closed (the editor keeps its full height) and opens when a run starts. */
   open = $state(false);
+  /** What the open dock shows: the run being trained, or the Runs list and its comparison. */
+  tab = $state<'live' | 'runs'>('live');
   /** The last remedy applied, naming run B in an A/B comparison. */
   change = $state<string | null>(null);
 
