@@ -1,6 +1,12 @@
 /** `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON object. */
 import { initBackend } from '../../engine/backend/backend';
-import { runPytorchReference } from '../../engine/bench/pytorch';
+import {
+  describePytorch,
+  openPytorchSession,
+  type PytorchResult,
+  type PytorchRun,
+  type PytorchSession,
+} from '../../engine/bench/pytorch';
 import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
 import { WORKLOADS } from '../../engine/bench/workloads';
 import { statsImplementation } from '../../engine/telemetry/stats-kernel';
@@ -31,29 +37,30 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
       .join('')}`,
   );
   log(`telemetry statistics: ${STATISTICS_BY[statsImplementation()]}`);
-  const results: WorkloadResult[] = [];
-  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
-    results.push(await runWorkload(workload, { steps, windows }));
-    if (!json) log(formatRow(results[results.length - 1]));
-  }
-  let pytorch: Awaited<ReturnType<typeof runPytorchReference>> | undefined;
+  let pytorchSession: PytorchSession | undefined;
   if (values.pytorch === true) {
-    log('running the PyTorch twin of the workloads (same architectures, same statistics)…');
     try {
-      pytorch = await runPytorchReference(
-        steps,
-        results.map((r) => r.name),
-      );
-      for (const r of results) {
-        const p = pytorch.workloads.find((w) => w.name === r.name);
-        if (!p) continue;
-        log(
-          `${r.name} PyTorch ${pytorch.torch}: ${p.stepsPerSec.toFixed(1)} steps/s, ${p.stepsPerSecTelemetry.toFixed(1)} with the same statistics; ` +
-            `Backflow/PyTorch ${(r.stepsPerSec / p.stepsPerSec).toFixed(2)} plain, ${(r.stepsPerSecTelemetry / p.stepsPerSecTelemetry).toFixed(2)} with telemetry`,
-        );
-      }
+      pytorchSession = await openPytorchSession();
     } catch (error) {
       log(`PyTorch comparison skipped: ${(error as Error).message}`);
+    }
+  }
+  const results: WorkloadResult[] = [];
+  let pytorch: PytorchRun | undefined;
+  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+    const result = await runWorkload(workload, { steps, windows });
+    results.push(result);
+    if (!json) log(formatRow(result));
+    if (!pytorchSession) continue;
+    // Each workload's PyTorch twin runs right after it, so both sides see much the same machine load.
+    try {
+      const run = await pytorchSession.run([workload.name], steps, windows);
+      if (!pytorch) log(describePytorch(run));
+      pytorch = pytorch ? { ...pytorch, workloads: [...pytorch.workloads, ...run.workloads] } : run;
+      for (const p of run.workloads) log(formatPytorchRow(result, p, pytorch.torch));
+    } catch (error) {
+      log(`PyTorch comparison skipped: ${(error as Error).message}`);
+      pytorchSession = undefined;
     }
   }
   if (json)
@@ -74,4 +81,18 @@ function formatRow(r: WorkloadResult): string {
     `${r.name} ${r.description}: ${r.stepsPerSec.toFixed(1)} steps/s, ${r.stepsPerSecTelemetry.toFixed(1)} with telemetry ` +
     `(overhead ${(r.telemetryOverhead * 100).toFixed(1)} %), tensors ${r.numTensorsStart} → ${r.numTensorsEnd}`
   );
+}
+
+function formatPytorchRow(r: WorkloadResult, p: PytorchResult, torch: string): string {
+  const counts = (pick: (t: PytorchResult['byThreads'][number]) => number) =>
+    p.byThreads.map((t) => `${t.threads}: ${pick(t).toFixed(1)}`).join(', ');
+  return (
+    `${r.name} PyTorch ${torch}: ${p.stepsPerSec.toFixed(1)} steps/s with ${plural(p.threads)} (by threads ${counts((t) => t.stepsPerSec)}), ` +
+    `${p.stepsPerSecTelemetry.toFixed(1)} with the same statistics with ${plural(p.threadsTelemetry)} (${counts((t) => t.stepsPerSecTelemetry)}); ` +
+    `Backflow/PyTorch ${(r.stepsPerSec / p.stepsPerSec).toFixed(2)} plain, ${(r.stepsPerSecTelemetry / p.stepsPerSecTelemetry).toFixed(2)} with telemetry`
+  );
+}
+
+function plural(threads: number): string {
+  return `${threads} thread${threads === 1 ? '' : 's'}`;
 }

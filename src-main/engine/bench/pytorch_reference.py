@@ -4,9 +4,15 @@ Same architectures, batch sizes and SGD 0.1 as src-main/engine/bench/workloads.t
 timed without and with the same per-layer statistics Backflow's telemetry computes
 (weight-gradient norm, output-gradient norm, mean/max |g|, 16-bin log10 |g|
 histogram, update ratio, activation mean/std, saturated and dead fractions).
-Prints one JSON object: {"workloads": [{"name", "stepsPerSec", "stepsPerSecTelemetry"}]}.
+Usage: pytorch_reference.py STEPS W1,W2 WINDOWS 1,2 times each workload in WINDOWS
+windows at each thread count, both modes, and prints one JSON object:
+{"torch", "blas": {"core", "config", "library"} | null,
+ "workloads": [{"name", "byThreads": [{"threads", "plain": [steps/s…], "telemetry": [steps/s…]}]}]};
+the caller (pytorch.ts) takes the medians and the best thread count.
+`pytorch_reference.py 0 probe` prints only the torch version and the OpenBLAS core.
 Run by `npx backflow bench --pytorch`.
 """
+import ctypes
 import json
 import sys
 import time
@@ -14,6 +20,9 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+# The longest one timed window may take; the rate is then over the steps it did.
+RUN_SECONDS = 5.0
 
 
 class MLP(nn.Module):
@@ -84,14 +93,12 @@ def telemetry(model, outputs, lr):
     return torch.cat([s.flatten() for s in stats]).tolist()
 
 
-def run(name, model, x, y, batch, steps, with_telemetry):
+def run(model, x, y, batch, steps, with_telemetry):
+    """Steps per second over `steps` steps after 3 untimed ones (fewer past RUN_SECONDS)."""
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     n = x.shape[0]
-    done = 0
-    start = None
-    for step in range(steps + 3):
-        if step == 3:
-            start = time.perf_counter()
+
+    def train_step(step):
         i = (step * batch) % (n - batch)
         xb, yb = x[i:i + batch], y[i:i + batch]
         opt.zero_grad(set_to_none=True)
@@ -106,15 +113,61 @@ def run(name, model, x, y, batch, steps, with_telemetry):
         else:
             loss.item()
         opt.step()
+
+    for step in range(3):
+        train_step(step)
+    start = time.perf_counter()
+    done = 0
+    while done < steps:
+        train_step(3 + done)
         done += 1
-    return steps / (time.perf_counter() - start)
+        # Two-thread OpenMP/OpenBLAS can slow a hundredfold when another process takes a
+        # core; a window is cut short after RUN_SECONDS so the bench still ends.
+        if done >= 5 and time.perf_counter() - start > RUN_SECONDS:
+            break
+    return done / (time.perf_counter() - start)
+
+
+def openblas():
+    """The OpenBLAS this process runs, or None: torch reaches BLAS through the
+    libblas.so.3 alternative, so the library is found among the loaded ones, and
+    asked which kernels it actually chose (what OPENBLAS_VERBOSE=2 prints)."""
+    torch.ones(4, 4) @ torch.ones(4, 4)  # make sure BLAS is loaded and initialised
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps if "openblas" in line and ".so" in line})
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            return lib, {
+                "core": lib.openblas_get_corename().decode(),
+                "config": lib.openblas_get_config().decode(),
+                "library": path,
+            }
+        except (OSError, AttributeError):
+            continue
+    return None, None
 
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     names = sys.argv[2].split(",") if len(sys.argv) > 2 else ["W1", "W2", "W3", "W4"]
+    windows = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    counts = [int(t) for t in sys.argv[4].split(",")] if len(sys.argv) > 4 else [1, 2]
+    lib, blas = openblas()
+    if names == ["probe"]:
+        print(json.dumps({"torch": torch.__version__, "blas": blas}))
+        return
+
+    def set_threads(count):
+        # ATen's own parallel loops follow torch.set_num_threads; OpenBLAS's pthread pool
+        # does not (PyTorch sets MKL's count, not OpenBLAS's), so it is told directly.
+        torch.set_num_threads(count)
+        if lib is not None:
+            lib.openblas_set_num_threads(count)
+
     torch.manual_seed(1)
-    torch.set_num_threads(2)
     spiral = torch.randn(3000, 2)
     labels = torch.randint(0, 3, (3000,))
     images = torch.rand(2000, 1, 28, 28)
@@ -128,12 +181,23 @@ def main():
     results = []
     for name in names:
         make, x, y, batch = workloads[name]
-        plain, tele = [], []
-        for _ in range(3):
-            plain.append(run(name, make(), x, y, batch, steps, False))
-            tele.append(run(name, make(), x, y, batch, steps, True))
-        results.append({"name": name, "stepsPerSec": sorted(plain)[1], "stepsPerSecTelemetry": sorted(tele)[1]})
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "workloads": results}))
+        rates = {count: ([], []) for count in counts}
+        for window in range(windows):
+            # Thread counts and modes take turns within each window, in an order that flips
+            # every window, so a burst of load from other processes hits them all alike.
+            order = counts if window % 2 == 0 else counts[::-1]
+            for count in order:
+                set_threads(count)
+                for telemetry_on in ((False, True) if window % 2 == 0 else (True, False)):
+                    rates[count][telemetry_on].append(run(make(), x, y, batch, steps, telemetry_on))
+        results.append({
+            "name": name,
+            "byThreads": [
+                {"threads": count, "plain": rates[count][0], "telemetry": rates[count][1]}
+                for count in counts
+            ],
+        })
+    print(json.dumps({"torch": torch.__version__, "blas": blas, "workloads": results}))
 
 
 if __name__ == "__main__":
