@@ -8,9 +8,9 @@
  * means, so the curve keeps its level). 20 runs of 10,000 steps × 100 layers
  * then take about 20 × (3 × 1,000 × 100 × 4 B + 3 × 4,000 × 8 B) ≈ 26 MB.
  */
-import type { LayerInfo } from '../../../../src-shared/telemetry';
+import type { EpochSummary, LayerInfo } from '../../../../src-shared/telemetry';
 import { scaleFromValues, type ColourScale } from './colour-scale';
-import { HEATMAP_FIELDS, type EpochRecord, type HeatmapField } from './run-telemetry';
+import { HEATMAP_FIELDS, type HeatmapField } from './run-telemetry';
 
 /** Records a digest keeps at most. */
 export const MAX_RECORDS = 1000;
@@ -30,7 +30,7 @@ export interface RunSeries {
   readonly stepNumbers: Int32Array;
   readonly stepLoss: Float64Array;
   readonly stepAccuracy: Float64Array;
-  readonly epochs: readonly EpochRecord[];
+  readonly epochs: readonly EpochSummary[];
   readonly scales: Partial<Record<HeatmapField, ColourScale>>;
   column(field: HeatmapField, record: number): Float32Array;
   value(field: HeatmapField, record: number, layer: number): number;
@@ -52,7 +52,7 @@ export class RunDigest implements RunSeries {
     readonly stepNumbers: Int32Array,
     readonly stepLoss: Float64Array,
     readonly stepAccuracy: Float64Array,
-    readonly epochs: readonly EpochRecord[],
+    readonly epochs: readonly EpochSummary[],
   ) {
     this.layerCount = layers.length;
     this.#rowOf = new Map(layers.map((layer, row) => [layer.id, row]));

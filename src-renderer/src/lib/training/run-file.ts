@@ -7,9 +7,9 @@
  * per epoch. The same text is a download, an upload, and what the page's
  * storage holds. Also the run as CSV (one row per record and layer).
  */
-import type { LayerInfo } from '../../../../src-shared/telemetry';
+import type { EpochSummary, LayerInfo } from '../../../../src-shared/telemetry';
 import { digestRun, RunDigest, type DigestFields, type RunSeries } from './run-digest';
-import { HEATMAP_FIELDS, type EpochRecord } from './run-telemetry';
+import { HEATMAP_FIELDS } from './run-telemetry';
 import type { KeptRun, RunInfo, RunState } from './runs.svelte';
 
 export const RUN_FILE_FORMAT = 'backflow-run';
@@ -107,7 +107,7 @@ export function parseRunFile(text: string, fileName = 'the run file'): RunFileRe
   const steps: number[] = [];
   const loss: number[] = [];
   const accuracy: number[] = [];
-  const epochs: EpochRecord[] = [];
+  const epochs: EpochSummary[] = [];
   for (let i = 1; i < objects.length; i++) {
     const o = objects[i];
     if (typeof o.step !== 'number') return fail(i + 1, '"step" must be a number');
@@ -125,7 +125,7 @@ export function parseRunFile(text: string, fileName = 'the run file'): RunFileRe
       accuracy.push(back(o.accuracy));
     } else if (o.type === 'epoch') {
       const { type: _type, ...epoch } = o;
-      epochs.push(epoch as unknown as EpochRecord);
+      epochs.push(epoch as unknown as EpochSummary);
     } else {
       return fail(i + 1, `unknown line type ${JSON.stringify(o.type)}`);
     }

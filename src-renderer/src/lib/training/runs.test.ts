@@ -22,7 +22,7 @@ function telemetry(steps: number, layerIds = ['d1', 'd2', 'out']): RunTelemetry 
       stats[l * LAYER_STAT_STRIDE + GRAD] = (s + 1) * 10 ** -l;
       stats[l * LAYER_STAT_STRIDE + OUT] = l === 0 ? NaN : 0.5;
     });
-    run.pushStep(s, 2 / (s + 1), s % 2 ? 0.5 : 0.75, { step: s, epoch: 0, loss: 0, accuracy: null, stats });
+    run.pushStep({ step: s, epoch: 0, loss: 2 / (s + 1), accuracy: s % 2 ? 0.5 : 0.75, stats });
   }
   // As the session stores them: the engine's epoch events, which carry their type and run id too.
   const epoch = {
