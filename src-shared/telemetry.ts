@@ -1,7 +1,7 @@
 /**
  * The telemetry record: what the engine measures at every layer, as written
  * to `--telemetry FILE.jsonl` and streamed to the UI. Field meanings are a
- * contract (product.md, "Telemetry"); the packed form is how a step crosses a
+ * contract (docs/telemetry.md); the packed form is how a step crosses a
  * process boundary: one Float32Array, no nested number arrays.
  */
 import type { LayerType } from './layers/types';

@@ -5,7 +5,7 @@
  *
  * A message without typed arrays or non-finite numbers is a plain JSON text
  * frame. Anything else is a binary frame, so telemetry never becomes nested
- * number arrays (conventions.md, point 6) and NaN / ±Infinity survive (JSON
+ * number arrays (docs/telemetry.md, last section) and NaN / ±Infinity survive (JSON
  * would turn a diverged loss into null):
  *
  * ```

@@ -1,7 +1,7 @@
 /**
  * The shipped examples show what they promise at initialisation: the deep
  * sigmoid MLP's first layer gets less than 1e-3 of the last layer's gradient,
- * and its BatchNorm twin at least 0.1 (product.md, "Reference results"); the
+ * and its BatchNorm twin at least 0.1 (docs/domain.md, "Reference results"); the
  * MNIST conv net's first convolution gets under 2 % of the last one's with
  * sigmoids, at least 10 % (and ten times more) with ReLU and BatchNorm.
  */

@@ -61,7 +61,7 @@ const rich: Design = load(
 );
 
 describe('serializeDesign', () => {
-  it('writes the product.md example in the fixed layout (snapshot)', async () => {
+  it('writes the docs/design-file.md example in the fixed layout (snapshot)', async () => {
     await expect(serializeDesign(load(productExample))).toMatchFileSnapshot(
       '../../resources/fixtures/designs/serialized/product-example.backflow.json',
     );

@@ -112,7 +112,7 @@ function edit(
   return records.map((r) => ({ ...r, layers: r.layers.map((l) => ({ ...l, ...change(l, r) })) }));
 }
 
-describe('diagnose: robustness and the cautions of product.md', () => {
+describe('diagnose: robustness and the cautions of docs/domain.md', () => {
   it('one wild record in the recent window does not change the findings (medians)', () => {
     const { design, records } = loadRun('healthy-tanh');
     const lastStep = records[records.length - 1].step;

@@ -1,6 +1,6 @@
 /**
  * Diagnosis of a training run: findings from telemetry and the remedies of
- * product.md as pure, undoable design edits. Shared by the training view and
+ * docs/domain.md as pure, undoable design edits. Shared by the training view and
  * any tool that reads telemetry files.
  */
 export { diagnose } from './diagnose';

@@ -10,7 +10,7 @@ import type { LayerTelemetry, StepRecord } from '../../../src-shared/telemetry';
 export interface GradientProfile {
   /**
    * Weight gradients: ‖∂L/∂W‖ of the first dense layer over that of the
-   * output layer (what product.md's "first/last" ratio means).
+   * output layer (what docs/domain.md's "first/last" ratio means).
    */
   weightRatio: number;
   /**

@@ -1,5 +1,5 @@
 /**
- * The remedies of product.md as buttons: each binds an edit to the layers a
+ * The remedies of docs/domain.md as buttons: each binds an edit to the layers a
  * finding names and says, in a label and a sentence, what it does. A builder
  * returns undefined when its edit would change nothing in the design at
  * hand (no sigmoid to swap, initializers already matched, …).
@@ -45,7 +45,7 @@ function order(design: Design, ids?: readonly string[]): string[] {
   return analysisOf(design).order.filter((id) => types.has(nodeById(design, id)?.type));
 }
 
-/** "Swap sigmoid → ReLU + He init": the first remedy of product.md, with the initializer ReLU needs. */
+/** "Swap sigmoid → ReLU + He init": the first remedy of docs/domain.md, with the initializer ReLU needs. */
 export function swapToReluHeRemedy(design: Design, ids: readonly string[]): Remedy | undefined {
   const targets = ids.filter((id) => isSaturating(activationSite(design, id)?.activation));
   const names = activationNames(design, targets, () => true);
@@ -100,7 +100,7 @@ export function batchNormRemedy(design: Design, ids: readonly string[]): Remedy 
 }
 
 /**
- * "Add skip connections", with product.md's caution: in a network that
+ * "Add skip connections", with docs/domain.md's caution: in a network that
  * already has BatchNorm the benefit of residual connections is not mainly a
  * larger gradient (He et al. 2016 measured the norms), so the text says so.
  */
