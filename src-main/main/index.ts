@@ -23,6 +23,7 @@ import {
 } from '../../src-shared/files-protocol';
 import { createAutosave } from './autosave';
 import { createFileDialogs } from './dialogs';
+import { sweepStaleTempDirs } from '../engine/transfer/temp-dir';
 import { createEngineBridge } from './engine-bridge';
 import { createFileService, type FileService } from './file-service';
 import { sweepOrphanedTemporaries } from './files';
@@ -87,6 +88,8 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
   // Saves cut short by a kill leave their temporary files; the ones in the design's folder go when it is opened.
   void sweepOrphanedTemporaries(userData, ['autosave.json', 'recent-files.json']);
+  // Import folders of engines that were killed (the engine removes its own when it ends normally).
+  void sweepStaleTempDirs();
   let theme: ThemeSource = 'system';
   // The callback runs only on later changes, once rebuildMenu (below) exists.
   const recent = await loadRecentFiles(join(userData, 'recent-files.json'), (list) => {
