@@ -8,8 +8,12 @@ export interface CliIO {
   cwd: string;
 }
 
-/** Exit codes: 0 success, 1 the design / data / run failed, 2 the command line is wrong, 3 training diverged. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, diverged: 3 } as const;
+/**
+ * Exit codes: 0 success, 1 the design / data / run failed, 2 the command line
+ * is wrong, 3 training diverged, 130 / 143 stopped by SIGINT / SIGTERM (the
+ * shell's 128 + signal number).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, diverged: 3, interrupted: 130, terminated: 143 } as const;
 
 /** A malformed option value (`--steps abc`): reported with the command's usage line, exit 2. */
 export class UsageError extends Error {}

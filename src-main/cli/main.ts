@@ -110,6 +110,25 @@ function help(): string {
   return `Backflow: build deep networks and watch their gradients.\n\nUsage:\n${lines.join('\n')}\n`;
 }
 
+/**
+ * `--steps -1` as `--steps=-1`: parseArgs takes a value that starts with a dash
+ * for a forgotten value ("argument is ambiguous"), where the user meant a
+ * (wrong) number; joined, it reaches the option's own check, which says what
+ * is wrong with it.
+ */
+function joinNegativeValues(args: string[], options: Command['options']): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      joined.push(`--${name}=${next}`);
+      i++;
+    } else joined.push(args[i]);
+  }
+  return joined;
+}
+
 /** Runs one command line; resolves to the process exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -124,7 +143,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(rest, command.options),
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     io.err(`backflow ${name}: ${(error as Error).message}\nusage: backflow ${command.usage}\n`);
     return EXIT.usage;
@@ -146,8 +170,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.err(`backflow ${name}: ${error.message}\nusage: backflow ${command.usage}\n`);
       return EXIT.usage;
     }
-    // A defect, not a user error: say so plainly, with the detail for a bug report.
-    io.err(`backflow ${name}: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    // A defect, not a user error: say so plainly; the stack only when asked for (a bug report).
+    const detail = process.env.BACKFLOW_DEBUG ? ((error as Error)?.stack ?? String(error)) : undefined;
+    const message = (error as Error)?.message ?? String(error);
+    io.err(
+      `backflow ${name}: internal error: ${detail ?? message}\n` +
+        (detail ? '' : 'Please report it; BACKFLOW_DEBUG=1 shows where it happened.\n'),
+    );
     return EXIT.failed;
   }
 }

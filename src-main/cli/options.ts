@@ -1,5 +1,6 @@
 /** Reading numeric and enumerated command-line options strictly. */
 import type { BackendPreference } from '../engine/backend/backend';
+import { formatCount } from '../../src-shared/graph';
 import { UsageError } from './io';
 
 /** A whole number from `min` to `max`, or undefined when the option is absent. */
@@ -11,15 +12,28 @@ export function intOption(
 ): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (
-    typeof raw !== 'string' ||
-    !/^\d+$/.test(raw.trim()) ||
-    !Number.isSafeInteger(value) ||
-    value < min ||
-    value > max
-  ) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${String(raw)}"`);
+  const text = String(raw).trim();
+  const value = Number(text);
+  const why =
+    text === ''
+      ? 'it is empty'
+      : !Number.isFinite(value)
+        ? `"${text}" is not a number`
+        : !Number.isInteger(value)
+          ? `${text} is not a whole number`
+          : value < min
+            ? value < 0
+              ? `${text} is negative`
+              : `${text} is below ${formatCount(min)}`
+            : value > max
+              ? `${text} is above ${formatCount(max)}`
+              : !/^\d+$/.test(text)
+                ? `write "${text}" as plain digits`
+                : undefined;
+  if (why !== undefined) {
+    throw new UsageError(
+      `--${name} must be a whole number from ${formatCount(min)} to ${formatCount(max)}; ${why}`,
+    );
   }
   return value;
 }

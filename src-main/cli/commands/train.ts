@@ -6,11 +6,13 @@ import { saveLayersModel } from '../../engine/export/save-tfjs';
 import { toLayersModel } from '../../engine/export/layers-model';
 import { checkRunMemory, prepareRunFromFile } from '../../engine/prepare-run';
 import { createTrainer } from '../../engine/train/trainer';
+import { backendFailure } from '../../engine/worker/backend-failure';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
 import { createProgress } from '../progress';
 import { describePretrained, pretrainedWeightsFor } from '../pretrained';
-import { openTelemetryFile, type TelemetryFile } from '../telemetry-file';
+import { describeFsError, prepareOutputFolder, removeCreated, type OutputFolder } from '../output-folder';
+import { openTelemetryFile, telemetrySizeWarning, type TelemetryFile } from '../telemetry-file';
 
 export async function trainCommand(
   path: string,
@@ -53,12 +55,25 @@ export async function trainCommand(
     return EXIT.failed;
   }
   if (pretrained.value) io.out(describePretrained(pretrained.value));
+  // Where the results go is checked before the run, not after it.
+  let out: Extract<OutputFolder, { ok: true }> | undefined;
+  if (typeof values.out === 'string') {
+    const folder = await prepareOutputFolder(resolve(io.cwd, values.out), '--out');
+    if (!folder.ok) {
+      if (folder.usage) throw new UsageError(folder.message);
+      io.err(`backflow train: ${folder.message}\n`);
+      return EXIT.failed;
+    }
+    out = folder;
+  }
   let telemetry: TelemetryFile | undefined;
-  if (typeof values.telemetry === 'string') {
+  const telemetryPath = typeof values.telemetry === 'string' ? resolve(io.cwd, values.telemetry) : undefined;
+  if (telemetryPath) {
     try {
-      telemetry = await openTelemetryFile(resolve(io.cwd, values.telemetry));
+      telemetry = await openTelemetryFile(telemetryPath);
     } catch (error) {
       io.err(`backflow train: ${(error as Error).message}\n`);
+      await removeCreated(out?.created ?? []);
       return EXIT.failed;
     }
   }
@@ -66,6 +81,7 @@ export async function trainCommand(
   const runSeed = seed ?? design.training.seed;
   let layers: LayerInfo[] = [];
   let totalSteps = 0;
+  let stepsDone = 0;
   let outcome: { state: string; message?: string } = { state: 'finished' };
   const started = performance.now();
   const trainer = createTrainer({
@@ -95,6 +111,7 @@ export async function trainCommand(
           });
           break;
         case 'train.onStep':
+          stepsDone = event.step + 1;
           if (event.stats) telemetry?.write(unpackStep({ ...event, stats: event.stats }, layers));
           progress.update({
             step: event.step + 1,
@@ -124,29 +141,79 @@ export async function trainCommand(
       }
     },
   });
+  if (telemetryPath) {
+    const warning = telemetrySizeWarning(telemetryPath, trainer.layers.length, trainer.totalSteps, every);
+    if (warning) io.err(`${warning}\n`);
+  }
+  // Ctrl-C or a kill: stop after the step in progress and close the files properly; a second
+  // signal ends the process at once (Node's default, these handlers being gone).
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
+    signal ??= received;
+    trainer.stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let backendBroke = false;
+  let saved = false;
   try {
-    await trainer.start();
+    try {
+      await trainer.start();
+    } catch (error) {
+      const reason = backendFailure(error);
+      if (!reason) throw error;
+      backendBroke = true;
+      progress.done();
+      const message = `the compute backend failed at step ${stepsDone + 1} (${reason}): the run needed more memory than ${backend.variant} holds — lower the batch size or the layer sizes`;
+      telemetry?.write({
+        type: 'end',
+        state: 'failed',
+        message,
+        steps: stepsDone,
+        seconds: elapsed(started),
+      });
+      io.err(`backflow train: ${message}\n`);
+      return EXIT.failed;
+    }
     progress.done();
-    const seconds = (performance.now() - started) / 1000;
-    telemetry?.write({ type: 'end', state: outcome.state, seconds });
+    const seconds = elapsed(started);
+    if (signal) {
+      telemetry?.write({ type: 'end', state: 'interrupted', signal, steps: stepsDone, seconds });
+      io.err(
+        `interrupted by ${signal} after ${stepsDone} steps; the telemetry so far is kept, no model saved\n`,
+      );
+      return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+    }
+    telemetry?.write({ type: 'end', state: outcome.state, steps: stepsDone, seconds });
     if (outcome.state === 'diverged') {
       io.err(`${outcome.message}\n`);
     } else {
       io.out(`done in ${seconds.toFixed(1)}s\n`);
     }
-    if (typeof values.out === 'string') {
-      const dir = resolve(io.cwd, values.out);
-      await saveLayersModel(toLayersModel(trainer.network, safeName(design.name)), dir, {
-        backflow: { design: design.name, seed: runSeed, trained: true },
-      });
-      io.out(`saved the trained model to ${dir}\n`);
+    if (out) {
+      try {
+        await saveLayersModel(toLayersModel(trainer.network, safeName(design.name)), out.dir, {
+          backflow: { design: design.name, seed: runSeed, trained: true },
+        });
+      } catch (error) {
+        io.err(`backflow train: cannot save the trained model to ${out.dir}: ${describeFsError(error)}\n`);
+        return EXIT.failed;
+      }
+      saved = true;
+      io.out(`saved the trained model to ${out.dir}\n`);
     }
     return outcome.state === 'diverged' ? EXIT.diverged : EXIT.ok;
   } finally {
-    trainer.dispose();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // A broken backend cannot free what it holds; the process ends anyway.
+    if (!backendBroke) trainer.dispose();
+    if (!saved) await removeCreated(out?.created ?? []);
     await telemetry?.close();
   }
 }
+
+const elapsed = (started: number) => (performance.now() - started) / 1000;
 
 /** Keras model names allow letters, digits, underscores, dots and dashes. */
 export function safeName(name: string): string {
