@@ -24,19 +24,20 @@ export function intOption(
           : value < min
             ? value < 0
               ? `${text} is negative`
-              : `${text} is below ${formatCount(min)}`
+              : `${text} is below ${big(min)}`
             : value > max
-              ? `${text} is above ${formatCount(max)}`
+              ? `${text} is above ${big(max)}`
               : !/^\d+$/.test(text)
                 ? `write "${text}" as plain digits`
                 : undefined;
   if (why !== undefined) {
-    throw new UsageError(
-      `--${name} must be a whole number from ${formatCount(min)} to ${formatCount(max)}; ${why}`,
-    );
+    throw new UsageError(`--${name} must be a whole number from ${big(min)} to ${big(max)}; ${why}`);
   }
   return value;
 }
+
+/** Millions with separators (10,000,000); a port stays 65535. */
+const big = (n: number) => (n >= 1_000_000 ? formatCount(n) : String(n));
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
