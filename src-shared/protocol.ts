@@ -98,7 +98,13 @@ export type EngineRequest =
    * Import a model from uploaded files: a TensorFlow.js model.json with its
    * weight files, or a Keras JSON with `weights.safetensors`. Answered by `import.onResult`.
    */
-  | { type: 'import.model'; requestId: number; files: FilePayload[] };
+  | { type: 'import.model'; requestId: number; files: FilePayload[] }
+  /**
+   * Warm the engine up (send it once when the app opens): the backend loads and a small
+   * throwaway network trains for about a second of CPU, so the first real run is as fast as
+   * later ones. Nothing answers it; any other request cancels it at once.
+   */
+  | { type: 'engine.warmUp'; requestId: number };
 
 export type EngineRequestType = EngineRequest['type'];
 
@@ -252,6 +258,7 @@ const FIELDS: Record<EngineRequestType, readonly string[]> = {
   ],
   'export.run': ['type', 'requestId', 'runId', 'format'],
   'import.model': ['type', 'requestId', 'files'],
+  'engine.warmUp': ['type', 'requestId'],
 };
 
 /** Every request type, each an IPC channel `backflow:<type>` in Electron (preload and main agree on these). */
@@ -357,6 +364,7 @@ const CHECKS: Record<EngineRequestType, readonly Check[]> = {
     format,
   ],
   'import.model': [(r) => filesProblem(r.files)],
+  'engine.warmUp': [],
 };
 
 /**

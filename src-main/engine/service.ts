@@ -25,6 +25,7 @@ import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer'
 import { exportAsFiles } from './transfer/export-files';
 import { importUploadedFiles } from './transfer/import-files';
 import { pretrainedFromBytes } from './transfer/pretrained-bytes';
+import { startWarmUp, type WarmUp } from './warm-up';
 
 export interface EngineService {
   /** Handles one untrusted message. Never throws: failures become `train.onError` or `*.onResult` events. */
@@ -63,6 +64,25 @@ export function createEngineService(
   options: EngineServiceOptions = {},
 ): EngineService {
   let run: HeldRun | undefined;
+  let warming: WarmUp | undefined;
+
+  // A real request goes first: the warm-up stops after its current step (milliseconds).
+  const stopWarmUp = async () => {
+    const current = warming;
+    if (!current) return;
+    current.cancel();
+    await current.done.catch(() => undefined);
+    if (warming === current) warming = undefined;
+  };
+
+  const warmUp = async () => {
+    if (run || warming) return; // an engine that has trained, or is warming, is warm enough
+    warming = startWarmUp('auto');
+    const current = warming;
+    // A backend that does not load is reported by the request that needs it, in its own words.
+    await current.done.catch(() => undefined);
+    if (warming === current) warming = undefined;
+  };
 
   const fail = (runId: number | null, error: EngineError) => emit({ type: 'train.onError', runId, error });
 
@@ -133,6 +153,8 @@ export function createEngineService(
   };
 
   const handle = async (request: EngineRequest) => {
+    if (request.type === 'engine.warmUp') return warmUp();
+    await stopWarmUp();
     switch (request.type) {
       case 'train.start':
         return start(request);
@@ -174,7 +196,10 @@ export function createEngineService(
         );
       }
     },
-    dispose: release,
+    dispose() {
+      warming?.cancel();
+      release();
+    },
   };
 }
 
