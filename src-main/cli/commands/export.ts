@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { initBackend } from '../../engine/backend/backend';
-import { EXPORT_FORMATS, exportDesign, type ExportFormat } from '../../engine/export';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/protocol';
+import { exportDesign } from '../../engine/export';
 import { prepareRunFromFile } from '../../engine/prepare-run';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';

@@ -13,9 +13,6 @@ import { savePytorchModel } from './pytorch';
 import { saveLayersModel, WEIGHTS_FILE } from './save-tfjs';
 import { join } from 'node:path';
 
-// One list for the CLI, the protocol's checks and the app's Export dialog.
-export { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/protocol';
-
 /** What the export records about where the weights came from. */
 export interface ExportInfo {
   designName: string;

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Design } from '../../../src-shared/design/types';
 import { orderedInputs } from '../../../src-shared/graph';
 import { initBackend } from '../backend/backend';
-import { exportNetwork, type ExportFormat } from '../export';
+import type { ExportFormat } from '../../../src-shared/protocol';
+import { exportNetwork } from '../export';
 import { snapshotWeights } from '../model/network';
 import {
   buildWithRandomWeights,

@@ -10,8 +10,6 @@ import type { LayerObservation, StatsOptions } from './observation';
 import { hasStatsKernel, runStatsKernel } from './stats-kernel';
 import { layerStatsWithOps } from './stats-ops';
 
-export type { LayerObservation, StatsOptions } from './observation';
-
 /**
  * Statistics of every layer, [layers, LAYER_STAT_STRIDE], in the packed
  * order of LAYER_STAT_FIELDS then the histogram; NaN where a statistic does

@@ -12,7 +12,8 @@ import { clearObservers } from '../model/observers';
 import { forward, type ForwardResult } from '../model/forward';
 import { accuracy, computeLoss } from '../model/loss';
 import type { Network } from '../model/network';
-import { computeLayerStats, type LayerObservation } from '../telemetry/stats';
+import type { LayerObservation } from '../telemetry/observation';
+import { computeLayerStats } from '../telemetry/stats';
 import type { Optimizer } from './optimizers';
 
 export interface StepContext {

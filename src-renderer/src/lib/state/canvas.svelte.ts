@@ -14,8 +14,6 @@ import {
   type ShapeFlowEdge,
 } from './flow-view';
 
-export type { LayerFlowNode, LayerNodeData, ShapeEdgeData, ShapeFlowEdge } from './flow-view';
-
 export class CanvasModel {
   nodes = $state.raw<LayerFlowNode[]>([]);
   edges = $state.raw<ShapeFlowEdge[]>([]);
