@@ -82,6 +82,27 @@ describe('where the results go, checked before training', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('export --out: a file is exit 2, a path under a file exit 1, each in words', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'file'), '');
+    const run = async (out: string) => {
+      const io = captureIO(dir);
+      const code = await main(['export', example, '--format', 'tfjs', '--out', out], io);
+      noStack(io.stderr());
+      return { code, err: io.stderr() };
+    };
+    expect(await run('file')).toEqual({
+      code: 2,
+      err: expect.stringContaining(`--out ${join(dir, 'file')} is a file; name a folder`),
+    });
+    expect(await run('file/model')).toEqual({
+      code: 1,
+      err: expect.stringContaining('part of the path is a file, not a folder'),
+    });
+    expect((await run('new/model')).code).toBe(0);
+    expect(existsSync(join(dir, 'new/model/model.json'))).toBe(true);
+  });
+
   it('--telemetry that cannot be written: exit 1 with the reason', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'file'), '');

@@ -10,6 +10,7 @@ import { exportDesign } from '../../engine/export';
 import { prepareRunFromFile } from '../../engine/prepare-run';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
+import { describeFsError, prepareOutputFolder, removeCreated } from '../output-folder';
 import { describePretrained, pretrainedWeightsFor } from '../pretrained';
 
 const WHAT: Record<ExportFormat, string> = {
@@ -44,10 +45,24 @@ export async function exportCommand(
     return EXIT.failed;
   }
   if (pretrained.value) io.out(describePretrained(pretrained.value));
-  const dir = resolve(io.cwd, values.out);
-  await exportDesign(design, analysis, runSeed, format as ExportFormat, dir, {
-    initialWeights: pretrained.value?.weights,
-  });
+  const folder = await prepareOutputFolder(resolve(io.cwd, values.out), '--out');
+  if (!folder.ok) {
+    if (folder.usage) throw new UsageError(folder.message);
+    io.err(`backflow export: ${folder.message}\n`);
+    return EXIT.failed;
+  }
+  const { dir } = folder;
+  try {
+    await exportDesign(design, analysis, runSeed, format as ExportFormat, dir, {
+      initialWeights: pretrained.value?.weights,
+    });
+  } catch (error) {
+    await removeCreated(folder.created);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string') throw error; // not the file system: a defect, reported as such
+    io.err(`backflow export: cannot write to ${dir}: ${describeFsError(error)}\n`);
+    return EXIT.failed;
+  }
   const weights = pretrained.value ? 'pretrained weights' : `seed ${runSeed}, initial weights`;
   io.out(`exported "${design.name}" (${weights}) as a ${WHAT[format as ExportFormat]} to ${dir}\n`);
   return EXIT.ok;
