@@ -4,7 +4,7 @@
  */
 import { formatShape } from '../graph/format';
 import { defineLayer } from './types';
-import type { Shape, ShapeResult } from './types';
+import type { IntListParamSpec, Shape, ShapeResult } from './types';
 
 /**
  * The one input shape of a single-input layer. The graph rules check arity
@@ -16,6 +16,24 @@ export function expectOne(inputs: readonly Shape[]): ShapeResult {
     return { ok: false, message: `expects 1 input, has ${inputs.length} — connect exactly one layer to it` };
   }
   return { ok: true, shape: inputs[0] };
+}
+
+/**
+ * A shape param without the batch axis (input's `shape`, reshape's
+ * `targetShape`): one to three sizes, each from 1 to 4096.
+ */
+export function shapeParam(label: string, help: string, defaultValue: number[]): IntListParamSpec<false> {
+  return {
+    kind: 'intList',
+    label,
+    help,
+    default: defaultValue,
+    minLength: 1,
+    maxLength: 3,
+    min: 1,
+    max: 4096,
+    scalarAllowed: false,
+  };
 }
 
 /**
@@ -31,17 +49,11 @@ export const inputSpec = defineLayer({
   inputs: { min: 0, max: 0 },
   hasOutput: true,
   params: {
-    shape: {
-      kind: 'intList',
-      label: 'Shape',
-      help: 'Size of one example: [features] for tables and points, [height, width, channels] for images.',
-      default: [2],
-      minLength: 1,
-      maxLength: 3,
-      min: 1,
-      max: 4096,
-      scalarAllowed: false,
-    },
+    shape: shapeParam(
+      'Shape',
+      'Size of one example: [features] for tables and points, [height, width, channels] for images.',
+      [2],
+    ),
   },
   inferShape(inputs, params) {
     if (inputs.length !== 0) {

@@ -1,6 +1,6 @@
 /** Reshape: the same values in another shape, as Keras's Reshape. */
 import { formatShape, shapeSize } from '../graph/format';
-import { expectOne } from './input';
+import { expectOne, shapeParam } from './input';
 import { defineLayer } from './types';
 
 /**
@@ -17,17 +17,11 @@ export const reshapeSpec = defineLayer({
   inputs: { min: 1, max: 1 },
   hasOutput: true,
   params: {
-    targetShape: {
-      kind: 'intList',
-      label: 'Target shape',
-      help: 'The new shape without the batch axis, as Keras’s Reshape: [features], or [height, width, channels] for an image; it must hold as many values as the input.',
-      default: [8, 8, 1],
-      minLength: 1,
-      maxLength: 3,
-      min: 1,
-      max: 4096,
-      scalarAllowed: false,
-    },
+    targetShape: shapeParam(
+      'Target shape',
+      'The new shape without the batch axis, as Keras’s Reshape: [features], or [height, width, channels] for an image; it must hold as many values as the input.',
+      [8, 8, 1],
+    ),
   },
   inferShape(inputs, params) {
     const one = expectOne(inputs);
