@@ -35,8 +35,8 @@ export interface BackendReport {
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'diverged';
 
-/** The formats a design exports to: TensorFlow.js LayersModel, Keras JSON, PyTorch module. */
-export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch'] as const;
+/** The formats a design exports to: TensorFlow.js LayersModel, Keras JSON, PyTorch module, ONNX. */
+export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Requests a client sends to the engine. `runId` is chosen by the client and tags every event of the run. */

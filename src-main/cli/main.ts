@@ -54,7 +54,7 @@ const COMMANDS: Record<string, Command> = {
     run: (p, v, io) => trainCommand(p[0], v, io),
   },
   export: {
-    usage: 'export <design> --format tfjs|keras|pytorch --out DIR [--seed S]',
+    usage: 'export <design> --format tfjs|keras|pytorch|onnx --out DIR [--seed S]',
     summary: 'write the untrained model with the initial weights `train --seed S` starts from',
     options: {
       format: { type: 'string' },

@@ -1,5 +1,5 @@
 /**
- * `backflow export <design> --format tfjs|keras|pytorch --out DIR [--seed S]`:
+ * `backflow export <design> --format tfjs|keras|pytorch|onnx --out DIR [--seed S]`:
  * the model `train --seed S` starts from, with its initial weights (the
  * pretrained ones when a weights file sits beside the design).
  */
@@ -17,6 +17,7 @@ const WHAT: Record<ExportFormat, string> = {
   tfjs: 'TensorFlow.js LayersModel (model.json + weights.bin)',
   keras: 'Keras JSON (model.json + weights.safetensors)',
   pytorch: 'PyTorch module (model.py + weights.safetensors)',
+  onnx: 'ONNX model, opset 17 (model.onnx)',
 };
 
 /** Runs the command; resolves to the exit code. */

@@ -1,6 +1,6 @@
 /**
  * Exporting a network, the engine API behind `backflow export` and the app's
- * File → Export: TensorFlow.js LayersModel, Keras JSON or PyTorch, with the
+ * File → Export: TensorFlow.js LayersModel, Keras JSON, PyTorch or ONNX, with the
  * network's current weights (initial, or trained).
  */
 import type { Design } from '../../../src-shared/design/types';
@@ -9,6 +9,7 @@ import type { GraphAnalysis } from '../../../src-shared/graph';
 import { buildNetwork, outputNode, type Network, type WeightValues } from '../model/network';
 import { saveKerasModel } from './keras';
 import { toLayersModel } from './layers-model';
+import { saveOnnxModel } from './onnx';
 import { savePytorchModel } from './pytorch';
 import { saveLayersModel, WEIGHTS_FILE } from './save-tfjs';
 import { join } from 'node:path';
@@ -42,6 +43,7 @@ export async function exportNetwork(
   if (format === 'pytorch') {
     return { format, dir, files: await savePytorchModel(network, dir, info) };
   }
+  if (format === 'onnx') return { format, dir, files: await saveOnnxModel(network, dir, info) };
   const loss = outputNode(network).params.loss;
   const backflow = { design: info.designName, seed: info.seed, trained: info.trained, loss };
   const model = toLayersModel(network, modelName(info.designName));

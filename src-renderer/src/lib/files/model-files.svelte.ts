@@ -18,6 +18,7 @@ export const FORMAT_LABELS: Record<ExportFormat, string> = {
   tfjs: 'TensorFlow.js',
   keras: 'Keras JSON',
   pytorch: 'PyTorch',
+  onnx: 'ONNX',
 };
 
 /** The run whose weights can be exported: the training session's current one. */
