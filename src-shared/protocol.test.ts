@@ -80,7 +80,11 @@ describe('parseEngineRequest', () => {
       { ...exportInitial, requestId: undefined },
       'requestId must be a whole number',
     ],
-    ['an unknown format', { ...exportInitial, format: 'onnx' }, 'format must be one of tfjs, keras, pytorch'],
+    [
+      'an unknown format',
+      { ...exportInitial, format: 'caffe' },
+      'format must be one of tfjs, keras, pytorch, onnx',
+    ],
     ['an export with a path', { ...exportInitial, out: '/etc' }, 'unexpected field "out"'],
     [
       'an export of a run without its id',

@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend/backend';
 import { tf } from '../engine/backend/tf';
@@ -87,6 +88,32 @@ describe('export --format tfjs', () => {
     expect(source).toContain('class DeepSigmoidMlp(nn.Module):');
     expect(source).toMatch(/self\.d1 = nn\.Linear\(2, \d+\)/);
     keras.dispose();
+    tfjs.dispose();
+  });
+
+  it('writes an ONNX model that computes what the TensorFlow.js export computes (--format onnx)', async () => {
+    const file = join(EXAMPLES_DIR, 'deep-sigmoid.backflow.json');
+    const dirs: Record<string, string> = {};
+    for (const format of ['onnx', 'tfjs']) {
+      dirs[format] = mkdtempSync(join(tmpdir(), `backflow-export-${format}-`));
+      const io = captureIO();
+      const code = await main(['export', file, '--format', format, '--out', dirs[format], '--seed', '9'], io);
+      expect(code, io.stderr()).toBe(0);
+      if (format === 'onnx') expect(io.stdout()).toContain('as a standard ONNX model (opset 17, model.onnx)');
+    }
+    expect(readdirSync(dirs.onnx)).toEqual(['model.onnx']);
+    const tfjs = await loadLayersModelFromDir(dirs.tfjs);
+    const session = await ort.InferenceSession.create(join(dirs.onnx, 'model.onnx'));
+    const x = tf.tensor2d([0.3, -0.7, 1.2, 0.1, -0.4, -0.9], [3, 2]);
+    const [input] = session.inputNames;
+    const result = await session.run({
+      [input]: new ort.Tensor('float32', x.dataSync() as Float32Array, [3, 2]),
+    });
+    const logits = tf.tidy(() => Array.from((tfjs.predict(x) as ReturnType<typeof tf.tensor2d>).dataSync()));
+    const onnxLogits = Array.from(result[session.outputNames[1]].data as Float32Array);
+    onnxLogits.forEach((value, i) => expect(value).toBeCloseTo(logits[i], 4));
+    await session.release();
+    tf.dispose(x);
     tfjs.dispose();
   });
 });

@@ -17,7 +17,7 @@ const WHAT: Record<ExportFormat, string> = {
   tfjs: 'TensorFlow.js LayersModel (model.json + weights.bin)',
   keras: 'Keras JSON (model.json + weights.safetensors)',
   pytorch: 'PyTorch module (model.py + weights.safetensors)',
-  onnx: 'ONNX model, opset 17 (model.onnx)',
+  onnx: 'standard ONNX model (opset 17, model.onnx)',
 };
 
 /** Runs the command; resolves to the exit code. */

@@ -183,7 +183,8 @@ export function encodeNode(node: OnnxNode): ProtoWriter {
   for (const i of node.inputs) w.string(1, i);
   for (const o of node.outputs) w.string(2, o);
   w.string(3, node.name).string(4, node.opType);
-  for (const [name, value] of Object.entries(node.attributes ?? {})) w.message(5, encodeAttribute(name, value));
+  for (const [name, value] of Object.entries(node.attributes ?? {}))
+    w.message(5, encodeAttribute(name, value));
   return w;
 }
 

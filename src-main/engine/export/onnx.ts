@@ -69,7 +69,13 @@ class GraphBuilder {
   /** Adds one operator whose output tensor (and node) is named `name`; returns the tensor's name. */
   op(name: string, opType: string, inputs: string[], attributes?: Record<string, AttributeValue>): string {
     const output = this.unique(name);
-    this.nodes.push({ name: output, opType, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
+    this.nodes.push({
+      name: output,
+      opType,
+      inputs,
+      outputs: [output],
+      ...(attributes ? { attributes } : {}),
+    });
     return output;
   }
 
@@ -110,8 +116,10 @@ export function onnxModel(network: Network, info: OnnxInfo): Uint8Array {
     const weights = new Map<string, string>();
     for (const spec of layerWeights(node, node.inputShapes, node.outputShape)) {
       const found = values.get(`${node.id}/${spec.role}`);
-      const same = found && found.shape.length === spec.shape.length && found.shape.every((d, i) => d === spec.shape[i]);
-      if (!found || !same) throw new Error(`node "${node.id}": no ${spec.role} of shape [${spec.shape.join(', ')}]`);
+      const same =
+        found && found.shape.length === spec.shape.length && found.shape.every((d, i) => d === spec.shape[i]);
+      if (!found || !same)
+        throw new Error(`node "${node.id}": no ${spec.role} of shape [${spec.shape.join(', ')}]`);
       const conv = spec.role === 'kernel' && spec.shape.length === 4;
       const [dims, data] = conv ? kernelToOihw(spec.shape, found.values) : [spec.shape, found.values];
       weights.set(spec.role, g.constant(`${node.id}/${spec.role}`, dims, data));
@@ -156,7 +164,12 @@ function gemmWeights(weights: Map<string, string>): string[] {
 }
 
 /** The ops of one hidden node; returns the tensor holding its result, named by its id. */
-function layerOps(g: GraphBuilder, node: NetworkNode, inputs: string[], weights: Map<string, string>): string {
+function layerOps(
+  g: GraphBuilder,
+  node: NetworkNode,
+  inputs: string[],
+  weights: Map<string, string>,
+): string {
   const id = node.id;
   const [x] = inputs;
   const inShape = node.inputShapes[0] ?? [];
@@ -289,7 +302,8 @@ function kernelToOihw(shape: readonly number[], values: Float32Array): [number[]
   for (let h = 0; h < kh; h++)
     for (let w = 0; w < kw; w++)
       for (let c = 0; c < cin; c++)
-        for (let o = 0; o < cout; o++) t[((o * cin + c) * kh + h) * kw + w] = values[((h * kw + w) * cin + c) * cout + o];
+        for (let o = 0; o < cout; o++)
+          t[((o * cin + c) * kh + h) * kw + w] = values[((h * kw + w) * cin + c) * cout + o];
   return [[cout, cin, kh, kw], t];
 }
 
