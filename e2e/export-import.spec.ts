@@ -4,13 +4,15 @@
  * back (model.json + weights.bin from the file chooser) and find the same
  * layers with a "pretrained weights" badge, export it again and get the very
  * same weights, fine-tune it, export the trained weights, and drop the
- * pretrained ones with Reset weights. The Electron twin of these commands
+ * pretrained ones with Reset weights; the trained weights also go out as
+ * ONNX, which ONNX Runtime runs. The Electron twin of these commands
  * (native dialogs) is tested in src-main/main.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import * as ort from 'onnxruntime-node';
 import { moreCommand, node, select } from './helpers/editor';
 import { expect, test } from './helpers/fixtures';
 import { openExample, trainButton, trainingState, waitForRecords } from './helpers/training';
@@ -23,7 +25,7 @@ async function exportAs(
   page: Page,
   testInfo: TestInfo,
   label: string,
-  format: 'TensorFlow.js' | 'Keras JSON' | 'PyTorch',
+  format: 'TensorFlow.js' | 'Keras JSON' | 'PyTorch' | 'ONNX',
   weights: 'Initial' | 'Trained',
   shot?: () => Promise<void>,
 ): Promise<{ dir: string; zipName: string }> {
@@ -109,6 +111,20 @@ test('export an example as TensorFlow.js, import it back with its weights, fine-
   const trained = await exportAs(page, testInfo, 'trained', 'Keras JSON', 'Trained');
   expect(readdirSync(trained.dir).sort()).toEqual(['model.json', 'weights.safetensors']);
   await expect(page.getByText(/^Exported Keras JSON with the trained weights/)).toBeVisible();
+
+  // The same trained weights as ONNX: one model.onnx that ONNX Runtime runs, with the design's input.
+  const onnx = await exportAs(page, testInfo, 'onnx', 'ONNX', 'Trained');
+  expect(onnx.zipName).toBe('Deep-sigmoid-MLP-with-batch-normalization-onnx.zip');
+  expect(readdirSync(onnx.dir)).toEqual(['model.onnx']);
+  await expect(page.getByText(/^Exported ONNX with the trained weights/)).toBeVisible();
+  const session = await ort.InferenceSession.create(join(onnx.dir, 'model.onnx'));
+  const [input] = session.inputNames;
+  const result = await session.run({
+    [input]: new ort.Tensor('float32', Float32Array.of(0.5, -0.5), [1, 2]),
+  });
+  const probabilities = Array.from(result[session.outputNames[0]].data as Float32Array);
+  expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  await session.release();
 
   // Reset weights drops the run and the pretrained weights: the next run starts from the seeded ones.
   await page.getByRole('button', { name: 'Reset weights' }).click();
