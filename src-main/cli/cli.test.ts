@@ -30,7 +30,10 @@ describe('backflow CLI', () => {
       [['train', example, '--steps', '5', '--epochs', '1'], 'give --steps or --epochs, not both'],
       [['train', example, '--backend', 'gpu'], '--backend must be one of auto, tensorflow, wasm, cpu'],
       [['train', example, '--unknown'], "Unknown option '--unknown'"],
-      [['export', example, '--format', 'onnx', '--out', 'x'], '--format must be one of tfjs, keras, pytorch'],
+      [
+        ['export', example, '--format', 'caffe', '--out', 'x'],
+        '--format must be one of tfjs, keras, pytorch, onnx',
+      ],
       [['serve', '--port', 'x'], '--port must be a whole number'],
     ];
     for (const [args, message] of cases) {
