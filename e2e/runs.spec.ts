@@ -4,21 +4,45 @@
  * seed, backend, steps, final loss and time; three are compared (heatmaps
  * with rows aligned by layer id, curves overlaid with a legend by run name,
  * smoothing and a log scale); a run is renamed, exported as JSONL and CSV,
- * deleted, kept across a reload in the page's storage, and uploaded back.
+ * deleted, kept across a reload in the page's storage, and uploaded back; the
+ * trained weights of an older run export as they were when it ended.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { join } from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './helpers/fixtures';
 import { openExample, trainButton, trainingState, waitForRecords } from './helpers/training';
 
 test.use(process.env.BACKFLOW_SERVE_URL ? { baseURL: process.env.BACKFLOW_SERVE_URL } : {});
 
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 const SKIP = 'Remedy: skip connections around the sigmoids';
 
 async function trainToEnd(page: Page): Promise<void> {
   await trainButton(page).click();
   await waitForRecords(page, 3);
   await expect(trainingState(page)).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
+}
+
+/** Exports the trained weights offered by the Export dialog (already open, or Ctrl+E) as TensorFlow.js. */
+async function exportTrained(
+  page: Page,
+  testInfo: TestInfo,
+  label: string,
+): Promise<{ zipName: string; dir: string }> {
+  const dialog = page.getByRole('dialog', { name: /^Export/ });
+  if (!(await dialog.isVisible())) await page.keyboard.press(`${MOD}+e`);
+  await dialog.getByRole('radio', { name: /^TensorFlow\.js/ }).check();
+  await dialog.getByRole('radio', { name: /^Trained:/ }).check();
+  const downloading = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const download = await downloading;
+  const zip = testInfo.outputPath(`${label}.zip`);
+  await download.saveAs(zip);
+  const dir = testInfo.outputPath(label);
+  execFileSync('python3', ['-m', 'zipfile', '-e', zip, dir]);
+  return { zipName: download.suggestedFilename(), dir };
 }
 
 const rows = (page: Page) => page.getByTestId('run-row');
@@ -38,6 +62,8 @@ test('runs are listed, compared side by side, renamed, exported, deleted, kept a
   test.setTimeout(300_000);
   await openExample(page, 'Deep sigmoid MLP');
   await trainToEnd(page);
+  // Its trained weights as the engine holds them now, to compare with an export of this run later.
+  const atEnd = await exportTrained(page, testInfo, 'run1-at-end');
   await page
     .getByTestId('diagnosis')
     .getByRole('button', { name: /ReLU \+ He init/ })
@@ -107,6 +133,13 @@ test('runs are listed, compared side by side, renamed, exported, deleted, kept a
   expect(png.name).toBe('sigmoid-baseline-gradNorm.png');
   const saved = testInfo.outputPath('sigmoid-baseline.jsonl');
   await (await import('node:fs/promises')).writeFile(saved, jsonl.text);
+
+  // Export the trained weights of run 1, long after the engine moved on: the same weights, named by the run.
+  await page.getByRole('button', { name: 'Export sigmoid baseline' }).click();
+  await expect(page.getByTestId('export-trained-run')).toHaveText('sigmoid baseline, after 160 steps');
+  const later = await exportTrained(page, testInfo, 'run1-later');
+  expect(later.zipName).toBe('sigmoid-baseline-tfjs.zip');
+  expect(readFileSync(join(later.dir, 'weights.bin'))).toEqual(readFileSync(join(atEnd.dir, 'weights.bin')));
 
   // Delete: gone from the list and the comparison.
   await page.getByRole('button', { name: 'Delete Run 2 · Deep sigmoid MLP' }).click();

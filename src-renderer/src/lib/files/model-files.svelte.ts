@@ -21,11 +21,20 @@ export const FORMAT_LABELS: Record<ExportFormat, string> = {
   onnx: 'ONNX',
 };
 
-/** The run whose weights can be exported: the training session's current one. */
+/**
+ * The run whose trained weights Export offers: the open design's current run
+ * (the engine holds its weights), or a run chosen in the Runs list, whose
+ * weights were kept when it ended and are exported with the design it trained.
+ */
 export interface TrainedRun {
-  runId: number;
-  /** Steps trained so far. */
+  /** The engine's run id while the engine holds its weights; null for a kept run. */
+  runId: number | null;
+  /** Steps trained. */
   steps: number;
+  /** The run's name in the Runs list, when it has one: the files are named after it. */
+  name: string | null;
+  /** A kept run's design (file text) and trained weights (safetensors keyed nodeId/role). */
+  kept?: { designText: string; weights: Uint8Array };
 }
 
 export type ExportWeights = 'initial' | 'trained';
@@ -39,13 +48,16 @@ export class ModelFiles {
   readonly #files: FileSession;
   readonly #editor: EditorState;
   readonly #calls: EngineCalls;
-  readonly #trainedRun: () => TrainedRun | null;
+  /** A run chosen in the Runs list for this export (its id there); null: the current run. */
+  chosenRun = $state<string | null>(null);
+
+  readonly #trainedRun: (chosen: string | null) => TrainedRun | null;
 
   constructor(
     files: FileSession,
     editor: EditorState,
     calls: EngineCalls,
-    trainedRun: () => TrainedRun | null,
+    trainedRun: (chosen: string | null) => TrainedRun | null,
   ) {
     this.#files = files;
     this.#editor = editor;
@@ -57,18 +69,20 @@ export class ModelFiles {
 
   /** The run "trained weights" would export, or null when there is none. */
   get trainedRun(): TrainedRun | null {
-    return this.#trainedRun();
+    return this.#trainedRun(this.chosenRun);
   }
 
-  openExport(): void {
+  /** Opens the dialog; `chosenRun`: a run of the Runs list whose trained weights to offer. */
+  openExport(chosenRun: string | null = null): void {
     if (this.#editor.screen !== 'editor') return this.#files.notify('Open or build a design to export it');
+    this.chosenRun = chosenRun;
     this.exportOpen = true;
   }
 
   /** Exports the open design in `format`; true once the files were handed over. */
   async export(format: ExportFormat, weights: ExportWeights): Promise<boolean> {
     if (this.busy) return false;
-    const run = weights === 'trained' ? this.#trainedRun() : null;
+    const run = weights === 'trained' ? this.trainedRun : null;
     if (weights === 'trained' && !run) {
       this.#files.notify('There is no run to export: train first, or export the initial weights');
       return false;
@@ -76,29 +90,41 @@ export class ModelFiles {
     this.busy = 'export';
     try {
       const design = this.#editor.design;
-      const result: EngineResult<ExportedModel> = run
-        ? await this.#calls.exportModel({ from: 'run', runId: run.runId }, format)
-        : await this.#calls.exportModel(
-            {
-              from: 'initial',
-              designText: serializeDesign(design),
-              initialWeights: this.#files.pretrained?.bytes,
-              dataFile: this.#editor.csv.payload(design.data),
-            },
+      const result: EngineResult<ExportedModel> = run?.kept
+        ? await this.#calls.exportModel(
+            { from: 'initial', designText: run.kept.designText, initialWeights: run.kept.weights },
             format,
-          );
+          )
+        : run?.runId != null
+          ? await this.#calls.exportModel({ from: 'run', runId: run.runId }, format)
+          : await this.#calls.exportModel(
+              {
+                from: 'initial',
+                designText: serializeDesign(design),
+                initialWeights: this.#files.pretrained?.bytes,
+                dataFile: this.#editor.csv.payload(design.data),
+              },
+              format,
+            );
       if (!result.ok) {
         this.#files.notify(`Export failed: ${result.error.message}`);
         return false;
       }
-      // Named by the document as it is called now, not as it was called when the run started.
-      const base = suggestedFileName(design.name).replace(/\.backflow\.json$/, '');
+      // Named by the chosen run, else by the document as it is called now (not as when the run started).
+      const base = suggestedFileName(run?.kept && run.name ? run.name : design.name).replace(
+        /\.backflow\.json$/,
+        '',
+      );
       const saved = await this.#files.host.saveExport(result.value, `${base}-${format}`);
       if (!saved.ok) {
         if (saved.error.type !== 'canceled') this.#files.notify(`Export failed: ${saved.error.message}`);
         return false;
       }
-      const what = result.value.trained ? 'trained' : this.#files.pretrained ? 'pretrained' : 'initial';
+      const what = run
+        ? `trained${run.name ? ` (${run.name})` : ''}`
+        : this.#files.pretrained
+          ? 'pretrained'
+          : 'initial';
       const names = result.value.files.map((f) => f.name).join(', ');
       const where = saved.value.path || saved.value.fileName;
       this.#files.notify(

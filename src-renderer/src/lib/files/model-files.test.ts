@@ -88,6 +88,7 @@ describe('File → Export', () => {
     const { models, sent } = setup(exportReply({ ok: true, value: { ...exported, trained: true } }), {
       runId: 77,
       steps: 12,
+      name: null,
     });
     expect(await models.export('pytorch', 'trained')).toBe(true);
     expect(sent).toEqual([{ type: 'export.run', requestId: 1, runId: 77, format: 'pytorch' }]);
@@ -95,6 +96,27 @@ describe('File → Export', () => {
     expect(await none.models.export('tfjs', 'trained')).toBe(false);
     expect(none.sent).toEqual([]);
     expect(none.notices()).toEqual(['There is no run to export: train first, or export the initial weights']);
+  });
+
+  it('exports a kept run chosen in the Runs list: its design and weights, named after it', async () => {
+    const weights = new Uint8Array([1, 2, 3]);
+    const { models, sent, handed } = setup(exportReply({ ok: true, value: exported }), {
+      runId: null,
+      steps: 40,
+      name: 'sigmoid baseline',
+      kept: { designText: '{"name":"then"}', weights },
+    });
+    expect(await models.export('keras', 'trained')).toBe(true);
+    expect(sent).toEqual([
+      {
+        type: 'export.initial',
+        requestId: 1,
+        designText: '{"name":"then"}',
+        format: 'keras',
+        initialWeights: weights,
+      },
+    ]);
+    expect(handed[0].name).toBe('sigmoid-baseline-keras');
   });
 
   it("shows the engine's reason when the export fails, and hands nothing over", async () => {

@@ -50,6 +50,12 @@ export interface KeptRun {
   documentId: number;
   /** The engine's id while the engine still holds its weights; null for one loaded from storage. */
   engineRunId: number | null;
+  /**
+   * Its trained weights (safetensors keyed nodeId/role), taken from the engine
+   * when it ended, so Export can give any run's, not only the engine's last.
+   * Memory only: the page's storage keeps the telemetry, not the weights.
+   */
+  weights?: Uint8Array | null;
 }
 
 /** Where kept runs go between sessions. */
@@ -82,11 +88,20 @@ export class RunLibrary {
 
   readonly #store: RunStore | null;
   readonly #now: () => number;
+  readonly #takeWeights?: (engineRunId: number) => Promise<Uint8Array | null>;
   #counter = 0;
 
-  constructor(store: RunStore | null = null, now: () => number = () => Date.now()) {
+  constructor(
+    store: RunStore | null = null,
+    options: {
+      now?: () => number;
+      /** Asks the engine for an ended run's trained weights. */
+      takeWeights?: (engineRunId: number) => Promise<Uint8Array | null>;
+    } = {},
+  ) {
     this.#store = store;
-    this.#now = now;
+    this.#now = options.now ?? (() => Date.now());
+    this.#takeWeights = options.takeWeights;
   }
 
   /** Lists the runs kept by earlier sessions (after those of this one). */
@@ -164,6 +179,14 @@ export class RunLibrary {
     };
     this.#swap(kept);
     void this.#save(kept);
+    void this.#keepWeights(kept.info.id, engineRunId);
+  }
+
+  async #keepWeights(id: string, engineRunId: number): Promise<void> {
+    // A failure leaves the run without weights: it cannot be exported as trained, and is still listed.
+    const weights = await this.#takeWeights?.(engineRunId).catch(() => null);
+    const run = this.get(id);
+    if (run && weights) this.#swap({ ...run, weights });
   }
 
   /** A live run's figures as they are now (the list refreshes them while it trains). */

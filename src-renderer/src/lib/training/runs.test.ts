@@ -142,7 +142,7 @@ describe('RunLibrary', () => {
   it('lists runs newest first with their figures, and keeps them in the store when they end', async () => {
     const store = memoryStore();
     let now = 1000;
-    const library = new RunLibrary(store, () => now);
+    const library = new RunLibrary(store, { now: () => now });
     start(library, 1);
     now = 4000;
     library.ended(1, 'finished');
