@@ -121,16 +121,11 @@ export class ModelFiles {
         return false;
       }
       const what = run
-        ? `trained${run.name ? ` (${run.name})` : ''}`
-        : this.#files.pretrained
-          ? 'pretrained'
-          : 'initial';
+        ? `trained weights${run.name ? ` of “${run.name}”` : ''}`
+        : `${this.#files.pretrained ? 'pretrained' : 'initial'} weights`;
       const names = result.value.files.map((f) => f.name).join(', ');
       const where = saved.value.path || saved.value.fileName;
-      this.#files.notify(
-        `Exported ${FORMAT_LABELS[format]} with the ${what} weights: ${where} (${names})`,
-        'info',
-      );
+      this.#files.notify(`Exported ${FORMAT_LABELS[format]} with the ${what}: ${where} (${names})`, 'info');
       return true;
     } finally {
       this.busy = null;
