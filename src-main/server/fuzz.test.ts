@@ -9,6 +9,9 @@
  * time, the server's peak RSS stays under {@link PEAK_RSS_BOUND} and its
  * heap under {@link HEAP_BOUND}, and Object.prototype gains nothing.
  * Bounded: a fixed number of messages, a few large ones, one test timeout.
+ * `npm test` runs this file on its own, after the other unit tests
+ * (package.json `test:unit`), so its time bounds measure the server, not a
+ * neighbouring test training a network on the same two cores.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
