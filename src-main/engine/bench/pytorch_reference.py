@@ -121,7 +121,7 @@ def run(model, x, y, batch, steps, with_telemetry):
     while done < steps:
         train_step(3 + done)
         done += 1
-        # Two-thread OpenMP/OpenBLAS can slow a hundredfold when another process takes a
+        # Two-thread OpenMP/OpenBLAS can slow tenfold or more when another process takes a
         # core; a window is cut short after RUN_SECONDS so the bench still ends.
         if done >= 5 and time.perf_counter() - start > RUN_SECONDS:
             break
