@@ -21,6 +21,7 @@
  * ./e2e/electron-double/register.mjs out/main/index.js [--user-data-dir=D] [file]`.
  */
 import { EventEmitter } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,10 +157,22 @@ if (packagedResources) Object.assign(process, { resourcesPath: packagedResources
 
 // ---- windows: Chromium pages ----
 
+/** A port nobody listens on now, for the DevTools endpoint the spec connects to. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 let browser: Promise<{ browser: Browser; cdpUrl: string }> | undefined;
 function launchBrowser() {
   browser ??= (async () => {
-    const port = 9300 + Math.floor(Math.random() * 600);
+    const port = await freePort();
     const launched = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       // file:// pages may load their own module scripts, as Electron's file protocol allows.

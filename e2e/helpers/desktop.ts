@@ -173,7 +173,8 @@ function wire(child: ChildProcess) {
 }
 
 async function findPage(browser: Browser, url: string): Promise<Page> {
-  for (let tries = 0; tries < 100; tries++) {
+  // A loaded machine can take seconds to list a new target over DevTools.
+  for (let tries = 0; tries < 400; tries++) {
     const page = browser
       .contexts()
       .flatMap((context) => context.pages())
