@@ -12,7 +12,6 @@
  * list scrolls. Headless Chromium composites in software: real machines do
  * better than these figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import type { KeptRun } from '../../src-renderer/src/lib/training/runs.svelte';
 import { emptyDesign } from '../../src-renderer/src/lib/state/design-store.svelte';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium';
 import { arg, stats } from './frame-stats';
+import { startOwnServer } from '../helpers/own-server';
 
 const RUNS = arg('runs', 20);
 const STEPS = arg('steps', 10_000);
@@ -48,21 +48,6 @@ function syntheticRun(): RunTelemetry {
     });
   }
   return run;
-}
-
-function serve(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/backflow.mjs', 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /open (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1], child });
-    });
-    child.once('exit', (code) => reject(new Error(`backflow serve exited (${code}):\n${out}`)));
-  });
 }
 
 /** requestAnimationFrame intervals while `during` runs. */
@@ -121,7 +106,8 @@ async function main(): Promise<void> {
     files.push(file);
   }
 
-  const { url, child } = await serve();
+  const server = await startOwnServer();
+  const { url } = server;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -172,7 +158,7 @@ async function main(): Promise<void> {
     console.log(`JS heap after comparing: ${(await heapMb(page)).toFixed(0)} MB`);
   } finally {
     await browser.close();
-    child.kill('SIGTERM');
+    await server.kill();
   }
 }
 

@@ -23,6 +23,7 @@ function hasTorch(): boolean {
 }
 
 describe('backflow bench --pytorch', () => {
+  // Needs Debian's python3-torch to race against (.ci/run installs it); without it there is nothing to compare.
   it.skipIf(!hasTorch())(
     'prints PyTorch at its best thread count on the named OpenBLAS core, in the JSON and in words',
     async () => {

@@ -71,6 +71,7 @@ const designs: [() => Design, string[], string[]][] = [
   [mergeDesign, [], []],
 ];
 
+// Skipped only where Debian's python3-torch is not installed (.ci/run installs it); the reason is printed.
 describe.skipIf(torchMissing)('PyTorch export', () => {
   for (const [make, frozen, trainingNorms] of designs) {
     it(`reproduces the TensorFlow.js model: ${make().name}`, async () => {
