@@ -6,8 +6,8 @@
  * itself always exits 0, hence this wrapper. The engine, server and CLI
  * never touch Electron and are not scanned; neither are unit tests.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,7 +19,7 @@ const INPUTS = ['src-main/main', 'src-main/preload', 'src-renderer/index.html'];
  * fails the audit: fix it in main or preload rather than adding it here.
  */
 const EXCLUDED = {
-  // Keys are the report's check ids; the CLI's -x wants the class names (PreloadJSCheck).
+  // Keys are the report's check ids; the runner wants the class names lower-cased (preloadjscheck).
   // A reminder to review any preload, raised whenever one exists. Ours is the
   // reviewed contextBridge facade (src-main/preload/index.ts): no raw ipcRenderer,
   // fixed channels, every payload revalidated by main (file-service.test.ts).
@@ -29,6 +29,12 @@ const EXCLUDED = {
 const electronVersion = JSON.parse(
   readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
 ).version;
+// The runner in-process, not the CLI: the CLI's CSV report writes its header and
+// its rows with two concurrent fs.writeFile calls, so on some machines the header
+// lands over the rows and the report is garbled (CI failed on exactly that).
+const require = createRequire(import.meta.url);
+const runElectronegativity = require('@doyensec/electronegativity/dist/runner.js');
+
 const stage = mkdtempSync(join(tmpdir(), 'backflow-audit-'));
 try {
   for (const input of INPUTS)
@@ -36,84 +42,34 @@ try {
       recursive: true,
       filter: (path) => !/\.test\.ts$/.test(path) && !path.endsWith('test-design.ts'),
     });
-  const csv = join(stage, 'report.csv');
-  const cli = join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
-  const run = spawnSync(
-    process.execPath,
-    [
-      cli,
-      '-i',
-      stage,
-      '-r',
-      '-o',
-      csv,
-      '-e',
-      electronVersion,
-      '-x',
-      Object.keys(EXCLUDED).map(className).join(','),
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  if (run.status !== 0) {
-    console.error(run.stdout, run.stderr);
-    throw new Error(`electronegativity exited with ${run.status}`);
-  }
-  const rows = parseCsv(readFileSync(csv, 'utf8')).slice(1);
-  const malformed = rows.filter((r) => r.length < 7);
-  if (malformed.length) throw new Error(`unreadable report rows: ${JSON.stringify(malformed)}`);
-  const serious = rows.filter((r) => r[1] === 'HIGH' || r[1] === 'MEDIUM');
-  for (const r of rows) console.log(`${r[1].padEnd(13)} ${r[0]}  ${r[3]}:${r[4]}  ${r[6]}`);
+  const { issues, errors } = await runElectronegativity({
+    input: stage,
+    customScan: [],
+    excludeFromScan: Object.keys(EXCLUDED).map(className),
+    isRelative: true,
+    isVerbose: true,
+    electronVersionOverride: electronVersion,
+    parserPlugins: [],
+  });
+  for (const e of errors)
+    console.error(`${e.tolerable ? 'parse warning' : 'unparsed'}: ${e.file}: ${e.message}`);
+  const unparsed = errors.filter((e) => !e.tolerable);
+  if (unparsed.length) throw new Error(`electronegativity could not parse ${unparsed.length} file(s)`);
+  const severity = (issue) => issue.severity.name;
+  const serious = issues.filter((i) => severity(i) === 'HIGH' || severity(i) === 'MEDIUM');
+  for (const i of issues)
+    console.log(
+      `${severity(i).padEnd(13)} ${i.id}  ${i.file}:${i.location.line}:${i.location.column}  ${i.description}`,
+    );
   console.log(
-    `electronegativity (Electron ${electronVersion}): ${rows.length} finding(s), ${serious.length} high or medium; excluded: ${Object.keys(EXCLUDED).join(', ')}`,
+    `electronegativity (Electron ${electronVersion}): ${issues.length} finding(s), ${serious.length} high or medium; excluded: ${Object.keys(EXCLUDED).join(', ')}`,
   );
   process.exitCode = serious.length > 0 ? 1 : 0;
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }
 
-/** PRELOAD_JS_CHECK → PreloadJSCheck, as the CLI names checks. */
+/** PRELOAD_JS_CHECK → preloadjscheck, as the runner names checks. */
 function className(id) {
-  return id
-    .split('_')
-    .map((word) => (word === 'JS' ? 'JS' : word[0] + word.slice(1).toLowerCase()))
-    .join('');
-}
-
-/**
- * electronegativity's CSV report as rows of fields. Quoted fields may hold
- * commas and line breaks (a finding's description can span lines), so the
- * text is read as a whole, not line by line; blank lines are skipped.
- */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field.trim());
-    field = '';
-  };
-  const endRow = () => {
-    endField();
-    if (row.some((f) => f !== '')) rows.push(row);
-    row = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (c === ',' && !quoted) {
-      endField();
-    } else if ((c === '\n' || c === '\r') && !quoted) {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else {
-      field += c;
-    }
-  }
-  endRow();
-  return rows;
+  return id.replaceAll('_', '').toLowerCase();
 }
