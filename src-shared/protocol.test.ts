@@ -21,6 +21,7 @@ const start = {
 };
 const bytes = (n: number) => new Uint8Array(n);
 const exportInitial = { type: 'export.initial', requestId: 2, designText: '{}', format: 'tfjs' };
+const previewInit = { type: 'preview.init', requestId: 8, designText: '{}' };
 const importModel = (files: unknown) => ({ type: 'import.model', requestId: 3, files });
 const file = (name: unknown, content: unknown = bytes(4)) => ({ name, bytes: content });
 
@@ -40,6 +41,15 @@ describe('parseEngineRequest', () => {
       file('weights.safetensors'),
     ]);
     expect(parseEngineRequest(upload)).toEqual({ ok: true, value: upload });
+    const preview = {
+      ...previewInit,
+      seed: 4,
+      designDir: null,
+      initialWeights: bytes(8),
+      dataFile: file('data.csv'),
+    };
+    expect(parseEngineRequest(preview)).toEqual({ ok: true, value: preview });
+    expect(parseEngineRequest(previewInit)).toEqual({ ok: true, value: previewInit });
   });
 
   const hostile: [string, unknown, string][] = [
@@ -91,6 +101,19 @@ describe('parseEngineRequest', () => {
       { type: 'export.run', requestId: 1, format: 'tfjs' },
       'runId must be a whole number',
     ],
+    ['a preview without an id', { ...previewInit, requestId: -1 }, 'preview.init: requestId must be'],
+    ['a preview without a design', { ...previewInit, designText: 7 }, 'designText must be the design'],
+    ['a preview with a format', { ...previewInit, format: 'tfjs' }, 'unexpected field "format"'],
+    ['a preview of a run', { ...previewInit, runId: 3 }, 'unexpected field "runId"'],
+    ['a preview seed past 2^32', { ...previewInit, seed: 2 ** 32 }, 'seed must be a whole number'],
+    ['a preview folder with a NUL', { ...previewInit, designDir: 'a\0' }, 'designDir must be a folder'],
+    ['a preview data file with a path', { ...previewInit, dataFile: file('../d.csv') }, 'has a folder in it'],
+    [
+      'a preview data file past the limit',
+      { ...previewInit, dataFile: file('d.csv', bytes(MAX_DATA_FILE_BYTES + 1)) },
+      'is larger than 50 MB',
+    ],
+    ['preview weights as text', { ...previewInit, initialWeights: 'AA' }, 'initialWeights must be bytes'],
     ['an import without files', importModel([]), 'files must be a list of 1 to 64 files'],
     ['an import of a string', importModel('model.json'), 'files must be a list'],
     [
@@ -186,6 +209,11 @@ describe('refusal', () => {
     expect(refusal({ type: 'import.model', requestId: 6, files: 'x' }, error)).toMatchObject({
       type: 'import.onResult',
       requestId: 6,
+    });
+    expect(refusal({ type: 'preview.init', requestId: 9 }, error)).toEqual({
+      type: 'preview.onResult',
+      requestId: 9,
+      result: { ok: false, error },
     });
   });
   it('answers anything else with train.onError', () => {

@@ -100,6 +100,21 @@ export type EngineRequest =
    */
   | { type: 'import.model'; requestId: number; files: FilePayload[] }
   /**
+   * The gradient at initialisation: one forward and backward pass at the weights a
+   * run of the design starts from (`initialWeights`, else the ones `seed` draws), on
+   * the batch its step 0 trains, with step 0's telemetry. Answered by `preview.onResult`.
+   */
+  | {
+      type: 'preview.init';
+      requestId: number;
+      designText: string;
+      seed?: number;
+      initialWeights?: Uint8Array;
+      /** As in `train.start`. */
+      designDir?: string | null;
+      dataFile?: FilePayload;
+    }
+  /**
    * Warm the engine up (send it once when the app opens): the backend loads and a small
    * throwaway network trains for about a second of CPU, so the first real run is as fast as
    * later ones. Nothing answers it; any other request cancels it at once.
@@ -131,6 +146,20 @@ export interface EngineError {
   message: string;
 }
 
+/**
+ * The requests that carry a design whose CSV path is resolved against a folder:
+ * the page's `designDir` is replaced by the host (main: the open document's
+ * folder; the server: none) before the engine sees them.
+ */
+export type DesignRequest = Extract<EngineRequest, { designDir?: string | null }>;
+
+/** True for a {@link DesignRequest}. */
+export function carriesDesign(request: EngineRequest): request is DesignRequest {
+  return (
+    request.type === 'train.start' || request.type === 'export.initial' || request.type === 'preview.init'
+  );
+}
+
 /** A request's answer as data (conventions 5). */
 export type EngineResult<T> = { ok: true; value: T } | { ok: false; error: EngineError };
 
@@ -155,6 +184,22 @@ export interface ImportedDesign {
   modelFile: string;
   /** What the user should know: a guessed data set, files that were not used. */
   warnings: string[];
+}
+
+/**
+ * Step 0 of a run, computed without starting one: the loss and every layer's
+ * statistics (the packed telemetry layout) at the initial weights on the first
+ * batch. Equal to the first `train.onStep` of a run with the same design, seed
+ * and data, so it unpacks with `stepRecord(preview, preview.layers)`.
+ */
+export interface InitPreview extends PackedStep {
+  stats: Float32Array;
+  /** The layers `stats` describes, in order (as `train.onStarted` lists them). */
+  layers: LayerInfo[];
+  /** The seed the weights and the batch were drawn with. */
+  seed: number;
+  /** Examples in the batch (the design's batch size, or all the data when it has fewer). */
+  batchSize: number;
 }
 
 /** Events the engine streams back. */
@@ -185,7 +230,8 @@ export type EngineEvent =
     }
   | { type: 'train.onError'; runId: number | null; error: EngineError }
   | { type: 'export.onResult'; requestId: number; result: EngineResult<ExportedModel> }
-  | { type: 'import.onResult'; requestId: number; result: EngineResult<ImportedDesign> };
+  | { type: 'import.onResult'; requestId: number; result: EngineResult<ImportedDesign> }
+  | { type: 'preview.onResult'; requestId: number; result: EngineResult<InitPreview> };
 
 /** Events that belong to one run (tagged with its id). */
 export type RunEvent = Extract<EngineEvent, { runId: number }>;
@@ -258,6 +304,7 @@ const FIELDS: Record<EngineRequestType, readonly string[]> = {
   ],
   'export.run': ['type', 'requestId', 'runId', 'format'],
   'import.model': ['type', 'requestId', 'files'],
+  'preview.init': ['type', 'requestId', 'designText', 'seed', 'initialWeights', 'designDir', 'dataFile'],
   'engine.warmUp': ['type', 'requestId'],
 };
 
@@ -364,12 +411,13 @@ const CHECKS: Record<EngineRequestType, readonly Check[]> = {
     format,
   ],
   'import.model': [(r) => filesProblem(r.files)],
+  'preview.init': [designText, seed, initialWeights, designDir(true), dataFile],
   'engine.warmUp': [],
 };
 
 /**
  * The event that answers a request refused before it reached the engine: a
- * `*.onResult` failure for an export or import with a usable requestId (so
+ * `*.onResult` failure for an export, import or preview with a usable requestId (so
  * the page waiting for it hears back), else `train.onError`.
  */
 export function refusal(raw: unknown, error: EngineError): EngineEvent {
@@ -379,6 +427,7 @@ export function refusal(raw: unknown, error: EngineError): EngineEvent {
   const result = { ok: false as const, error };
   if (requestId !== null && type.startsWith('export.')) return { type: 'export.onResult', requestId, result };
   if (requestId !== null && type === 'import.model') return { type: 'import.onResult', requestId, result };
+  if (requestId !== null && type === 'preview.init') return { type: 'preview.onResult', requestId, result };
   return { type: 'train.onError', runId: typeof record.runId === 'number' ? record.runId : null, error };
 }
 

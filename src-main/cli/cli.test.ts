@@ -165,4 +165,19 @@ describe('backflow CLI', () => {
     // Progress and the backend line go to stderr, so stdout is the one JSON object.
     expect(io.stderr()).toContain('telemetry statistics:');
   });
+  it('bench --workloads preview adds the preview latency figure, per kind of edit', async () => {
+    const io = captureIO();
+    const code = await main(
+      ['bench', '--json', '--backend', 'wasm', '--workloads', 'preview', '--windows', '1'],
+      io,
+    );
+    expect(code, io.stderr()).toBe(0);
+    const result = JSON.parse(io.stdout()) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual(['backend', 'workloads', 'preview']);
+    const preview = result.preview as { medianMs: Record<string, number>; maxMs: number; repeats: number };
+    expect(Object.keys(preview.medianMs)).toEqual(['activation', 'initializer', 'width']);
+    for (const ms of Object.values(preview.medianMs)) expect(ms).toBeGreaterThan(0);
+    expect(preview.maxMs).toBeGreaterThanOrEqual(Math.max(...Object.values(preview.medianMs)));
+    expect(preview.repeats).toBe(1);
+  });
 });

@@ -81,8 +81,9 @@ const COMMANDS: Record<string, Command> = {
     run: (_p, v, io) => serveCommand(v, io),
   },
   bench: {
-    usage: 'bench [--json] [--backend B] [--steps N] [--windows N] [--workloads W1,W2,…] [--pytorch]',
-    summary: 'the benchmark suite: steps per second with and without telemetry, tensor counts',
+    usage: 'bench [--json] [--backend B] [--steps N] [--windows N] [--workloads W1,W2,…,preview] [--pytorch]',
+    summary:
+      'the benchmark suite: steps per second with and without telemetry, tensor counts, preview latency',
     options: {
       json: { type: 'boolean' },
       backend: BACKEND,

@@ -13,6 +13,8 @@ import {
   type EngineEvent,
   type EngineRequest,
   type EngineResult,
+  type DesignRequest,
+  type InitPreview,
 } from '../../src-shared/protocol';
 import type { Design } from '../../src-shared/design/types';
 import type { GraphAnalysis } from '../../src-shared/graph';
@@ -21,6 +23,7 @@ import type { LoadedData } from './data';
 import type { InterruptSource } from './model/interrupt';
 import { buildNetwork, snapshotWeights, type WeightValues } from './model/network';
 import { checkRunMemory, prepareRun } from './prepare-run';
+import { previewAtInit } from './train/init-preview';
 import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer';
 import { exportAsFiles } from './transfer/export-files';
 import { importUploadedFiles } from './transfer/import-files';
@@ -134,6 +137,17 @@ export function createEngineService(
     }
   };
 
+  const previewInit = async (request: Request<'preview.init'>): Promise<EngineResult<InitPreview>> => {
+    const ready = await prepare(request, ensureBackend);
+    if (!ready.ok) return ready;
+    // A design too large for the backend would abort WebAssembly in its first step, as a run would.
+    const tooLarge = checkRunMemory(ready.value, currentBackend()!.name);
+    if (tooLarge) return { ok: false, error: tooLarge };
+    const { design, data, analysis, weights } = ready.value;
+    const preview = previewAtInit({ design, data, analysis, seed: request.seed, initialWeights: weights });
+    return { ok: true, value: preview };
+  };
+
   const exportRun = async (request: Request<'export.run'>) => {
     const held = run;
     if (!held || held.runId !== request.runId) {
@@ -164,6 +178,12 @@ export function createEngineService(
           request.type === 'export.initial' ? await exportInitial(request) : await exportRun(request);
         return emit({ type: 'export.onResult', requestId: request.requestId, result });
       }
+      case 'preview.init':
+        return emit({
+          type: 'preview.onResult',
+          requestId: request.requestId,
+          result: await previewInit(request),
+        });
       case 'import.model': {
         await ensureBackend();
         const result = await importUploadedFiles(request.files);
@@ -214,7 +234,7 @@ interface Ready {
 }
 
 async function prepare(
-  request: Request<'train.start'> | Request<'export.initial'>,
+  request: DesignRequest,
   startBackend: () => Promise<void>,
 ): Promise<EngineResult<Ready>> {
   const { designText, seed, initialWeights: pretrained, dataFile } = request;
@@ -240,7 +260,7 @@ async function prepare(
   };
 }
 
-/** Export and import need tfjs ready; a run may not have chosen a backend yet. */
+/** Export, import and the preview need tfjs ready; a run may not have chosen a backend yet. */
 async function ensureBackend(): Promise<void> {
   if (!currentBackend()) await initBackend('auto');
 }

@@ -84,6 +84,17 @@ describe('engine bridge', () => {
     ]);
   });
 
+  it("previews in the open document's folder, whatever folder the page names", () => {
+    const { bridge, received, trusted } = setup();
+    const preview = { type: 'preview.init', requestId: 4, designText: '{}' };
+    bridge.handler('preview.init')(trusted, preview);
+    bridge.handler('preview.init')(trusted, { ...preview, designDir: '/etc' });
+    expect(received).toEqual([
+      { ...preview, designDir: '/home/user/designs' },
+      { ...preview, designDir: '/home/user/designs' },
+    ]);
+  });
+
   it('ignores any other sender', () => {
     const { bridge, received, sent } = setup();
     bridge.handler('train.pause')({ trusted: false } as unknown as IpcMainEvent, {

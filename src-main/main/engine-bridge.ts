@@ -8,6 +8,7 @@
 import type { IpcMain, IpcMainEvent } from 'electron';
 import type { EngineHostEvent } from '../../src-shared/bridge';
 import {
+  carriesDesign,
   CHANNEL_PREFIX,
   ENGINE_EVENT_CHANNEL,
   ENGINE_REQUEST_TYPES,
@@ -55,8 +56,7 @@ export function createEngineBridge(options: EngineBridgeOptions) {
       return;
     }
     const value = request.value;
-    const needsFolder = value.type === 'train.start' || value.type === 'export.initial';
-    ensureHost().send(needsFolder ? { ...value, designDir: options.designDir() } : value);
+    ensureHost().send(carriesDesign(value) ? { ...value, designDir: options.designDir() } : value);
   };
   return {
     attach(ipc: Pick<IpcMain, 'on'>) {

@@ -1,6 +1,7 @@
 /**
  * The engine over the WebSocket, with a real engine worker per connection:
- * the deep sigmoid example trains and its telemetry arrives as Float32Array;
+ * the deep sigmoid example trains and its telemetry arrives as Float32Array,
+ * its preview at initialisation equals its step 0;
  * a model uploaded in a binary frame imports and its weights come back as
  * bytes; hostile frames get errors (or, past the size limit, a 1009 close)
  * and the server keeps serving; closing the socket ends its worker.
@@ -72,6 +73,19 @@ describe('the engine over WebSocket', () => {
     const stats = steps[0].stats;
     expect(stats[0] / stats[9 * LAYER_STAT_STRIDE]).toBeLessThan(1e-2);
     expect(socket.events.filter((e) => e.type === 'train.onError')).toEqual([]);
+
+    // The preview at initialisation is that run's step 0, through the same socket and worker.
+    socket.ws.send(JSON.stringify({ type: 'preview.init', requestId: 3, designText, designDir: '/etc' }));
+    const preview = await socket.waitFor<{ result: { ok: boolean; value: { stats: Float32Array } } }>(
+      (e) => e.type === 'preview.onResult' && e.requestId === 3,
+    );
+    expect(preview.result.ok).toBe(true);
+    expect(preview.result.value.stats).toEqual(steps[0].stats);
+    socket.ws.send(JSON.stringify({ type: 'preview.init', requestId: 4, designText: '{' }));
+    const refused = await socket.waitFor<{ result: { ok: false; error: { type: string } } }>(
+      (e) => e.type === 'preview.onResult' && e.requestId === 4,
+    );
+    expect(refused.result).toMatchObject({ ok: false, error: { type: 'design' } });
 
     expect(server.engineWorkers).toBe(1);
     socket.ws.close();

@@ -36,6 +36,7 @@ const BASES: Json[] = [
   { type: 'export.initial', requestId: 6, designText: '{}', format: 'tfjs' },
   { type: 'export.run', requestId: 7, runId: 1, format: 'keras' },
   { type: 'import.model', requestId: 8, files: [{ name: 'model.json', bytes: new Uint8Array(16) }] },
+  { type: 'preview.init', requestId: 9, designText: '{}' },
 ];
 
 /** Values no field of any request accepts (every field is an id, text, a name, bytes or a list). */

@@ -150,7 +150,9 @@ const isRefusal = (event: { type: string; [key: string]: unknown }) => {
   const error =
     event.type === 'train.onError'
       ? event.error
-      : event.type === 'import.onResult' || event.type === 'export.onResult'
+      : event.type === 'import.onResult' ||
+          event.type === 'export.onResult' ||
+          event.type === 'preview.onResult'
         ? (event.result as { error?: unknown }).error
         : undefined;
   return (error as { type?: string } | undefined)?.type === 'badRequest';

@@ -7,6 +7,7 @@
  * thread and the request-reading worker run the same code.
  */
 import {
+  carriesDesign,
   MAX_REQUEST_HEADER_BYTES,
   MAX_TEXT_REQUEST_BYTES,
   parseEngineRequest,
@@ -61,8 +62,7 @@ export function readRequest(data: Uint8Array, isBinary: boolean): ReadResult {
   // server read files it names: designs from the browser resolve no CSV paths (the page
   // sends a CSV's bytes instead, as `dataFile`).
   const value = parsed.value;
-  const request: EngineRequest =
-    value.type === 'train.start' || value.type === 'export.initial' ? { ...value, designDir: null } : value;
+  const request: EngineRequest = carriesDesign(value) ? { ...value, designDir: null } : value;
   return { ok: true, request };
 }
 

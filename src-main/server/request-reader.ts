@@ -7,6 +7,7 @@
  * the worker replaced.
  */
 import { Worker } from 'node:worker_threads';
+import { carriesDesign } from '../../src-shared/protocol';
 import { badRequest, readRequest, type ReadResult } from './read-request';
 
 /** Messages up to this size are read inline: parsing 64 KB of the worst JSON takes a few ms. */
@@ -39,7 +40,7 @@ export function transferablesOf(result: ReadResult): ArrayBuffer[] {
   const { request } = result;
   const arrays: Uint8Array[] = [];
   if (request.type === 'import.model') arrays.push(...request.files.map((file) => file.bytes));
-  if (request.type === 'train.start' || request.type === 'export.initial') {
+  if (carriesDesign(request)) {
     if (request.initialWeights) arrays.push(request.initialWeights);
     if (request.dataFile) arrays.push(request.dataFile.bytes);
   }

@@ -22,6 +22,15 @@ export {
   raiseLearningRateRemedy,
   clippingRemedy,
 } from './remedies/catalogue';
+export {
+  closedFormText,
+  derivativeSquare,
+  describeInitFlow,
+  fanInVariance,
+  geometricMean,
+  layerDecays,
+} from './decay';
+export type { InitFlow, LayerDecay } from './decay';
 export { VANISHING_RATIO, FROZEN_RATIO, EXPLODING_RATIO, EXPLODING_GROWTH } from './rules/gradient';
 export { UNITS_WARNING, UNITS_INFO } from './rules/units';
 export { LARGE_UPDATE, SMALL_UPDATE } from './rules/updates';

@@ -7,26 +7,31 @@ import {
   type PytorchRun,
   type PytorchSession,
 } from '../../engine/bench/pytorch';
+import {
+  measurePreviewLatency,
+  PREVIEW_EDITS,
+  type PreviewLatencyResult,
+} from '../../engine/bench/preview-latency';
 import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
 import { WORKLOADS } from '../../engine/bench/workloads';
 import { statsImplementation } from '../../engine/telemetry/stats-kernel';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
 
+/** The `--workloads` name of the preview-latency figure. */
+const PREVIEW = 'preview';
+
 export async function benchCommand(values: Record<string, unknown>, io: CliIO): Promise<number> {
   const steps = intOption(values, 'steps', 1, 100_000) ?? 40;
   // Each window times both modes back to back; the overhead is the median of their ratios,
   // so more windows resist the load of a shared machine better (9 × 2 × 40 steps of W4: ~1.5 min).
   const windows = intOption(values, 'windows', 1, 1000) ?? 9;
+  const choices = [...WORKLOADS.map((w) => w.name), PREVIEW];
   const names =
-    typeof values.workloads === 'string'
-      ? values.workloads.split(',').map((s) => s.trim())
-      : WORKLOADS.map((w) => w.name);
-  const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+    typeof values.workloads === 'string' ? values.workloads.split(',').map((s) => s.trim()) : choices;
+  const unknown = names.filter((n) => !choices.includes(n));
   if (unknown.length)
-    throw new UsageError(
-      `unknown workload ${unknown.join(', ')}; choose from ${WORKLOADS.map((w) => w.name).join(', ')}`,
-    );
+    throw new UsageError(`unknown workload ${unknown.join(', ')}; choose from ${choices.join(', ')}`);
   const backend = await initBackend(backendOption(values));
   const json = values.json === true;
   const log = (text: string) => (json ? io.err(`${text}\n`) : io.out(`${text}\n`));
@@ -63,9 +68,12 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
       pytorchSession = undefined;
     }
   }
+  // The preview's latency has a figure of its own (the JSON's `preview`), measured when asked for.
+  const preview = names.includes(PREVIEW) ? await measurePreviewLatency({ repeats: windows }) : undefined;
+  if (preview && !json) log(formatPreview(preview));
   if (json)
     io.out(
-      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(pytorch ? { pytorch } : {}) })}\n`,
+      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(pytorch ? { pytorch } : {}), ...(preview ? { preview } : {}) })}\n`,
     );
   return EXIT.ok;
 }
@@ -91,6 +99,11 @@ function formatPytorchRow(r: WorkloadResult, p: PytorchResult, torch: string): s
     `${p.stepsPerSecTelemetry.toFixed(1)} with the same statistics with ${plural(p.threadsTelemetry)} (${counts((t) => t.stepsPerSecTelemetry)}); ` +
     `Backflow/PyTorch ${(r.stepsPerSec / p.stepsPerSec).toFixed(2)} plain, ${(r.stepsPerSecTelemetry / p.stepsPerSecTelemetry).toFixed(2)} with telemetry`
   );
+}
+
+function formatPreview(p: PreviewLatencyResult): string {
+  const each = PREVIEW_EDITS.map((edit) => `${edit} ${p.medianMs[edit].toFixed(0)} ms`).join(', ');
+  return `preview at init, ${p.description}: median ${each}; slowest ${p.maxMs.toFixed(0)} ms (target ≤ 300 ms)`;
 }
 
 function plural(threads: number): string {

@@ -137,13 +137,15 @@ export interface Tolerance {
 /**
  * Runs `design` on the engine and on the reference and lists every statistic
  * that disagrees (empty when all agree), as `layer.field: engine X, reference Y`.
+ * `step` computes the engine's side (default: a real trainer's first step).
  */
 export async function compareWithReference(
   design: Design,
   data: LoadedData,
   tolerance: Tolerance = { rtol: 1e-3, atol: 1e-5 },
+  step: (design: Design, data: LoadedData) => Promise<EngineStep> = engineStep,
 ): Promise<string[]> {
-  const { record, weights } = await engineStep(design, data);
+  const { record, weights } = await step(design, data);
   const { x, y } = dataTensors(data);
   const model = referenceModel(design, weights, x, y);
   const forward = referenceForward(model);

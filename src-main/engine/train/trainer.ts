@@ -93,25 +93,10 @@ export function createTrainer(options: TrainerOptions): Trainer {
     options.analysis ??
     analyzeGraph(design.graph, { outputUnits: data.outputUnits, dataInputShape: data.inputShape });
   const network = buildNetwork(design, analysis, seed, { initialWeights: options.initialWeights });
-  const lossName = outputNode(network).params.loss;
-  const optimizer = createOptimizer({
-    name: training.optimizer,
-    learningRate: training.learningRate,
-    momentum: training.momentum ?? 0.9,
-  });
-  const context: StepContext = {
-    network,
-    optimizer,
-    loss: lossName,
-    classification: data.task === 'classification',
-    clipNorm: training.clipNorm ?? 0,
-    optimizerName: training.optimizer,
-    learningRate: training.learningRate,
-  };
-  const layers: LayerInfo[] = network.nodes
-    .filter((n) => n.type !== 'input')
-    .map((n) => ({ id: n.id, type: n.type }));
-  const batchSize = Math.min(training.batchSize, data.train.n);
+  const context = createStepContext(design, data, network);
+  const { optimizer, loss: lossName } = context;
+  const layers = observedLayers(network);
+  const batchSize = runBatchSize(design, data);
   const stepsPerEpoch = Math.ceil(data.train.n / batchSize);
   const epochs = options.epochs ?? training.epochs;
   const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
@@ -154,10 +139,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
       const every = options.telemetryEvery;
       const telemetry = every > 0 && stepIndex % every === 0;
       const outcome = attempt(() =>
-        trainingStep(context, x, y, {
-          telemetry,
-          dropoutSeed: deriveSeed(seed, 'dropout', String(stepIndex)),
-        }),
+        trainingStep(context, x, y, { telemetry, dropoutSeed: stepDropoutSeed(seed, stepIndex) }),
       );
       if (outcome === INTERRUPTED) return INTERRUPTED;
       if (!outcome.finite) {
@@ -237,7 +219,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
     });
     setState('running');
     for (let epoch = 0; stepIndex < totalSteps; epoch++) {
-      const order = permutation(data.train.n, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
+      const order = epochOrder(seed, data.train.n, epoch);
       let start = 0;
       while (start < data.train.n && stepIndex < totalSteps) {
         // Yield so pause/stop messages are handled between steps.
@@ -303,6 +285,49 @@ export function createTrainer(options: TrainerOptions): Trainer {
       network.dispose();
     },
   };
+}
+
+/**
+ * How a step trains `network` for `design` and `data`: its loss, a fresh
+ * optimizer (the caller disposes it) and the clipping. The trainer and the
+ * preview at initialisation (init-preview.ts) build it here, so the preview is
+ * computed exactly as step 0.
+ */
+export function createStepContext(design: Design, data: LoadedData, network: Network): StepContext {
+  const training = design.training;
+  return {
+    network,
+    optimizer: createOptimizer({
+      name: training.optimizer,
+      learningRate: training.learningRate,
+      momentum: training.momentum ?? 0.9,
+    }),
+    loss: outputNode(network).params.loss,
+    classification: data.task === 'classification',
+    clipNorm: training.clipNorm ?? 0,
+    optimizerName: training.optimizer,
+    learningRate: training.learningRate,
+  };
+}
+
+/** The layers a step's telemetry describes: every node but the input, in network order. */
+export function observedLayers(network: Network): LayerInfo[] {
+  return network.nodes.filter((n) => n.type !== 'input').map((n) => ({ id: n.id, type: n.type }));
+}
+
+/** Examples per step: the design's batch size, or the whole training split when it is smaller. */
+export function runBatchSize(design: Design, data: LoadedData): number {
+  return Math.min(design.training.batchSize, data.train.n);
+}
+
+/** The order of the training rows in `epoch`: the same seed gives the same batches. */
+export function epochOrder(seed: number, rows: number, epoch: number): Int32Array {
+  return permutation(rows, createRandom(deriveSeed(seed, 'shuffle', String(epoch))));
+}
+
+/** The dropout masks' seed at step `step` (the same for a step retried after an interruption). */
+export function stepDropoutSeed(seed: number, step: number): number {
+  return deriveSeed(seed, 'dropout', String(step));
 }
 
 /** What {@link createTrainer}'s `attempt` returns for work a pause or stop interrupted. */

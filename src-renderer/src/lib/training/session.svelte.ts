@@ -328,7 +328,8 @@ export class TrainingSession {
         return this.#failed(event.error.message);
       case 'export.onResult':
       case 'import.onResult':
-        return; // answers to File → Export / Import (lib/engine/calls.ts), not part of a run
+      case 'preview.onResult':
+        return; // answers to File → Export / Import and the preview (lib/engine/calls.ts), not part of a run
     }
     if (event.runId !== this.#runId) return; // a stale run
     const run = this.run;
