@@ -180,4 +180,29 @@ describe('backflow CLI', () => {
     expect(preview.maxMs).toBeGreaterThanOrEqual(Math.max(...Object.values(preview.medianMs)));
     expect(preview.repeats).toBe(1);
   });
+
+  it("bench --workloads startup times --version, --help and validate through package.json's bin", async () => {
+    const io = captureIO();
+    const code = await main(
+      ['bench', '--json', '--backend', 'wasm', '--workloads', 'startup', '--windows', '1'],
+      io,
+    );
+    expect(code, io.stderr()).toBe(0);
+    const result = JSON.parse(io.stdout());
+    expect(Object.keys(result)).toEqual(['backend', 'workloads', 'startup']);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      bin: { backflow: string };
+    };
+    const bin = manifest.bin.backflow.replace(/^\.\//, '');
+    expect(result.startup).toMatchObject({ bin, runs: 1 });
+    expect(result.startup.commands.map((c: { command: string }) => c.command.split(' ')[0])).toEqual([
+      '--version',
+      '--help',
+      'validate',
+    ]);
+    for (const c of result.startup.commands) expect(c.ms).toBeGreaterThan(result.startup.nodeMs * 0.5);
+    expect(io.stderr()).toMatch(
+      /startup \(node \S+, median of 1\): --version \d+ ms, --help \d+ ms, validate \d+ ms/,
+    );
+  }, 60_000);
 });

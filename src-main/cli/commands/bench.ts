@@ -1,4 +1,7 @@
-/** `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON object. */
+/**
+ * `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON
+ * object: how fast the command starts, then the training workloads.
+ */
 import { initBackend } from '../../engine/backend/backend';
 import {
   describePytorch,
@@ -15,23 +18,28 @@ import {
 import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
 import { WORKLOADS } from '../../engine/bench/workloads';
 import { statsImplementation } from '../../engine/telemetry/stats-kernel';
+import { BENCH_DEFAULT_STEPS, BENCH_DEFAULT_WINDOWS } from '../command-table';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
+import { describeStartup, measureStartup, type StartupResult } from '../startup-bench';
+
+/** The pseudo-workload that times the command's own start (`--workloads startup`). */
+const STARTUP = 'startup';
 
 /** The `--workloads` name of the preview-latency figure. */
 const PREVIEW = 'preview';
 
 export async function benchCommand(values: Record<string, unknown>, io: CliIO): Promise<number> {
-  const steps = intOption(values, 'steps', 1, 100_000) ?? 40;
+  const steps = intOption(values, 'steps', 1, 100_000) ?? BENCH_DEFAULT_STEPS;
   // Each window times both modes back to back; the overhead is the median of their ratios,
   // so more windows resist the load of a shared machine better (9 × 2 × 40 steps of W4: ~1.5 min).
-  const windows = intOption(values, 'windows', 1, 1000) ?? 9;
-  const choices = [...WORKLOADS.map((w) => w.name), PREVIEW];
+  const windows = intOption(values, 'windows', 1, 1000) ?? BENCH_DEFAULT_WINDOWS;
+  const known = [STARTUP, ...WORKLOADS.map((w) => w.name), PREVIEW];
   const names =
-    typeof values.workloads === 'string' ? values.workloads.split(',').map((s) => s.trim()) : choices;
-  const unknown = names.filter((n) => !choices.includes(n));
+    typeof values.workloads === 'string' ? values.workloads.split(',').map((s) => s.trim()) : known;
+  const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length)
-    throw new UsageError(`unknown workload ${unknown.join(', ')}; choose from ${choices.join(', ')}`);
+    throw new UsageError(`unknown workload ${unknown.join(', ')}; choose from ${known.join(', ')}`);
   const backend = await initBackend(backendOption(values));
   const json = values.json === true;
   const log = (text: string) => (json ? io.err(`${text}\n`) : io.out(`${text}\n`));
@@ -49,6 +57,11 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
     } catch (error) {
       log(`PyTorch comparison skipped: ${(error as Error).message}`);
     }
+  }
+  let startup: StartupResult | undefined;
+  if (names.includes(STARTUP)) {
+    startup = await measureStartup(windows);
+    log(describeStartup(startup));
   }
   const results: WorkloadResult[] = [];
   let pytorch: PytorchRun | undefined;
@@ -73,7 +86,7 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
   if (preview && !json) log(formatPreview(preview));
   if (json)
     io.out(
-      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(pytorch ? { pytorch } : {}), ...(preview ? { preview } : {}) })}\n`,
+      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(startup ? { startup } : {}), ...(pytorch ? { pytorch } : {}), ...(preview ? { preview } : {}) })}\n`,
     );
   return EXIT.ok;
 }

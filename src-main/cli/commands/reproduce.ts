@@ -20,6 +20,7 @@ import {
   type SuiteReport,
 } from '../../engine/experiments/report';
 import { runExperiments } from '../../engine/experiments/run';
+import { REPRODUCE_DEFAULT_OUT } from '../command-table';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption } from '../options';
 
@@ -35,7 +36,7 @@ export async function reproduceCommand(
     throw new UsageError(`unknown experiment ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${known}`);
   }
   const quick = values.quick === true;
-  const outDir = resolve(io.cwd, typeof values.out === 'string' ? values.out : 'reproduce-results');
+  const outDir = resolve(io.cwd, typeof values.out === 'string' ? values.out : REPRODUCE_DEFAULT_OUT);
   const preference = backendOption(values);
   const selected = names.length ? EXPERIMENTS.filter((e) => names.includes(e.name)) : EXPERIMENTS;
   let backend;

@@ -10,8 +10,9 @@ import { TEST_HOOKS_ENV } from '../../server/test-hooks';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { intOption } from '../options';
 
-export const DEFAULT_PORT = 5180;
-export const DEFAULT_HOST = '127.0.0.1';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../command-table';
+
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 /** What tests replace: when to stop, and which renderer to serve without building. */
 export interface ServeDependencies {

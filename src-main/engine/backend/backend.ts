@@ -4,9 +4,9 @@
  * CPU (`@tensorflow/tfjs-node`), WebAssembly, then pure JavaScript. Every
  * attempt is reported, so the UI can say why the GPU was not used.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { dirname, sep } from 'node:path';
+import { nativeAddonProblem } from './native-addon';
 import { tf } from './tf';
 
 import type { BackendPreference } from '../../../src-shared/protocol';
@@ -115,26 +115,10 @@ export function unpackedWasmFolder(moduleFile = requireFromEngine.resolve('@tens
     : null;
 }
 
-/**
- * Loads a native TensorFlow binding. The package is an optional dependency
- * whose install step downloads libtensorflow; where that failed the package
- * may be absent or half-installed, and requiring a half-installed one
- * registers tfjs kernels twice, so check for the compiled add-on first.
- */
+/** Loads a native TensorFlow binding once its compiled add-on is known to be there. */
 async function loadNative(packageName: string): Promise<string | undefined> {
-  let packageJson: string;
-  try {
-    packageJson = requireFromEngine.resolve(`${packageName}/package.json`);
-  } catch {
-    return `${packageName} is not installed (it is optional; its install downloads libtensorflow)`;
-  }
-  const root = dirname(packageJson);
-  const hasAddon = ['lib', 'deps/lib'].some((folder) => {
-    const dir = join(root, folder);
-    return existsSync(dir) && findAddon(dir);
-  });
-  if (!hasAddon)
-    return `${packageName} is installed but its native add-on was not built (libtensorflow missing)`;
+  const missing = nativeAddonProblem(packageName);
+  if (missing) return missing;
   try {
     requireFromEngine(packageName);
   } catch (error) {
@@ -145,12 +129,4 @@ async function loadNative(packageName: string): Promise<string | undefined> {
   return (await tf.setBackend('tensorflow'))
     ? undefined
     : `${packageName} loaded but the backend did not start`;
-}
-
-function findAddon(dir: string): boolean {
-  // Layout: lib/napi-v8/tfjs_binding.node
-  for (const version of ['napi-v8', 'napi-v9', 'napi-v7', 'napi-v6', 'napi-v5']) {
-    if (existsSync(join(dir, version, 'tfjs_binding.node'))) return true;
-  }
-  return false;
 }
