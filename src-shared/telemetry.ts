@@ -66,6 +66,19 @@ export interface LayerTelemetry {
    * bin also everything smaller (and zeros), the last everything larger.
    */
   gradHistogram: number[] | null;
+  /**
+   * Add and concatenate only, one per input (input order): the L2 norm of
+   * the gradient that reaches the block input ({@link MergeInfo.fork})
+   * through that input's path, the skip or a branch (docs/telemetry.md);
+   * null when the paths mix (a branch layer feeds something outside it).
+   */
+  pathGradNorms?: (number | null)[];
+  /**
+   * Concatenate only, one per input: the L2 norm of that input's slice of
+   * ∂loss/∂output, the gradient handed back along the input's edge. (An add
+   * hands each input all of ∂loss/∂output: that is `outGradNorm`.)
+   */
+  inputGradNorms?: (number | null)[];
 }
 
 /** What every training step reports, whether or not it carried layer statistics. */
@@ -88,7 +101,7 @@ export interface StepRecord extends StepScalars {
  * telemetry step every layer's statistics in one array.
  */
 export interface PackedStep extends StepScalars {
-  /** layers × LAYER_STAT_STRIDE floats, layers in network order, NaN encodes null; null without telemetry. */
+  /** layers × LAYER_STAT_STRIDE floats, layers in network order, then the merge layers' flow norms ({@link flowLayout}); NaN encodes null; null without telemetry. */
   stats: Float32Array | null;
 }
 
@@ -108,10 +121,49 @@ export interface EpochRecord extends EpochSummary {
   type: 'epoch';
 }
 
+/** Where a merge's inputs come from: the block input where they split, and each input's source. */
+export interface MergeInfo {
+  /** The block input: the last node every path from the network input to the merge passes through. */
+  fork: string;
+  /** The source node of each input, in input order; an input whose source is `fork` is an identity (skip) path. */
+  sources: string[];
+}
+
 /** The layers a packed step describes, in order. */
 export interface LayerInfo {
   id: string;
   type: LayerType;
+  /** Add and concatenate: where their inputs' paths split (see {@link LayerTelemetry.pathGradNorms}). */
+  merge?: MergeInfo;
+}
+
+/**
+ * Where each merge layer's gradient-flow norms sit in packed stats, after the
+ * layers × LAYER_STAT_STRIDE rows: per add, one path norm per input; per
+ * concatenate, one slice norm per input, then one path norm per input.
+ */
+export interface FlowSlot {
+  /** Index of the layer in the packed layers. */
+  layer: number;
+  /** Offset of its first value in the packed stats. */
+  offset: number;
+  inputs: number;
+  /** True for concatenate: slice norms come first. */
+  slices: boolean;
+}
+
+/** The flow slots of `layers`, in order, and the total length of packed stats. */
+export function flowLayout(layers: readonly LayerInfo[]): { slots: FlowSlot[]; length: number } {
+  let offset = layers.length * LAYER_STAT_STRIDE;
+  const slots: FlowSlot[] = [];
+  layers.forEach((layer, i) => {
+    if (!layer.merge) return;
+    const inputs = layer.merge.sources.length;
+    const slices = layer.type === 'concatenate';
+    slots.push({ layer: i, offset, inputs, slices });
+    offset += slices ? 2 * inputs : inputs;
+  });
+  return { slots, length: offset };
 }
 
 /**
@@ -135,7 +187,12 @@ export function unpackStep(
   layers: readonly LayerInfo[],
 ): StepRecord {
   const { stats } = packed;
-  return {
+  const { slots, length } = flowLayout(layers);
+  // A step packed without the flow tail (an older engine, a stored run) just lacks the merge fields.
+  const flows = stats.length >= length ? slots : [];
+  const read = (from: number, n: number) =>
+    Array.from(stats.subarray(from, from + n), (v) => (Number.isNaN(v) ? null : v));
+  const record: StepRecord = {
     type: 'step',
     step: packed.step,
     epoch: packed.epoch,
@@ -151,6 +208,16 @@ export function unpackStep(
       return record as unknown as LayerTelemetry;
     }),
   };
+  for (const slot of flows) {
+    const layer = record.layers[slot.layer];
+    if (slot.slices) {
+      layer.inputGradNorms = read(slot.offset, slot.inputs);
+      layer.pathGradNorms = read(slot.offset + slot.inputs, slot.inputs);
+    } else {
+      layer.pathGradNorms = read(slot.offset, slot.inputs);
+    }
+  }
+  return record;
 }
 
 /** The JSON record of a step that carried telemetry, or null for one that did not. */

@@ -26,6 +26,12 @@ export interface ForwardOptions {
    * identity tap on their output.
    */
   observeOutputGradient?: (nodeIndex: number, dy: Tensor) => void;
+  /**
+   * Called during the backward pass with the gradient a node hands back
+   * along one input edge, for the edges the network marks in
+   * `tappedInputs` (where a residual branch leaves its block input).
+   */
+  observeInputGradient?: (nodeIndex: number, slot: number, dy: Tensor) => void;
   /** Seed of this step's dropout masks (derived per node inside). */
   dropoutSeed?: number;
 }
@@ -55,7 +61,11 @@ export function forward(
   network.nodes.forEach((node, index) => {
     // Between layers, so a pause or stop waits for one layer, not the whole pass.
     throwIfInterrupted();
-    const inputs = node.inputs.map((i) => outputs[i]);
+    const edges = options.observeInputGradient;
+    const tapped = edges && node.tappedInputs;
+    const inputs = node.inputs.map((i, slot) =>
+      tapped && tapped.includes(slot) ? tap(outputs[i], (dy) => edges(index, slot, dy)) : outputs[i],
+    );
     const report = options.observeOutputGradient;
     const observe = report ? (dy: Tensor) => report(index, dy) : undefined;
     const w = node.weights.map((i) => weights[i]);
@@ -124,8 +134,8 @@ export function forward(
       (node.type === 'dense' && fusesActivation(node.params.activation)) ||
       node.type === 'output' ||
       (node.type === 'add' && inputs.length === 2);
-    const tapped = observe && !observedInside && node.type !== 'input';
-    outputs.push(tapped ? tap(out, observe) : out);
+    const tapOutput = observe && !observedInside && node.type !== 'input';
+    outputs.push(tapOutput ? tap(out, observe) : out);
   });
   return { outputs, batchStats };
 }

@@ -13,6 +13,7 @@ import { activationOf, layerWeights, type TypedLayer } from '../../../src-shared
 import type { Shape, WeightRole } from '../../../src-shared/layers/types';
 import type { Design } from '../../../src-shared/design/types';
 import { orderedInputs, type GraphAnalysis } from '../../../src-shared/graph';
+import { mergePaths, type MergePaths } from '../../../src-shared/graph/merge-paths';
 import { deriveSeed } from '../data/random';
 import { variableFrom } from '../backend/scope';
 import { tf, type Tensor, type Variable } from '../backend/tf';
@@ -52,6 +53,11 @@ export type NetworkNode = TypedLayer & {
   activation?: Activation;
   /** False when the design froze this node: no weight update, and BatchNorm runs on its moving statistics. */
   trainable: boolean;
+  /**
+   * Input slots to tap when observing gradients: edges out of a block input
+   * that carry a merge's branch (see {@link Network.merges}).
+   */
+  tappedInputs?: number[];
 };
 
 export interface Network {
@@ -61,6 +67,8 @@ export interface Network {
   /** Index of the single input node and of the output node. */
   inputIndex: number;
   outputIndex: number;
+  /** Every add and concatenate node's block input and the edges carrying each input's path. */
+  merges: MergePaths[];
   /** Frees every variable. */
   dispose(): void;
 }
@@ -149,11 +157,22 @@ export function buildNetwork(
     }
     return node;
   });
+  const inputIndex = nodes.findIndex((n) => n.type === 'input');
+  const merges = mergePaths(nodes, inputIndex);
+  for (const { merge, entries } of merges) {
+    for (const edge of entries.flat()) {
+      // The merge's own identity input needs no tap: its gradient is the merge's (or a slice of it).
+      if (!edge || edge.consumer === merge) continue;
+      const node = nodes[edge.consumer];
+      node.tappedInputs = [...new Set([...(node.tappedInputs ?? []), edge.slot])];
+    }
+  }
   return {
     nodes,
     weights,
     movingStats,
-    inputIndex: nodes.findIndex((n) => n.type === 'input'),
+    inputIndex,
+    merges,
     outputIndex: nodes.findIndex((n) => n.type === 'output'),
     dispose() {
       for (const w of weights) w.variable.dispose();

@@ -40,6 +40,24 @@ export function outputGradient(model: ReferenceModel, nodeId: string): Float64Ar
   return grad;
 }
 
+/**
+ * ∂L/∂(node's output) for every element, with the perturbation seen only by
+ * the input edges `readers`: the gradient that reaches the node along those
+ * edges alone (one path of a residual block, at its block input).
+ */
+export function edgeGradient(
+  model: ReferenceModel,
+  nodeId: string,
+  readers: readonly { node: string; slot: number }[],
+): Float64Array {
+  const size = referenceForward(model).outputs.get(nodeId)!.data.length;
+  const grad = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    grad[i] = stencil((delta) => referenceForward(model, { nodeId, index: i, delta, readers }).loss, FD_STEP);
+  }
+  return grad;
+}
+
 /** ‖v‖₂. */
 export function norm(v: ArrayLike<number>): number {
   let s = 0;

@@ -35,6 +35,12 @@ export interface OutputPerturbation {
   nodeId: string;
   index: number;
   delta: number;
+  /**
+   * Only these input edges (consumer node id, input slot) see the perturbed
+   * output; every other reader sees the original. For the gradient that
+   * reaches a node along some of its outgoing edges (one path of a merge).
+   */
+  readers?: readonly { node: string; slot: number }[];
 }
 
 /** The result of a reference forward pass. */
@@ -84,7 +90,11 @@ export function referenceForward(model: ReferenceModel, perturb?: OutputPerturba
   const outputs = new Map<string, T>();
   const pre = new Map<string, T>();
   for (const node of model.nodes) {
-    const ins = node.inputs.map((id) => outputs.get(id)!);
+    const ins = node.inputs.map((id, slot) => {
+      const read = outputs.get(id)!;
+      const seen = perturb?.readers?.some((r) => r.node === node.id && r.slot === slot);
+      return seen && id === perturb!.nodeId ? perturbed(read, perturb!) : read;
+    });
     const w = (role: string) => model.weights.get(`${node.id}/${role}`);
     const activation = (z: T, name: Activation, alpha: number): T => {
       if (name === 'linear') return z;
@@ -160,13 +170,16 @@ export function referenceForward(model: ReferenceModel, perturb?: OutputPerturba
         throw new Error(`reference: unknown layer ${JSON.stringify(unknown)}`);
       }
     }
-    if (perturb && perturb.nodeId === node.id) {
-      // Copy so the perturbation never leaks into a tensor shared with another node (input, flatten).
-      out = { shape: out.shape, data: Float64Array.from(out.data) };
-      out.data[perturb.index] += perturb.delta;
-    }
+    if (perturb && perturb.nodeId === node.id && !perturb.readers) out = perturbed(out, perturb);
     outputs.set(node.id, out);
   }
   const logits = outputs.get(model.nodes.find((n) => n.type === 'output')!.id)!;
   return { loss: op.loss(model.lossName, logits, model.y), outputs, pre };
+}
+
+/** A copy of `t` with the perturbation applied: it never leaks into a tensor shared with another node (input, flatten). */
+function perturbed(t: T, perturb: OutputPerturbation): T {
+  const out = { shape: t.shape, data: Float64Array.from(t.data) };
+  out.data[perturb.index] += perturb.delta;
+  return out;
 }

@@ -5,6 +5,7 @@
 import type { Activation } from '../../../src-shared/layers/activations';
 import { SATURATION_THRESHOLD } from '../../../src-shared/layers/activations';
 import type { Tensor } from '../backend/tf';
+import type { FlowTerm } from './flow';
 
 /** What the trainer observed at one layer during one step. */
 export interface LayerObservation {
@@ -33,6 +34,8 @@ export interface StatsOptions {
    * followed by the rows.
    */
   leading?: Tensor;
+  /** Merge layers' gradient-flow norms, appended after the rows (which are then 1-D too). */
+  flows?: readonly FlowTerm[];
 }
 
 /**

@@ -16,6 +16,7 @@
 import { RELU_FAMILY, type Activation } from '../../../src-shared/layers/activations';
 import { LAYER_STAT_STRIDE } from '../../../src-shared/telemetry';
 import { tf, type Tensor } from '../backend/tf';
+import { flowNormFromValues, type FlowTerm } from './flow';
 import { SATURATED_OUTPUT, type LayerObservation } from './observation';
 import { layerStatsInto, type Saturation } from './stat-loops';
 import { wasmLayerStats, type LayerOffsets, type WasmLayerStats } from './stats-wasm';
@@ -57,15 +58,30 @@ interface StatsCall {
   layers: readonly LayerObservation[];
   stepScale: Tensor | number;
   leading?: Tensor;
+  flows?: readonly FlowTerm[];
 }
 
 /** Reads the call's tensors in a backend's memory and writes the result tensor. */
 type StatsKernel = (backend: unknown, call: StatsCall) => TensorInfo;
 
-/** [leading…, rows…] when there are leading values, else [layers, LAYER_STAT_STRIDE]. */
+/** [leading…, rows…, flows…] when there are leading values or flows, else [layers, LAYER_STAT_STRIDE]. */
 function resultShape(call: StatsCall): number[] {
   const rows = call.layers.length * LAYER_STAT_STRIDE;
-  return call.leading ? [call.leading.size + rows] : [call.layers.length, LAYER_STAT_STRIDE];
+  const flows = call.flows?.length ?? 0;
+  return call.leading || flows > 0
+    ? [(call.leading?.size ?? 0) + rows + flows]
+    : [call.layers.length, LAYER_STAT_STRIDE];
+}
+
+/** Writes the flow norms at the end of `out`. */
+function fillFlows(
+  out: Float32Array,
+  flows: readonly FlowTerm[] | undefined,
+  values: (t: Tensor) => Float32Array,
+) {
+  if (!flows) return;
+  const start = out.length - flows.length;
+  flows.forEach((term, i) => (out[start + i] = flowNormFromValues(term, values)));
 }
 
 function checkFloat32(t: Tensor): void {
@@ -166,6 +182,7 @@ const KERNELS: Record<string, StatsKernel> = {
     out.set(lead);
     const scale = typeof call.stepScale === 'number' ? call.stepScale : values(call.stepScale)[0];
     fillWithLoops(out.subarray(lead.length), call.layers, values, scale);
+    fillFlows(out, call.flows, values);
     return cpu.makeTensorInfo(shape, 'float32', out);
   },
   wasm: (backend, call) => {
@@ -182,6 +199,11 @@ const KERNELS: Record<string, StatsKernel> = {
     const rowsAt = wasm.dataIdMap.get(result.dataId).memoryOffset + lead.byteLength;
     if (simd) fillWithWasm(wasm, simd, rowsAt, call.layers, scale);
     else fillWithLoops(out.subarray(lead.length), call.layers, (t) => wasm.typedArrayFromHeap(t), scale);
+    // Fresh views: nothing above should grow the heap, but a detached view would fail silently.
+    fillFlows(wasm.typedArrayFromHeap(result), call.flows, (t) => {
+      checkFloat32(t);
+      return wasm.typedArrayFromHeap(t);
+    });
     return result;
   },
 };
@@ -206,17 +228,19 @@ export function hasStatsKernel(): boolean {
 /**
  * The statistics of `layers`, as a tensor of the active backend in the
  * current scope. `stepScale`: plain SGD's factor (NaN: use each layer's
- * weightStep); `leading`: values to put before the rows. Call only when
+ * weightStep); `leading`: values to put before the rows; `flows`: merge
+ * layers' flow norms to put after them. Call only when
  * hasStatsKernel().
  */
 export function runStatsKernel(
   layers: readonly LayerObservation[],
   stepScale: Tensor | number,
   leading?: Tensor,
+  flows?: readonly FlowTerm[],
 ): Tensor {
   const kernel = KERNELS[tf.getBackend()];
   if (typeof stepScale !== 'number') checkFloat32(stepScale);
   if (leading) checkFloat32(leading);
-  const info = kernel(tf.backend(), { layers, stepScale, leading });
+  const info = kernel(tf.backend(), { layers, stepScale, leading, flows });
   return tf.engine().makeTensorFromTensorInfo(info as never);
 }

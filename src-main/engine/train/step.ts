@@ -14,6 +14,7 @@ import { accuracy, computeLoss } from '../model/loss';
 import type { Network } from '../model/network';
 import type { LayerObservation } from '../telemetry/observation';
 import { computeLayerStats } from '../telemetry/stats';
+import { edgeKey, flowTerms } from './merge-flows';
 import type { Optimizer } from './optimizers';
 
 export interface StepContext {
@@ -67,6 +68,12 @@ export function trainingStep(
   const observeOutputGradient = options.telemetry
     ? (nodeIndex: number, dy: Tensor) => void (outputGrads[nodeIndex] = keep(shareData(dy)))
     : undefined;
+  // What a residual branch's first layers hand back to their block input (merge-flows.ts).
+  const inputGrads = new Map<number, Tensor>();
+  const observeInputGradient = options.telemetry
+    ? (nodeIndex: number, slot: number, dy: Tensor) =>
+        void inputGrads.set(edgeKey(nodeIndex, slot), keep(shareData(dy)))
+    : undefined;
   try {
     return scoped((): StepOutcome => {
       let result: ForwardResult | undefined;
@@ -75,6 +82,7 @@ export function trainingStep(
         result = forward(network, input, args.slice(0, variables.length), {
           training: true,
           observeOutputGradient,
+          observeInputGradient,
           dropoutSeed: options.dropoutSeed,
         });
         // Telemetry reads every layer's output; a plain step needs only the logits (accuracy).
@@ -139,7 +147,11 @@ export function trainingStep(
               : context.learningRate
             : undefined;
         // The scalars lead the statistics, so one read-back brings both.
-        readable = computeLayerStats(observations, { stepIsScaledGradient: sgdStep, leading: scalars });
+        readable = computeLayerStats(observations, {
+          stepIsScaledGradient: sgdStep,
+          leading: scalars,
+          flows: flowTerms(network, outputGrads, inputGrads),
+        });
       }
       const readback = readFloats(readable);
       const [lossValue, accuracyValue, squared] = readback;
@@ -168,16 +180,25 @@ export function trainingStep(
 
 const PRECEDES_EVERY_WEIGHT = new WeakMap<Network, boolean>();
 
-/** True when some node (but the input) has no weight in itself or upstream. */
+/**
+ * True when some node (but the input) has no weight in itself or upstream, or
+ * a residual branch leaves from the input itself (its tap needs the gradient
+ * to reach the input).
+ */
 function precedesEveryWeight(network: Network): boolean {
   let found = PRECEDES_EVERY_WEIGHT.get(network);
   if (found === undefined) {
+    const branchFromInput = network.merges.some(
+      (m) =>
+        m.fork === network.inputIndex &&
+        m.entries.some((edges) => edges?.some((e) => e.consumer !== m.merge)),
+    );
     // Nodes are in topological order, so inputs are settled before their consumers.
     const weighted: boolean[] = [];
     network.nodes.forEach((node, i) => {
       weighted[i] = node.weights.length > 0 || node.inputs.some((input) => weighted[input]);
     });
-    found = network.nodes.some((_, i) => i !== network.inputIndex && !weighted[i]);
+    found = branchFromInput || network.nodes.some((_, i) => i !== network.inputIndex && !weighted[i]);
     PRECEDES_EVERY_WEIGHT.set(network, found);
   }
   return found;

@@ -19,6 +19,7 @@ import { locateNonFinite, type NonFiniteLocation } from './divergence';
 import { evaluate } from './evaluate';
 import { createOptimizer } from './optimizers';
 import { trainingStep, type StepContext } from './step';
+import { mergeInfo } from './merge-flows';
 
 /**
  * Everything a trainer reports, in order: the engine's run events without
@@ -312,7 +313,12 @@ export function createStepContext(design: Design, data: LoadedData, network: Net
 
 /** The layers a step's telemetry describes: every node but the input, in network order. */
 export function observedLayers(network: Network): LayerInfo[] {
-  return network.nodes.filter((n) => n.type !== 'input').map((n) => ({ id: n.id, type: n.type }));
+  const merges = mergeInfo(network);
+  return network.nodes.flatMap((n, i) => {
+    if (n.type === 'input') return [];
+    const merge = merges.get(i);
+    return [merge ? { id: n.id, type: n.type, merge } : { id: n.id, type: n.type }];
+  });
 }
 
 /** Examples per step: the design's batch size, or the whole training split when it is smaller. */
