@@ -240,7 +240,12 @@ describe.each<BackendPreference>(['cpu', 'wasm'])(
     });
 
     it('names the block input and the sources of each merge in the run’s layer list', () => {
-      const trainer = createTrainer({ design: CASES[1].design, data: data(), onEvent: () => {} });
+      const trainer = createTrainer({
+        design: CASES[1].design,
+        data: data(),
+        telemetryEvery: 0,
+        onEvent: () => {},
+      });
       try {
         expect(trainer.layers.find((l) => l.id === 'sum')!.merge).toEqual({
           fork: 'd0',

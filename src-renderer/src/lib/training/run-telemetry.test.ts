@@ -118,3 +118,62 @@ describe('exports', () => {
     expect(records[29 - 19].loss).toBeCloseTo(1 / 30);
   });
 });
+
+describe('RunTelemetry with merge layers', () => {
+  // d1 → (b1 → add(d1, b1)) → cat(b2(add), add) → out: the add's skip is its in0, the concat's its in1.
+  const mergeLayers: LayerInfo[] = [
+    { id: 'd1', type: 'dense' },
+    { id: 'b1', type: 'dense' },
+    { id: 'add', type: 'add', merge: { fork: 'd1', sources: ['d1', 'b1'] } },
+    { id: 'b2', type: 'dense' },
+    { id: 'cat', type: 'concatenate', merge: { fork: 'add', sources: ['b2', 'add'] } },
+    { id: 'out', type: 'output' },
+  ];
+  const rows = mergeLayers.length * LAYER_STAT_STRIDE;
+  /** Rows of 0.5, then add: paths [skip, branch]; cat: slices [2 values], paths [branch, skip]. */
+  function mergeStep(step: number, addPaths: number[], catPaths: number[]) {
+    const stats = new Float32Array(rows + 2 + 4).fill(0.5);
+    stats.set(addPaths, rows);
+    stats.set([9, 9], rows + 2);
+    stats.set(catPaths, rows + 4);
+    return { step, epoch: 0, loss: 1, accuracy: null, stats };
+  }
+
+  it('reads the path norms after the rows and derives the skip / branch ratio', () => {
+    const run = new RunTelemetry(1, mergeLayers, 100, 10);
+    run.pushStep(mergeStep(0, [0.8, 0.2], [0.1, 0.3]));
+    run.pushStep(mergeStep(1, [0.5, 0], [NaN, 0.3]));
+    expect(run.count).toBe(2);
+    expect(Array.from(run.paths(0, 2)!.norms)).toEqual([0.8, 0.2].map(Math.fround));
+    expect(run.paths(0, 2)!.skip).toBe(0);
+    expect(run.paths(0, 4)!.skip).toBe(1);
+    expect(run.paths(0, 1)).toBeNull();
+    expect(run.value('skipRatio', 0, 2)).toBeCloseTo(4, 5);
+    expect(run.value('skipRatio', 0, 4)).toBeCloseTo(3, 5);
+    expect(run.value('skipRatio', 0, 1)).toBeNaN();
+    // A branch that passes nothing: the skip carries all of it.
+    expect(run.value('skipRatio', 1, 2)).toBe(Infinity);
+    expect(run.value('skipRatio', 1, 4)).toBeNaN();
+    expect(run.scales.skipRatio).toBeDefined();
+  });
+
+  it('keeps a step packed without flow norms (an older engine), with the ratio unknown', () => {
+    const run = new RunTelemetry(1, mergeLayers, 100, 10);
+    run.pushStep({ step: 0, epoch: 0, loss: 1, accuracy: null, stats: new Float32Array(rows).fill(0.5) });
+    expect(run.count).toBe(1);
+    expect(run.value('skipRatio', 0, 2)).toBeNaN();
+  });
+
+  it('writes the path norms and the ratio to the CSV', () => {
+    const run = new RunTelemetry(1, mergeLayers, 100, 10);
+    run.pushStep(mergeStep(0, [0.75, 0.25], [0.125, 0.5]));
+    const lines = telemetryCsv(run).trim().split('\n');
+    const header = lines[0].split(',');
+    const cells = (layer: number) => lines[1 + layer].split(',');
+    expect(cells(2)[header.indexOf('pathGradNorms')]).toBe('0.75;0.25');
+    expect(Number(cells(2)[header.indexOf('skipRatio')])).toBe(3);
+    expect(Number(cells(4)[header.indexOf('skipRatio')])).toBe(4);
+    expect(cells(1)[header.indexOf('pathGradNorms')]).toBe('');
+    for (let l = 0; l < mergeLayers.length; l++) expect(cells(l)).toHaveLength(CSV_HEADER.length);
+  });
+});

@@ -8,6 +8,7 @@
  */
 import type { DataPreview, DecisionBoundary } from '../../../../src-shared/protocol';
 import {
+  flowLayout,
   HISTOGRAM_BINS,
   LAYER_STAT_FIELDS,
   LAYER_STAT_STRIDE,
@@ -21,19 +22,45 @@ import {
 import { scaleFromValues, type ColourScale } from './colour-scale';
 
 /** The quantities the heatmap can show. */
-export const HEATMAP_FIELDS = ['gradNorm', 'outGradNorm', 'updateRatio'] as const;
+export const HEATMAP_FIELDS = ['gradNorm', 'outGradNorm', 'updateRatio', 'skipRatio'] as const;
 export type HeatmapField = (typeof HEATMAP_FIELDS)[number];
 
 export const FIELD_LABELS: Record<HeatmapField, string> = {
   gradNorm: 'Weight-gradient norm ‖∂L/∂W‖',
   outGradNorm: 'Back-propagated gradient ‖∂L/∂output‖',
   updateRatio: 'Update / weight ratio ‖ΔW‖/‖W‖',
+  skipRatio: 'Skip / branch ratio at the block input (add, concatenate)',
 };
 
-const FIELD_INDEX = Object.fromEntries(LAYER_STAT_FIELDS.map((f, i) => [f, i])) as Record<
-  LayerStatField,
-  number
->;
+/**
+ * Per-layer quantities worked out here from a step's flow norms:
+ * `skipRatio`, on add and concatenate layers, is the norm of the gradient
+ * reaching the block input through the skip (the identity input; the first
+ * input when none is) over the sum of the other inputs' (docs/telemetry.md).
+ */
+type DerivedField = 'skipRatio';
+/** Every per-layer quantity a run holds: the engine's statistics and the derived ones. */
+export type RunField = LayerStatField | DerivedField;
+const STORED_FIELDS: readonly RunField[] = [...LAYER_STAT_FIELDS, 'skipRatio'];
+
+const FIELD_INDEX = Object.fromEntries(STORED_FIELDS.map((f, i) => [f, i])) as Record<RunField, number>;
+
+/** Where a merge layer's path norms sit among a record's: offset, count and which input is the skip. */
+interface PathSlot {
+  /** Offset of the layer's path norms in the packed step. */
+  packed: number;
+  /** Offset among this run's path norms per record. */
+  stored: number;
+  inputs: number;
+  skip: number;
+}
+
+/** The skip input's path norm over the sum of the others'; NaN when one is unknown. */
+function skipRatio(norms: Float32Array, skip: number): number {
+  let others = 0;
+  for (let i = 0; i < norms.length; i++) if (i !== skip) others += norms[i];
+  return norms[skip] / others;
+}
 
 function grow<T extends Float32Array | Float64Array | Int32Array>(array: T, length: number): T {
   const next = new (array.constructor as new (n: number) => T)(length);
@@ -53,6 +80,12 @@ export class RunTelemetry {
   readonly #fields: Float32Array[];
   readonly #rowOf: ReadonlyMap<string, number>;
   #histograms: Float32Array;
+  /** Per merge layer (by layer index) where its path norms are. */
+  readonly #pathSlots = new Map<number, PathSlot>();
+  readonly #pathsPerRecord: number;
+  /** Packed length with the flow norms; a shorter step (an older engine) has none. */
+  readonly #flowLength: number;
+  #paths: Float32Array;
   stepNumbers: Int32Array;
   stepLoss: Float64Array;
   stepAccuracy: Float64Array;
@@ -74,8 +107,20 @@ export class RunTelemetry {
     this.#rowOf = new Map(layers.map((layer, row) => [layer.id, row]));
     const records = Math.max(16, Math.min(expectedRecords, 1 << 16));
     this.recordSteps = new Int32Array(records);
-    this.#fields = LAYER_STAT_FIELDS.map(() => new Float32Array(records * layers.length));
+    this.#fields = STORED_FIELDS.map(() => new Float32Array(records * layers.length));
     this.#histograms = new Float32Array(records * layers.length * HISTOGRAM_BINS);
+    const flow = flowLayout(layers);
+    let stored = 0;
+    for (const slot of flow.slots) {
+      const merge = layers[slot.layer].merge!;
+      const skip = Math.max(0, merge.sources.indexOf(merge.fork));
+      const packed = slot.offset + (slot.slices ? slot.inputs : 0);
+      this.#pathSlots.set(slot.layer, { packed, stored, inputs: slot.inputs, skip });
+      stored += slot.inputs;
+    }
+    this.#pathsPerRecord = stored;
+    this.#flowLength = flow.length;
+    this.#paths = new Float32Array(records * stored);
     const steps = Math.max(16, Math.min(totalSteps, 1 << 20));
     this.stepNumbers = new Int32Array(steps);
     this.stepLoss = new Float64Array(steps);
@@ -94,7 +139,8 @@ export class RunTelemetry {
     this.stepLoss[this.stepCount] = loss;
     this.stepAccuracy[this.stepCount] = accuracy ?? NaN;
     this.stepCount++;
-    if (stats && stats.length === this.layerCount * LAYER_STAT_STRIDE) this.#pushStats(step, stats);
+    // The flow norms of merge layers follow the rows (flowLayout); a step without them still counts.
+    if (stats && stats.length >= this.layerCount * LAYER_STAT_STRIDE) this.#pushStats(step, stats);
   }
 
   #pushStats(step: number, stats: Float32Array): void {
@@ -104,12 +150,22 @@ export class RunTelemetry {
       this.recordSteps = grow(this.recordSteps, n);
       for (let f = 0; f < this.#fields.length; f++) this.#fields[f] = grow(this.#fields[f], n * L);
       this.#histograms = grow(this.#histograms, n * L * HISTOGRAM_BINS);
+      this.#paths = grow(this.#paths, n * this.#pathsPerRecord);
     }
     const r = this.count;
     this.recordSteps[r] = step;
+    const ratios = this.#fields[FIELD_INDEX.skipRatio];
     for (let l = 0; l < L; l++) {
-      for (let f = 0; f < this.#fields.length; f++) this.#fields[f][r * L + l] = packedStat(stats, l, f);
+      for (let f = 0; f < LAYER_STAT_FIELDS.length; f++) this.#fields[f][r * L + l] = packedStat(stats, l, f);
       this.#histograms.set(packedHistogram(stats, l), (r * L + l) * HISTOGRAM_BINS);
+      ratios[r * L + l] = NaN;
+    }
+    const hasFlows = stats.length >= this.#flowLength;
+    for (const [l, slot] of this.#pathSlots) {
+      const at = r * this.#pathsPerRecord + slot.stored;
+      if (hasFlows) this.#paths.set(stats.subarray(slot.packed, slot.packed + slot.inputs), at);
+      else this.#paths.fill(NaN, at, at + slot.inputs);
+      ratios[r * L + l] = skipRatio(this.#paths.subarray(at, at + slot.inputs), slot.skip);
     }
     this.count++;
     if (r === 0) {
@@ -121,14 +177,25 @@ export class RunTelemetry {
     this.epochs.push(record);
   }
 
+  /**
+   * A merge layer's path norms at one record (a view, one per input, NaN
+   * where unknown) and which input is the skip; null for other layers.
+   */
+  paths(record: number, layer: number): { norms: Float32Array; skip: number } | null {
+    const slot = this.#pathSlots.get(layer);
+    if (!slot) return null;
+    const at = record * this.#pathsPerRecord + slot.stored;
+    return { norms: this.#paths.subarray(at, at + slot.inputs), skip: slot.skip };
+  }
+
   /** One record's values of a statistic, one per layer (a view, not a copy). */
-  column(field: LayerStatField, record: number): Float32Array {
+  column(field: RunField, record: number): Float32Array {
     const L = this.layerCount;
     return this.#fields[FIELD_INDEX[field]].subarray(record * L, (record + 1) * L);
   }
 
   /** A statistic at one record and layer; NaN where it does not apply. */
-  value(field: LayerStatField, record: number, layer: number): number {
+  value(field: RunField, record: number, layer: number): number {
     return this.#fields[FIELD_INDEX[field]][record * this.layerCount + layer];
   }
 

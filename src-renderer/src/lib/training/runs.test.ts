@@ -79,8 +79,8 @@ describe('digest', () => {
     expect(digest.recordSteps[0]).toBe(0);
     expect(digest.recordSteps[MAX_RECORDS - 1]).toBe(9999);
     expect(digest.column('gradNorm', MAX_RECORDS - 1)[2]).toBeCloseTo(10_000 * 1e-2, 3);
-    // 3 quantities × 1000 records × 100 layers × 4 B, plus 4000 loss points: about 1.3 MB, against ~100 MB whole.
-    expect(digest.bytes).toBeLessThan(1.3e6);
+    // 4 quantities × 1000 records × 100 layers × 4 B, plus 4000 loss points: about 1.7 MB, against ~100 MB whole.
+    expect(digest.bytes).toBeLessThan(1.7e6);
     // Loss points are bucket means: the first bucket of 2.5 steps is the mean of 2/1, 2/2 (and its share).
     expect(digest.stepLoss[0]).toBeCloseTo((2 / 1 + 2 / 2) / 2, 10);
   });
@@ -132,9 +132,9 @@ describe('run file', () => {
 
   it('writes CSV with one row per record and layer', () => {
     const csv = runCsv('Run, "one"', telemetry(4)).trim().split('\n');
-    expect(csv[0]).toBe('run,step,loss,accuracy,layer,type,gradNorm,outGradNorm,updateRatio');
+    expect(csv[0]).toBe('run,step,loss,accuracy,layer,type,gradNorm,outGradNorm,updateRatio,skipRatio');
     expect(csv).toHaveLength(1 + 4 * 3);
-    expect(csv[1]).toBe('"Run, ""one""",0,2,0.75,d1,dense,1,,0');
+    expect(csv[1]).toBe('"Run, ""one""",0,2,0.75,d1,dense,1,,0,');
   });
 });
 

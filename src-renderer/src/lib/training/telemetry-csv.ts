@@ -21,6 +21,9 @@ export const CSV_HEADER = [
   'type',
   ...LAYER_STAT_FIELDS,
   ...HISTOGRAM_COLUMNS,
+  // Add and concatenate layers: each input's path norm at the block input, `;`-separated in input order.
+  'pathGradNorms',
+  'skipRatio',
 ];
 
 const cell = (v: number) =>
@@ -49,7 +52,11 @@ export function telemetryCsv(run: RunTelemetry, runLabel = String(run.runId)): s
       const stats = LAYER_STAT_FIELDS.map((f) => cell(run.value(f, r, l)));
       const hasHistogram = !Number.isNaN(run.value('gradNorm', r, l));
       const hist = hasHistogram ? Array.from(run.histogram(r, l), cell) : HISTOGRAM_COLUMNS.map(() => '');
-      lines.push(`${prefix},${text(layer.id)},${layer.type},${stats.join(',')},${hist.join(',')}`);
+      const paths = run.paths(r, l);
+      const flow = paths
+        ? `${Array.from(paths.norms, cell).join(';')},${cell(run.value('skipRatio', r, l))}`
+        : ',';
+      lines.push(`${prefix},${text(layer.id)},${layer.type},${stats.join(',')},${hist.join(',')},${flow}`);
     });
   }
   return lines.join('\n') + '\n';
