@@ -62,6 +62,13 @@ export interface EngineServiceOptions {
   endsEngine?: (error: unknown) => boolean;
 }
 
+/**
+ * The app asks for a decision boundary every few steps; this caps what they
+ * cost at a twelfth of the run's time, so the app trains within ~10 % of the
+ * CLI (which draws none) whatever the network's size.
+ */
+const BOUNDARY_TIME_SHARE = 0.08;
+
 export function createEngineService(
   emit: (event: EngineEvent) => void,
   options: EngineServiceOptions = {},
@@ -115,6 +122,7 @@ export function createEngineService(
       telemetryEvery: request.telemetryEvery,
       maxSteps: request.maxSteps,
       boundaryEvery: request.boundaryEvery ?? 0,
+      boundaryMaxShare: BOUNDARY_TIME_SHARE,
       initialWeights: weights,
       interruptRequested: options.interruptRequested,
       onEvent: forward(runId, backend!, emit, weightNotes),

@@ -186,7 +186,8 @@ describe('decision boundary', () => {
     expect(started.dataPreview?.classes).toBe(3);
     expect(started.dataPreview?.x.length).toBe(2 * started.dataPreview!.labels.length);
     const boundaries = events.filter((e) => e.type === 'train.onBoundary');
-    expect(boundaries.map((b) => b.type === 'train.onBoundary' && b.step)).toEqual([0, 2]);
+    // Every 2 steps, and the last step's, so the view ends on the trained weights.
+    expect(boundaries.map((b) => b.type === 'train.onBoundary' && b.step)).toEqual([0, 2, 3]);
     const first = boundaries[0];
     if (first.type !== 'train.onBoundary') return;
     expect(first.probabilities.length).toBe(first.resolution ** 2 * 3);

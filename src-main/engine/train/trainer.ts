@@ -8,6 +8,7 @@ import type { Design } from '../../../src-shared/design/types';
 import { analyzeGraph, type GraphAnalysis } from '../../../src-shared/graph';
 import type { TrainingState, UntaggedRunEvent } from '../../../src-shared/protocol';
 import type { LayerInfo } from '../../../src-shared/telemetry';
+import { boundarySchedule } from './boundary-schedule';
 import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary';
 import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
@@ -49,6 +50,12 @@ export interface TrainerOptions {
   seed?: number;
   /** For 2-D classification data: send the decision boundary every K steps (0 or absent: never). */
   boundaryEvery?: number;
+  /**
+   * At most this share (0–1) of the run's time on boundaries: a due boundary
+   * waits while it would cost more (see boundary-schedule.ts). Absent: every
+   * `boundaryEvery` steps. A single step and the last step always get one.
+   */
+  boundaryMaxShare?: number;
   /**
    * Start from these weights (e.g. an imported model's), keyed `nodeId/role`,
    * instead of the seeded initializers; see buildNetwork.
@@ -103,6 +110,10 @@ export function createTrainer(options: TrainerOptions): Trainer {
   const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
 
   const plane = hasPlane(data) ? planeRange(data) : undefined;
+  const boundaries = boundarySchedule({
+    every: options.boundaryEvery ?? 0,
+    maxShare: options.boundaryMaxShare,
+  });
   let state: TrainingState = 'idle';
   let stepIndex = 0;
   let wake: (() => void) | undefined;
@@ -244,10 +255,11 @@ export function createTrainer(options: TrainerOptions): Trainer {
         // The boundary (a forward pass over a grid) and the epoch's evaluation (over the whole
         // data set) cost as much as a step or more (for 100 layers: boundary 31 ms, step 18 ms),
         // so they yield first and can be interrupted too.
-        const boundaryEvery = options.boundaryEvery ?? 0;
-        if (plane && boundaryEvery > 0 && (stepIndex - 1) % boundaryEvery === 0) {
-          const step = stepIndex - 1;
-          const boundary = await completed(() => decisionBoundary(network, plane, data.outputUnits, step));
+        const step = stepIndex - 1;
+        if (plane && boundaries.due(step, singleStep || stepIndex === totalSteps)) {
+          const boundary = await completed(() =>
+            boundaries.measure(() => decisionBoundary(network, plane, data.outputUnits, step)),
+          );
           if (!boundary) return;
           options.onEvent({ type: 'train.onBoundary', ...boundary.value });
         }
