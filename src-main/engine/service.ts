@@ -28,7 +28,7 @@ import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer'
 import { exportAsFiles } from './transfer/export-files';
 import { importUploadedFiles } from './transfer/import-files';
 import { pretrainedFromBytes } from './transfer/pretrained-bytes';
-import { startWarmUp, type WarmUp } from './warm-up';
+import { startWarmUp, WARM_UP_STEPS, type WarmUp, type WarmUpReport } from './warm-up';
 
 export interface EngineService {
   /** Handles one untrusted message. Never throws: failures become `train.onError` or `*.onResult` events. */
@@ -60,6 +60,8 @@ export interface EngineServiceOptions {
    * error event is then sent.
    */
   endsEngine?: (error: unknown) => boolean;
+  /** Each warm-up (or part of one) that ended, cancelled or not: for logs and tests. */
+  onWarmUp?: (report: WarmUpReport) => void;
 }
 
 /**
@@ -85,12 +87,19 @@ export function createEngineService(
     if (warming === current) warming = undefined;
   };
 
+  // Warm-up steps asked for and not yet trained. The app asks when it opens and, at once,
+  // for a preview of the design it shows; the preview cancels the warm-up, which then goes
+  // on where it stopped once the preview is answered, until the first run.
+  let warmStepsOwed = 0;
+  let warmUpAsked = false;
   const warmUp = async () => {
-    if (run || warming) return; // an engine that has trained, or is warming, is warm enough
-    warming = startWarmUp('auto');
+    if (run || warming || warmStepsOwed <= 0) return; // trained, warming, or warm enough
+    warming = startWarmUp('auto', warmStepsOwed);
     const current = warming;
     // A backend that does not load is reported by the request that needs it, in its own words.
-    await current.done.catch(() => undefined);
+    const report = await current.done.catch(() => undefined);
+    warmStepsOwed = report ? warmStepsOwed - report.steps : 0;
+    if (report) options.onWarmUp?.(report);
     if (warming === current) warming = undefined;
   };
 
@@ -175,8 +184,18 @@ export function createEngineService(
   };
 
   const handle = async (request: EngineRequest) => {
-    if (request.type === 'engine.warmUp') return warmUp();
+    if (request.type === 'engine.warmUp') {
+      if (!run && !warmUpAsked) warmStepsOwed = WARM_UP_STEPS; // once per engine: a reloaded page's ask is not a second
+      warmUpAsked = true;
+      return warmUp();
+    }
     await stopWarmUp();
+    if (request.type === 'train.start') warmStepsOwed = 0;
+    await handleNow(request);
+    void warmUp(); // what a preview, export or import interrupted
+  };
+
+  const handleNow = async (request: Exclude<EngineRequest, { type: 'engine.warmUp' }>) => {
     switch (request.type) {
       case 'train.start':
         return start(request);

@@ -11,7 +11,7 @@ import { initBackend } from './backend/backend';
 import { tf } from './backend/tf';
 import { createEngineService } from './service';
 import { EXAMPLES_DIR } from './test-support';
-import { startWarmUp } from './warm-up';
+import { startWarmUp, WARM_UP_STEPS, type WarmUpReport } from './warm-up';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -83,6 +83,31 @@ describe('engine warm-up', () => {
     for (const warm of [cutShort, finished]) {
       expect(warm.map((e) => e.loss)).toEqual(cold.map((e) => e.loss));
       expect(warm.map((e) => Array.from(e.stats!))).toEqual(cold.map((e) => Array.from(e.stats!)));
+    }
+  });
+
+  it('goes on where it stopped after a preview cuts it short, to the full count, once per engine', async () => {
+    const reports: WarmUpReport[] = [];
+    const events: EngineEvent[] = [];
+    const service = createEngineService((event) => events.push(event), { onWarmUp: (r) => reports.push(r) });
+    try {
+      const warming = service.handle({ type: 'engine.warmUp', requestId: 1 });
+      // As the app does on opening: the preview of the design it shows comes right after.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await service.handle({ type: 'preview.init', requestId: 2, designText, designDir: EXAMPLES_DIR });
+      expect(events.map((e) => e.type)).toEqual(['preview.onResult']);
+      await warming;
+      // The resumed part ends on its own: wait for its report.
+      for (let i = 0; i < 600 && reports.reduce((n, r) => n + r.steps, 0) < WARM_UP_STEPS; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reports[0].cancelled).toBe(true);
+      expect(reports.at(-1)!.cancelled).toBe(false);
+      expect(reports.reduce((n, r) => n + r.steps, 0)).toBe(WARM_UP_STEPS);
+      // A reloaded page asks again: the engine is warm already.
+      await service.handle({ type: 'engine.warmUp', requestId: 3 });
+      expect(reports.reduce((n, r) => n + r.steps, 0)).toBe(WARM_UP_STEPS);
+    } finally {
+      service.dispose();
     }
   });
 });
