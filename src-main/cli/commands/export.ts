@@ -15,7 +15,7 @@ import { describePretrained, pretrainedWeightsFor } from '../pretrained';
 
 const WHAT: Record<ExportFormat, string> = {
   tfjs: 'TensorFlow.js LayersModel (model.json + weights.bin)',
-  keras: 'Keras JSON (model.json + weights.safetensors)',
+  keras: 'Keras 3 archive (model.keras: config.json, metadata.json, model.weights.h5)',
   pytorch: 'PyTorch module (model.py + weights.safetensors)',
   onnx: 'standard ONNX model (opset 17, model.onnx)',
 };

@@ -1,18 +1,30 @@
 /**
  * Exporting a network, the engine API behind `backflow export` and the app's
- * File → Export: TensorFlow.js LayersModel, Keras JSON, PyTorch or ONNX, with the
- * network's current weights (initial, or trained).
+ * File → Export: TensorFlow.js LayersModel, Keras 3 `.keras`, PyTorch or ONNX,
+ * with the network's current weights (initial, or trained); and Backflow's
+ * own weights file, which the app keeps with a finished run.
  */
 import type { Design } from '../../../src-shared/design/types';
-import type { ExportFormat } from '../../../src-shared/protocol';
+import type { EngineExportFormat } from '../../../src-shared/protocol';
 import type { GraphAnalysis } from '../../../src-shared/graph';
-import { buildNetwork, outputNode, type Network, type WeightValues } from '../model/network';
-import { saveKerasModel } from './keras';
+import {
+  buildNetwork,
+  outputNode,
+  snapshotWeights,
+  type Network,
+  type WeightValues,
+} from '../model/network';
+import { writeWeightValues } from '../import/weight-file';
+import { saveKeras3Model } from './keras3';
 import { toLayersModel } from './layers-model';
 import { saveOnnxModel } from './onnx';
 import { savePytorchModel } from './pytorch';
 import { saveLayersModel, WEIGHTS_FILE } from './save-tfjs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/** The file of a `weights` export. */
+export const WEIGHTS_EXPORT_FILE = 'weights.safetensors';
 
 /** What the export records about where the weights came from. */
 export interface ExportInfo {
@@ -25,7 +37,7 @@ export interface ExportInfo {
 
 /** The files an export wrote. */
 export interface ExportResult {
-  format: ExportFormat;
+  format: EngineExportFormat;
   dir: string;
   files: string[];
 }
@@ -36,7 +48,7 @@ export interface ExportResult {
  */
 export async function exportNetwork(
   network: Network,
-  format: ExportFormat,
+  format: EngineExportFormat,
   dir: string,
   info: ExportInfo,
 ): Promise<ExportResult> {
@@ -45,10 +57,19 @@ export async function exportNetwork(
   }
   if (format === 'onnx') return { format, dir, files: await saveOnnxModel(network, dir, info) };
   const loss = outputNode(network).params.loss;
+  if (format === 'keras') {
+    const keras = { ...info, loss };
+    return { format, dir, files: await saveKeras3Model(network, dir, modelName(info.designName), keras) };
+  }
+  if (format === 'weights') {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, WEIGHTS_EXPORT_FILE);
+    await writeWeightValues(path, snapshotWeights(network));
+    return { format, dir, files: [path] };
+  }
   const backflow = { design: info.designName, seed: info.seed, trained: info.trained, loss };
   const model = toLayersModel(network, modelName(info.designName));
   try {
-    if (format === 'keras') return { format, dir, files: await saveKerasModel(model, dir, backflow) };
     await saveLayersModel(model, dir, { backflow });
     return { format, dir, files: [join(dir, WEIGHTS_FILE), join(dir, 'model.json')] };
   } finally {
@@ -65,7 +86,7 @@ export async function exportDesign(
   design: Design,
   analysis: GraphAnalysis,
   seed: number,
-  format: ExportFormat,
+  format: EngineExportFormat,
   dir: string,
   options: { initialWeights?: WeightValues } = {},
 ): Promise<ExportResult> {

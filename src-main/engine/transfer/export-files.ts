@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ExportedModel, ExportFormat } from '../../../src-shared/protocol';
+import type { EngineExportFormat, ExportedModel } from '../../../src-shared/protocol';
 import { exportNetwork, type ExportInfo } from '../export';
 import type { Network } from '../model/network';
 import { withTempDir } from './temp-dir';
@@ -14,7 +14,7 @@ import { withTempDir } from './temp-dir';
 /** Exports `network` (left untouched) as files by value. */
 export function exportAsFiles(
   network: Network,
-  format: ExportFormat,
+  format: EngineExportFormat,
   info: ExportInfo,
 ): Promise<ExportedModel> {
   return withTempDir('download', async (dir) => {

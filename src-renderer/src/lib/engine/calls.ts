@@ -10,7 +10,7 @@ import type {
   EngineRequest,
   EngineResult,
   ExportedModel,
-  ExportFormat,
+  EngineExportFormat,
   FilePayload,
   ImportedDesign,
 } from '../../../../src-shared/protocol';
@@ -30,7 +30,7 @@ export class EngineCalls {
     this.#client = client;
   }
 
-  exportModel(source: ExportSource, format: ExportFormat): Promise<EngineResult<ExportedModel>> {
+  exportModel(source: ExportSource, format: EngineExportFormat): Promise<EngineResult<ExportedModel>> {
     const requestId = this.#nextId++;
     const request: EngineRequest =
       source.from === 'run'

@@ -16,7 +16,7 @@ import type { FileSession, ImportedDocument } from './session.svelte';
 /** How each format is named in the dialog and in messages. */
 export const FORMAT_LABELS: Record<ExportFormat, string> = {
   tfjs: 'TensorFlow.js',
-  keras: 'Keras JSON',
+  keras: 'Keras 3',
   pytorch: 'PyTorch',
   onnx: 'ONNX',
 };

@@ -32,10 +32,10 @@ export function trainedRunFor(
   };
 }
 
-/** Asks the engine for an ended run's weights (the Keras export's safetensors, keyed nodeId/role). */
+/** Asks the engine for an ended run's weights (Backflow's weights file: safetensors keyed nodeId/role). */
 export function weightsTaker(calls: EngineCalls): (engineRunId: number) => Promise<Uint8Array | null> {
   return async (engineRunId) => {
-    const result = await calls.exportModel({ from: 'run', runId: engineRunId }, 'keras');
+    const result = await calls.exportModel({ from: 'run', runId: engineRunId }, 'weights');
     return result.ok
       ? (result.value.files.find((f) => f.name === 'weights.safetensors')?.bytes ?? null)
       : null;
