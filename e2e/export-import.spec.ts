@@ -3,9 +3,10 @@
  * example as a TensorFlow.js model (one .zip download), import that model
  * back (model.json + weights.bin from the file chooser) and find the same
  * layers with a "pretrained weights" badge, export it again and get the very
- * same weights, fine-tune it, export the trained weights, and drop the
- * pretrained ones with Reset weights; the trained weights also go out as
- * ONNX, which ONNX Runtime runs. The Electron twin of these commands
+ * same weights, fine-tune it, export the trained weights (a Keras 3
+ * `.keras` archive), and drop the pretrained ones with Reset weights; the
+ * trained weights also go out as ONNX, which ONNX Runtime runs. A Keras 3
+ * `.keras` export imports back on its own, with its weights. The Electron twin of these commands
  * (native dialogs) is tested in src-main/main.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,7 +26,7 @@ async function exportAs(
   page: Page,
   testInfo: TestInfo,
   label: string,
-  format: 'TensorFlow.js' | 'Keras JSON' | 'PyTorch' | 'ONNX',
+  format: 'TensorFlow.js' | 'Keras 3' | 'PyTorch' | 'ONNX',
   weights: 'Initial' | 'Trained',
   shot?: () => Promise<void>,
 ): Promise<{ dir: string; zipName: string }> {
@@ -107,10 +108,10 @@ test('export an example as TensorFlow.js, import it back with its weights, fine-
   await dismissNotices(page);
   await shot('32-fine-tuned-pretrained');
 
-  // The trained weights, as Keras JSON: the run's, not the pretrained ones.
-  const trained = await exportAs(page, testInfo, 'trained', 'Keras JSON', 'Trained');
-  expect(readdirSync(trained.dir).sort()).toEqual(['model.json', 'weights.safetensors']);
-  await expect(page.getByText(/^Exported Keras JSON with the trained weights/)).toBeVisible();
+  // The trained weights, as a Keras 3 archive: the run's, not the pretrained ones.
+  const trained = await exportAs(page, testInfo, 'trained', 'Keras 3', 'Trained');
+  expect(readdirSync(trained.dir)).toEqual(['model.keras']);
+  await expect(page.getByText(/^Exported Keras 3 with the trained weights/)).toBeVisible();
 
   // The same trained weights as ONNX: one model.onnx that ONNX Runtime runs, with the design's input.
   const onnx = await exportAs(page, testInfo, 'onnx', 'ONNX', 'Trained');
@@ -130,6 +131,30 @@ test('export an example as TensorFlow.js, import it back with its weights, fine-
   await page.getByRole('button', { name: 'Reset weights' }).click();
   await expect(badge).toBeHidden();
   await expect(trainButton(page)).toHaveAttribute('title', 'Train from the seeded initial weights');
+
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a Keras 3 .keras export imports back alone: the same layers, its weights as the pretrained ones', async ({
+  page,
+  shot,
+  consoleErrors,
+}, testInfo) => {
+  await openExample(page, EXAMPLE);
+  const original = await layerIds(page);
+  const keras = await exportAs(page, testInfo, 'keras3', 'Keras 3', 'Initial');
+  expect(keras.zipName).toBe('Deep-sigmoid-MLP-with-batch-normalization-keras.zip');
+  expect(readdirSync(keras.dir)).toEqual(['model.keras']);
+  await expect(page.getByText(/^Exported Keras 3 with the initial weights/)).toBeVisible();
+  const choosing = page.waitForEvent('filechooser');
+  await moreCommand(page, 'Import…');
+  await (await choosing).setFiles(join(keras.dir, 'model.keras'));
+  const badge = page.getByTestId('pretrained-badge');
+  await expect(badge).toBeVisible();
+  await expect(badge).toContainText('model.keras');
+  expect((await layerIds(page)).sort()).toEqual([...original].sort());
+  await dismissNotices(page);
+  await shot('34-imported-keras3');
   expect(consoleErrors).toEqual([]);
 });
 

@@ -161,8 +161,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   import: {
-    usage: 'import <model.json> --out design.backflow.json',
-    summary: 'a TensorFlow.js LayersModel or Keras JSON model as a design (weights written beside it)',
+    usage: 'import <model.json|model.keras|model.h5> --out design.backflow.json',
+    summary:
+      'a TensorFlow.js LayersModel, Keras JSON, Keras 3 .keras or Keras 2 .h5 model as a design (weights written beside it)',
     options: {
       out: {
         type: 'string',
@@ -172,7 +173,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       },
     },
     positionals: 1,
-    examples: ['backflow import model-tfjs/model.json --out imported.backflow.json'],
+    examples: [
+      'backflow import model-tfjs/model.json --out imported.backflow.json',
+      'backflow import model-keras/model.keras --out imported.backflow.json',
+    ],
     load: async () => {
       const { importCommand } = await import('./commands/import');
       return (p, v, io) => importCommand(p[0], v, io);

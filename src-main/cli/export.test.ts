@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend/backend';
 import { tf } from '../engine/backend/tf';
-import { loadKerasModelFromDir } from '../engine/export/keras';
+import { importModelFile } from '../engine/import';
 import { loadLayersModelFromDir } from '../engine/export/save-tfjs';
 import { forward } from '../engine/model/forward';
 import { snapshotWeights } from '../engine/model/network';
@@ -66,7 +66,7 @@ describe('export --format tfjs', () => {
     trainer.dispose();
   });
 
-  it('writes Keras JSON and PyTorch exports with the same initial weights (--format keras|pytorch)', async () => {
+  it('writes Keras 3 and PyTorch exports with the same initial weights (--format keras|pytorch)', async () => {
     const file = join(EXAMPLES_DIR, 'deep-sigmoid.backflow.json');
     const written: Record<string, string> = {};
     for (const format of ['keras', 'pytorch', 'tfjs']) {
@@ -77,17 +77,20 @@ describe('export --format tfjs', () => {
       expect(io.stdout()).toContain('seed 9, initial weights');
       written[format] = out;
     }
-    expect(readdirSync(written.keras).sort()).toEqual(['model.json', 'weights.safetensors']);
+    expect(readdirSync(written.keras).sort()).toEqual(['model.keras']);
     expect(readdirSync(written.pytorch).sort()).toEqual(['model.py', 'weights.safetensors']);
-    const keras = await loadKerasModelFromDir(written.keras);
+    const keras = await importModelFile(join(written.keras, 'model.keras'));
+    if (!keras.ok) throw new Error(keras.error.message);
     const tfjs = await loadLayersModelFromDir(written.tfjs);
-    expect(keras.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
-      tfjs.getWeights().map((w) => Array.from(w.dataSync())),
-    );
+    expect(tfjs.weights.length).toBe(keras.value.weights!.size);
+    for (const w of tfjs.weights) {
+      expect(Array.from(keras.value.weights!.get(w.originalName)!.values), w.originalName).toEqual(
+        Array.from(w.read().dataSync()),
+      );
+    }
     const source = readFileSync(join(written.pytorch, 'model.py'), 'utf8');
     expect(source).toContain('class DeepSigmoidMlp(nn.Module):');
     expect(source).toMatch(/self\.d1 = nn\.Linear\(2, \d+\)/);
-    keras.dispose();
     tfjs.dispose();
   });
 

@@ -154,6 +154,19 @@ describe('import.model', () => {
     );
   });
 
+  it('imports a Keras 3 .keras archive chosen alone, with its weights, and refuses it among other files', async () => {
+    const keras = { name: 'keras3-sequential.keras', bytes: fixture('keras3-sequential.keras') };
+    const result = await importFiles([keras]);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.modelFile).toBe('keras3-sequential.keras');
+    expect(result.value.tensorCount).toBe(6);
+    expect([...decodeWeightValues(result.value.weights!).keys()]).toContain('norm/gamma');
+    const mixed = await importFiles([keras, { name: 'notes.json', bytes: new TextEncoder().encode('{}') }]);
+    expect(!mixed.ok && mixed.error.message).toBe(
+      'keras3-sequential.keras holds a whole model: choose it alone',
+    );
+  });
+
   it('answers a hostile upload with its result, not a crash', async () => {
     for (const files of [[{ name: '../../x.json', bytes: new Uint8Array(1) }], 'model.json', []]) {
       const result = await importFiles(files);
@@ -214,6 +227,12 @@ describe('pretrained weights in train.start and export', () => {
     const expected = plain(snapshotWeights(trainer.network));
     trainer.dispose();
     expect(await tfjsWeights(exported.value)).toEqual(expected);
+
+    // What the app keeps with an ended run: Backflow's weights file, keyed nodeId/role.
+    const kept = await exportModel({ type: 'export.run', runId, format: 'weights' });
+    if (!kept.ok) throw new Error(kept.error.message);
+    expect(kept.value.files.map((f) => f.name)).toEqual(['weights.safetensors']);
+    expect(plain(decodeWeightValues(kept.value.files[0].bytes))).toEqual(expected);
 
     const pytorch = await exportModel({ type: 'export.run', runId, format: 'pytorch' });
     expect(pytorch.ok && pytorch.value.files.map((f) => f.name).sort()).toEqual([

@@ -99,7 +99,7 @@ describe('WebSocket EngineClient', () => {
     const exported = await calls.exportModel({ from: 'run', runId: 5 }, 'keras');
     if (!exported.ok) throw new Error(exported.error.message);
     expect(exported.value.trained).toBe(true);
-    expect(exported.value.files.map((f) => f.name).sort()).toEqual(['model.json', 'weights.safetensors']);
+    expect(exported.value.files.map((f) => f.name)).toEqual(['model.keras']);
     for (const file of exported.value.files) expect(file.bytes).toBeInstanceOf(Uint8Array);
   });
 

@@ -8,6 +8,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as H5wasmModule from 'h5wasm/node';
 
 /** A float32 dataset: its shape and values in row-major order. */
 export interface H5Dataset {
@@ -29,7 +30,7 @@ export type H5Node = H5Group | H5Dataset;
 /** An attribute as read: strings, numbers or arrays of them (Keras 2 stores names as byte strings). */
 export type H5AttrValue = string | number | bigint | boolean | readonly (string | number)[] | null;
 
-type H5wasm = typeof import('h5wasm/node');
+type H5wasm = typeof H5wasmModule;
 let loaded: Promise<H5wasm> | undefined;
 
 async function h5wasm(): Promise<H5wasm['default']> {
@@ -139,12 +140,16 @@ function attrValue(value: unknown): H5AttrValue {
   return null;
 }
 
-function readGroup(h5: H5wasm['default'], source: WritableGroup, path: string): H5Group {
+/** Deeper than any Keras file nests; a soft link back to a parent would otherwise recurse for ever. */
+const MAX_DEPTH = 32;
+
+function readGroup(h5: H5wasm['default'], source: WritableGroup, path: string, depth = 0): H5Group {
+  if (depth > MAX_DEPTH) throw new Error(`${path} is nested more than ${MAX_DEPTH} groups deep`);
   const out = group(readAttrs(source as never));
   for (const name of source.keys()) {
     const where = `${path}/${name}`;
     const entity = source.get(name);
-    if (entity instanceof h5.Group) out.members.set(name, readGroup(h5, entity, where));
+    if (entity instanceof h5.Group) out.members.set(name, readGroup(h5, entity, where, depth + 1));
     else if (entity instanceof h5.Dataset) {
       const { type, size } = entity.metadata;
       // h5wasm's type codes: 0 integer, 1 float.

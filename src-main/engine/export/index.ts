@@ -7,13 +7,7 @@
 import type { Design } from '../../../src-shared/design/types';
 import type { EngineExportFormat } from '../../../src-shared/protocol';
 import type { GraphAnalysis } from '../../../src-shared/graph';
-import {
-  buildNetwork,
-  outputNode,
-  snapshotWeights,
-  type Network,
-  type WeightValues,
-} from '../model/network';
+import { buildNetwork, outputNode, snapshotWeights, type Network, type WeightValues } from '../model/network';
 import { writeWeightValues } from '../import/weight-file';
 import { saveKeras3Model } from './keras3';
 import { toLayersModel } from './layers-model';

@@ -1,8 +1,9 @@
 /**
- * Keras JSON and TensorFlow.js exports reload and predict exactly what the
+ * TensorFlow.js exports and the Keras JSON folders older Backflow versions
+ * exported (which import still reads) reload and predict exactly what the
  * exported model predicts: model.json through `tf.models.modelFromJSON` plus
- * the weights by name (Keras), `tf.loadLayersModel` (tfjs). Frozen nodes are
- * saved frozen; initializers are saved as the design names them.
+ * the weights by name (Keras JSON), `tf.loadLayersModel` (tfjs). Frozen nodes
+ * are saved frozen; initializers are saved as the design names them.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Design } from '../../../src-shared/design/types';
 import { initBackend } from '../backend/backend';
 import { tf } from '../backend/tf';
-import type { ExportFormat } from '../../../src-shared/protocol';
 import { exportNetwork } from './index';
-import { KERAS_FILES, loadKerasModelFromDir, readKerasWeights } from './keras';
+import { KERAS_FILES, loadKerasModelFromDir, readKerasWeights, saveKerasModel } from './keras';
 import { toLayersModel } from './layers-model';
 import { loadLayersModelFromDir } from './save-tfjs';
 import {
@@ -33,11 +33,18 @@ beforeAll(async () => {
 
 const designs = [withFrozen(denseDesign, ['hidden-2', 'bn']), withFrozen(convDesign, ['c2']), mergeDesign];
 
-async function exported(make: () => Design, format: ExportFormat) {
+async function exported(make: () => Design, format: 'tfjs' | 'kerasJson') {
   const design = make();
   const network = buildWithRandomWeights(design);
   const dir = mkdtempSync(join(tmpdir(), `backflow-${format}-`));
-  await exportNetwork(network, format, dir, { designName: design.name, seed: 11, trained: true });
+  const info = { designName: design.name, seed: 11, trained: true };
+  if (format === 'tfjs') await exportNetwork(network, format, dir, info);
+  else {
+    const model = toLayersModel(network, 'Dense_chain');
+    const backflow = { design: design.name, seed: 11, trained: true, loss: 'softmaxCrossEntropy' };
+    await saveKerasModel(model, dir, backflow);
+    model.dispose();
+  }
   const source = toLayersModel(network);
   const x = tf.randomNormal([5, ...inputShape(design)], 0, 1, 'float32', 9);
   const predict = (model: LayersModel) =>
@@ -45,12 +52,12 @@ async function exported(make: () => Design, format: ExportFormat) {
   return { design, network, dir, source, x, predict };
 }
 
-describe.each(['keras', 'tfjs'] as const)('%s export', (format) => {
+describe.each(['kerasJson', 'tfjs'] as const)('%s export', (format) => {
   for (const make of designs) {
     it(`reloads and predicts identically: ${make().name}`, async () => {
       const { network, dir, source, x, predict } = await exported(make, format);
       const reloaded =
-        format === 'keras' ? await loadKerasModelFromDir(dir) : await loadLayersModelFromDir(dir);
+        format === 'kerasJson' ? await loadKerasModelFromDir(dir) : await loadLayersModelFromDir(dir);
       const expected = predict(source);
       expect(predict(reloaded)).toEqual(expected);
       expect(new Set(expected).size).toBeGreaterThan(1);
@@ -66,7 +73,7 @@ describe.each(['keras', 'tfjs'] as const)('%s export', (format) => {
 
 describe('Keras JSON', () => {
   it('is a Keras model topology that tf.models.modelFromJSON reads, with the weights named beside it', async () => {
-    const { network, dir, source, x, predict } = await exported(designs[0], 'keras');
+    const { network, dir, source, x, predict } = await exported(designs[0], 'kerasJson');
     const topology = JSON.parse(readFileSync(join(dir, KERAS_FILES.model), 'utf8'));
     expect(topology.class_name).toBe('Functional');
     const layers = topology.config.layers as { name: string; config: Record<string, unknown> }[];

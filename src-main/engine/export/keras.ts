@@ -1,8 +1,10 @@
 /**
- * Keras JSON export: `model.json` holds the model topology exactly as Keras's
- * `model.to_json()` writes it (what `tf.models.modelFromJSON` and Keras's
+ * The Keras JSON folders Backflow exported before its Keras 3 `.keras`
+ * export (keras3.ts): `model.json` holds the model topology as Keras 2's
+ * `model.to_json()` writes it (what `tf.models.modelFromJSON` and Keras 2's
  * `model_from_json` read), and `weights.safetensors` the weights keyed by
- * their Keras names (`d1/kernel`, `bn/moving_mean`).
+ * their Keras names (`d1/kernel`, `bn/moving_mean`). Import still reads such
+ * folders; the writer stays so that path stays tested.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';

@@ -41,7 +41,12 @@ export interface Keras3Model {
 export const LEAKY_SUFFIX = '_leakyRelu';
 
 /** The float32 dtype policy, as every Keras 3 layer serializes it. */
-const DTYPE = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+const DTYPE = {
+  module: 'keras',
+  class_name: 'DTypePolicy',
+  config: { name: 'float32' },
+  registered_name: null,
+};
 
 function kerasObject(module: string, className: string, config: Json): Json {
   return { module, class_name: className, config, registered_name: null };

@@ -12,11 +12,29 @@ type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Keyword arguments every layer takes (Layer.__init__ / Operation.__init__). */
-const LAYER_KWARGS = ['name', 'trainable', 'dtype', 'autocast', 'activity_regularizer', 'input_shape', 'input_dim'];
+const LAYER_KWARGS = [
+  'name',
+  'trainable',
+  'dtype',
+  'autocast',
+  'activity_regularizer',
+  'input_shape',
+  'input_dim',
+];
 
 /** Each layer class's constructor arguments, from its `__init__`; the config's keys must be among them. */
 export const KERAS3_LAYER_ARGS: Readonly<Record<string, readonly string[]>> = {
-  InputLayer: ['shape', 'batch_size', 'dtype', 'sparse', 'ragged', 'batch_shape', 'input_tensor', 'optional', 'name'],
+  InputLayer: [
+    'shape',
+    'batch_size',
+    'dtype',
+    'sparse',
+    'ragged',
+    'batch_shape',
+    'input_tensor',
+    'optional',
+    'name',
+  ],
   Dense: [
     'units',
     'activation',
@@ -153,7 +171,8 @@ function builtIn(value: unknown, module: string, classes: readonly string[], whe
 }
 
 function tensorHistory(value: unknown): string | undefined {
-  if (!isRecord(value) || value.class_name !== '__keras_tensor__' || !isRecord(value.config)) return undefined;
+  if (!isRecord(value) || value.class_name !== '__keras_tensor__' || !isRecord(value.config))
+    return undefined;
   const history = value.config.keras_history;
   return Array.isArray(history) && history.length === 3 && typeof history[0] === 'string'
     ? history[0]
@@ -219,9 +238,11 @@ export function keras3ConfigProblems(config: unknown): string[] {
   // Functional is not exported: it resolves by importing its module (serialize_with_public_class's custom case).
   if (config.module !== 'keras.src.models.functional' || config.class_name !== 'Functional')
     problems.push('the model is not keras.src.models.functional.Functional');
-  if (config.registered_name !== 'Functional') problems.push('the model\'s registered_name is not "Functional"');
+  if (config.registered_name !== 'Functional')
+    problems.push('the model\'s registered_name is not "Functional"');
   const inner = config.config;
-  if (!isRecord(inner) || !Array.isArray(inner.layers)) return [...problems, 'the model config has no layers'];
+  if (!isRecord(inner) || !Array.isArray(inner.layers))
+    return [...problems, 'the model config has no layers'];
   if (typeof inner.name !== 'string') problems.push('the model has no name');
   const defined = new Set<string>();
   const names = new Set<string>();
@@ -233,7 +254,13 @@ export function keras3ConfigProblems(config: unknown): string[] {
   });
   for (const key of ['input_layers', 'output_layers']) {
     const ends = inner[key];
-    if (!Array.isArray(ends) || ends.length !== 3 || !names.has(String(ends[0])) || ends[1] !== 0 || ends[2] !== 0)
+    if (
+      !Array.isArray(ends) ||
+      ends.length !== 3 ||
+      !names.has(String(ends[0])) ||
+      ends[1] !== 0 ||
+      ends[2] !== 0
+    )
       problems.push(`${key} must be [layer name, 0, 0] of a listed layer`);
   }
   return problems;

@@ -42,7 +42,11 @@ async function exported(make: () => Design) {
   const design = make();
   const network = buildWithRandomWeights(design);
   const dir = mkdtempSync(join(tmpdir(), 'backflow-keras3-'));
-  const result = await exportNetwork(network, 'keras', dir, { designName: design.name, seed: 11, trained: true });
+  const result = await exportNetwork(network, 'keras', dir, {
+    designName: design.name,
+    seed: 11,
+    trained: true,
+  });
   const archive = new Uint8Array(readFileSync(join(dir, KERAS3_FILE)));
   const members = readZip(archive, 1 << 30);
   const json = (name: string) => JSON.parse(new TextDecoder().decode(members.get(name)!.read()));
@@ -50,7 +54,9 @@ async function exported(make: () => Design) {
 }
 
 /** The h5py view of a weights file: every group and dataset with its attributes, shape and values. */
-function h5pyDump(path: string): Record<string, { attrs: Record<string, unknown>; shape?: number[]; values?: number[]; dtype?: string }> {
+function h5pyDump(
+  path: string,
+): Record<string, { attrs: Record<string, unknown>; shape?: number[]; values?: number[]; dtype?: string }> {
   const script = `
 import h5py, json, sys
 out = {}
@@ -88,7 +94,10 @@ describe('Keras 3 export', () => {
       // The layers are listed as Keras's map_graph orders them, so the weights' group numbering matches on load.
       const layers = config.config.layers as { name: string; inbound_nodes: unknown[] }[];
       const inputs = new Map(
-        layers.map((l) => [l.name, JSON.stringify(l.inbound_nodes).match(/"keras_history":\["[^"]+"/g) ?? []]),
+        layers.map((l) => [
+          l.name,
+          JSON.stringify(l.inbound_nodes).match(/"keras_history":\["[^"]+"/g) ?? [],
+        ]),
       );
       const inputsOf = (name: string) => inputs.get(name)!.map((m) => m.slice(18, -1));
       const names = layers.map((l) => l.name);
@@ -118,7 +127,11 @@ describe('Keras 3 export', () => {
   });
 
   it('names layer groups by class in snake case, as Keras does', () => {
-    expect(['InputLayer', 'Dense', 'Conv2D', 'BatchNormalization', 'LeakyReLU', 'GlobalAveragePooling2D'].map(toSnakeCase)).toEqual([
+    expect(
+      ['InputLayer', 'Dense', 'Conv2D', 'BatchNormalization', 'LeakyReLU', 'GlobalAveragePooling2D'].map(
+        toSnakeCase,
+      ),
+    ).toEqual([
       'input_layer',
       'dense',
       'conv2d',
@@ -137,7 +150,14 @@ describe('Keras 3 export', () => {
 
   it('orders layers as Keras map_graph does: deepest first, ties by first visit from the output', () => {
     // in → a → b → add(b, c) ← c ← in;  out ← add. Depths: in 3, a 2, b 1, c 1, add... c is visited after b.
-    const inputs: Record<string, string[]> = { in: [], a: ['in'], b: ['a'], c: ['in'], add: ['b', 'c'], out: ['add'] };
+    const inputs: Record<string, string[]> = {
+      in: [],
+      a: ['in'],
+      b: ['a'],
+      c: ['in'],
+      add: ['b', 'c'],
+      out: ['add'],
+    };
     expect(kerasLayerOrder('out', (n) => inputs[n])).toEqual(['in', 'a', 'b', 'c', 'add', 'out']);
     const skip: Record<string, string[]> = { in: [], a: ['in'], b: ['a'], add: ['in', 'b'], out: ['add'] };
     expect(kerasLayerOrder('out', (n) => skip[n])).toEqual(['in', 'a', 'b', 'add', 'out']);
@@ -152,7 +172,11 @@ describe('Keras 3 export', () => {
         writeFileSync(path, members.get(KERAS3_MEMBERS.weights)!.read());
         const dump = h5pyDump(path);
         const config = json(KERAS3_MEMBERS.config);
-        const layers = config.config.layers as { name: string; class_name: string; config: Record<string, unknown> }[];
+        const layers = config.config.layers as {
+          name: string;
+          class_name: string;
+          config: Record<string, unknown>;
+        }[];
         const paths = layerPaths(layers.map((l) => l.class_name));
         const weights = snapshotWeights(network);
         const expected = new Set(['/', 'layers', 'vars']);

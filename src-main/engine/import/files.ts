@@ -1,15 +1,18 @@
 /**
  * Importing a model from disk: a TensorFlow.js `model.json` with its weight
- * files, or a Keras JSON topology (with Backflow's `weights.safetensors`
- * beside it when it came from a Backflow Keras export).
+ * files, a Keras JSON topology (with Backflow's `weights.safetensors` beside
+ * it when it came from an older Backflow Keras export), a Keras 3 `.keras`
+ * archive or a Keras 2 `.h5` model.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LOSSES, type LossName } from '../../../src-shared/layers';
 import { tf } from '../backend/tf';
+import { MAX_WEIGHTS_BYTES } from '../../../src-shared/weights-file';
 import { KERAS_FILES, readKerasWeights } from '../export/keras';
 import { importKerasGraph, type ImportedModel, type NamedWeights } from './import-model';
+import { readKerasArchive, readKerasH5, type KerasFileModel } from './keras-files';
 import { ImportError, readKerasGraph } from './keras-topology';
 
 /** Largest model.json read: topologies are small; a bigger file is not one. */
@@ -31,8 +34,21 @@ const KERAS_LOSSES: Record<string, LossName> = {
   mean_squared_error: 'meanSquaredError',
 };
 
+/** The binary model formats, by file extension. */
+const BINARY_READERS: Record<string, (bytes: Uint8Array) => Promise<KerasFileModel>> = {
+  '.keras': readKerasArchive,
+  '.h5': readKerasH5,
+  '.hdf5': readKerasH5,
+};
+
+/** The model file extensions `importModelFile` reads (besides `.json`). */
+export const BINARY_MODEL_EXTENSIONS = Object.keys(BINARY_READERS);
+
 /** Reads and imports the model at `path`; never throws. */
 export async function importModelFile(path: string): Promise<ImportResult> {
+  const extension = /\.[^./]+$/.exec(path.toLowerCase())?.[0] ?? '';
+  const reader = Object.hasOwn(BINARY_READERS, extension) ? BINARY_READERS[extension] : undefined;
+  if (reader) return importBinary(path, reader);
   let document: Record<string, unknown>;
   try {
     const info = await stat(path);
@@ -64,6 +80,38 @@ export async function importModelFile(path: string): Promise<ImportResult> {
     // Backflow's own export keeps the design's name; the model's name is that name made safe for Keras.
     const name = typeof metadata.design === 'string' && metadata.design.trim() ? metadata.design : undefined;
     return { ok: true, value: importKerasGraph(graph, weights, { loss, name }) };
+  } catch (error) {
+    if (error instanceof ImportError) return { ok: false, error: { type: 'model', message: error.message } };
+    return { ok: false, error: { type: 'file', message: `${path}: ${(error as Error).message}` } };
+  }
+}
+
+/** Imports a `.keras` or `.h5` model; never throws. */
+async function importBinary(
+  path: string,
+  reader: (bytes: Uint8Array) => Promise<KerasFileModel>,
+): Promise<ImportResult> {
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(path);
+    if (info.size > MAX_WEIGHTS_BYTES)
+      throw new Error(`it is ${info.size} bytes, more than the ${MAX_WEIGHTS_BYTES >> 20} MB a model may be`);
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    return {
+      ok: false,
+      error: { type: 'file', message: `cannot read ${path}: ${(error as Error).message}` },
+    };
+  }
+  try {
+    const { document, weights, metadata, kerasLoss } = await reader(bytes);
+    const graph = readKerasGraph(document);
+    const loss =
+      lossOf(metadata.loss) ?? lossOf(kerasLoss ? (KERAS_LOSSES[kerasLoss] ?? kerasLoss) : undefined);
+    const name = typeof metadata.design === 'string' && metadata.design.trim() ? metadata.design : undefined;
+    // The layers first: an unsupported one is the problem to report, not the weights it would have had.
+    importKerasGraph(graph, undefined, { loss, name });
+    return { ok: true, value: importKerasGraph(graph, weights(), { loss, name }) };
   } catch (error) {
     if (error instanceof ImportError) return { ok: false, error: { type: 'model', message: error.message } };
     return { ok: false, error: { type: 'file', message: `${path}: ${(error as Error).message}` } };

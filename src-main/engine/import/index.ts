@@ -1,9 +1,9 @@
 /**
- * Importing TensorFlow.js LayersModels and Keras JSON topologies as Backflow
- * designs (with their weights, for fine-tuning): the engine API behind
+ * Importing TensorFlow.js LayersModels, Keras JSON topologies, Keras 3
+ * `.keras` archives and Keras 2 `.h5` models as Backflow designs (with their weights, for fine-tuning): the engine API behind
  * `backflow import` and the app's File → Import.
  */
-export { importModelFile } from './files';
+export { BINARY_MODEL_EXTENSIONS, importModelFile } from './files';
 export type { ImportFailure, ImportResult } from './files';
 export { importKerasGraph } from './import-model';
 export type { ImportedModel, ImportOptions, NamedWeights } from './import-model';

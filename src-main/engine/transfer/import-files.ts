@@ -10,7 +10,7 @@ import { join, posix } from 'node:path';
 import { serializeDesign } from '../../../src-shared/design';
 import type { EngineResult, FilePayload, ImportedDesign } from '../../../src-shared/protocol';
 import { KERAS_FILES } from '../export/keras';
-import { encodeWeightValues, importModelFile } from '../import';
+import { BINARY_MODEL_EXTENSIONS, encodeWeightValues, importModelFile } from '../import';
 import { withTempDir } from './temp-dir';
 
 /** Imports the model among `files` (names checked by parseEngineRequest); never throws. */
@@ -19,7 +19,7 @@ export async function importUploadedFiles(
 ): Promise<EngineResult<ImportedDesign>> {
   const model = pickModelFile(files);
   if (typeof model === 'string') return failure('file', model);
-  const needed = weightFilesOf(model);
+  const needed = isBinaryModel(model.name) ? [] : weightFilesOf(model);
   if (typeof needed === 'string') return failure('file', needed);
   const names = new Set(files.map((f) => f.name));
   const missing = needed.find((name) => !names.has(name));
@@ -59,15 +59,26 @@ export async function importUploadedFiles(
   });
 }
 
-/** The model's JSON among the files: the only `.json`, or `model.json` among several; else why not. */
+const isBinaryModel = (name: string) =>
+  BINARY_MODEL_EXTENSIONS.some((extension) => name.toLowerCase().endsWith(extension));
+
+/**
+ * The model among the files: a `.keras`, `.h5` or `.onnx` file when it is the
+ * only file, else the only `.json`, or `model.json` among several; else why not.
+ */
 function pickModelFile(files: readonly FilePayload[]): FilePayload | string {
+  const binary = files.filter((f) => isBinaryModel(f.name));
+  if (binary.length === 1 && files.length === 1) return binary[0];
+  if (binary.length) {
+    return `${binary.map((f) => f.name).join(', ')} holds a whole model: choose it alone`;
+  }
   const json = files.filter((f) => /\.json$/i.test(f.name));
   if (json.length === 1) return json[0];
   const named = json.find((f) => f.name.toLowerCase() === 'model.json');
   if (named) return named;
   const chosen = files.map((f) => f.name).join(', ');
   return json.length === 0
-    ? `no model file among ${chosen}: choose the model's .json file (model.json) with its weight files`
+    ? `no model file among ${chosen}: choose a .keras, .h5 or .onnx model, or a model.json with its weight files`
     : `several model files (${json.map((f) => f.name).join(', ')}): choose one model.json with its weight files`;
 }
 
