@@ -18,6 +18,12 @@ export const [getRuns, setRuns] = createContext<RunLibrary>();
 export interface NodeTint {
   colour(nodeId: string): string | undefined;
   describe(nodeId: string): string | undefined;
+  /**
+   * An add or concatenate layer's share of the gradient reaching its block
+   * input through the skip (0…1, docs/telemetry.md) at the latest record;
+   * undefined for other layers, or when it is not known.
+   */
+  skipShare?(nodeId: string): number | undefined;
 }
 
 export const [getNodeTint, setNodeTint, hasNodeTint] = createContext<NodeTint>();

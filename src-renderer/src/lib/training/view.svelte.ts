@@ -96,6 +96,29 @@ export class TrainingView {
     return { run, tints };
   });
 
+  /** Per layer (run order) at the latest record: a merge's inputs' shares of the path norms, and the skip's index. */
+  #latestPaths = $derived.by(
+    (): { run: RunTelemetry; shares: ({ shares: number[]; skip: number } | undefined)[] } | null => {
+      void this.session.slowVersion;
+      const run: RunTelemetry | null = this.session.run;
+      if (!run || run.count === 0) return null;
+      const shares = run.layers.map((_, l) => {
+        const paths = run.paths(run.count - 1, l);
+        if (!paths) return undefined;
+        const norms = Array.from(paths.norms);
+        const total = norms.reduce((a, b) => a + b, 0);
+        // Unknown (NaN) or no gradient at all: no share to show.
+        return total > 0 ? { shares: norms.map((n) => n / total), skip: paths.skip } : undefined;
+      });
+      return { run, shares };
+    },
+  );
+
+  #pathsOf(id: string): { shares: number[]; skip: number } | undefined {
+    const latest = this.#latestPaths;
+    return latest?.shares[latest.run.layerIndex(id)];
+  }
+
   #tintOf(id: string): LayerTint | null {
     const latest = this.#latestTints;
     return latest?.tints[latest.run.layerIndex(id)] ?? null;
@@ -106,7 +129,18 @@ export class TrainingView {
     colour: (id) => this.#tintOf(id)?.colour,
     describe: (id) => {
       const found = this.#tintOf(id);
-      return found ? `${found.field} ${formatValue(found.value)} at step ${found.step}` : undefined;
+      if (!found) return undefined;
+      const line = `${found.field} ${formatValue(found.value)} at step ${found.step}`;
+      const paths = this.#pathsOf(id);
+      if (!paths) return line;
+      const shares = paths.shares
+        .map((s, i) => `in${i}${i === paths.skip ? ' (skip)' : ''} ${Math.round(s * 100)} %`)
+        .join(', ');
+      return `${line}\ngradient reaching the block input: ${shares}`;
+    },
+    skipShare: (id) => {
+      const paths = this.#pathsOf(id);
+      return paths?.shares[paths.skip];
     },
   };
 }
