@@ -2,16 +2,21 @@
  * The built desktop bundles in out/ are what users run (conventions 19), so
  * they are checked as built, not through tsx: every file parses, and the
  * bundled engine worker trains in a plain Node `Worker`, on built-in data and
- * on a CSV file beside its design. `npm test` builds them first
- * (`npm run build`); run that after changing src-* when running this alone.
+ * on a CSV file beside its design. The command line ships built too
+ * (out/cli): it runs with only the runtime dependencies, starts without
+ * TensorFlow.js for help and `validate`, and its `serve` trains through the
+ * workers bundled beside it. `npm test` builds them first (`npm run build`);
+ * run that after changing src-* when running this alone.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineHostEvent } from '../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../src-shared/protocol';
+import { loadedModules, tfjs } from './cli/test-fixtures/loaded-modules';
 import { createEngineHost, type EngineHost } from './engine/worker/host';
+import { openSocket } from './server/test-support';
 
 const root = join(__dirname, '..');
 const out = join(root, 'out');
@@ -31,9 +36,12 @@ function newestSource(): number {
     .reduce((newest, file) => Math.max(newest, statSync(file).mtimeMs), 0);
 }
 
-const built = existsSync(workerFile);
-if (!built || statSync(workerFile).mtimeMs < newestSource())
-  throw new Error(`out/ is ${built ? 'older than the sources' : 'missing'}: run \`npm run build\` first`);
+const cliFile = join(out, 'cli/backflow.js');
+for (const file of [workerFile, cliFile]) {
+  const built = existsSync(file);
+  if (!built || statSync(file).mtimeMs < newestSource())
+    throw new Error(`out/ is ${built ? 'older than the sources' : 'missing'}: run \`npm run build\` first`);
+}
 
 type Of<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
@@ -127,4 +135,106 @@ describe('the built bundles', () => {
       });
     });
   });
+});
+
+describe('the built command line (out/cli)', () => {
+  const cli = join(out, 'cli');
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version: string;
+    bin: { backflow: string };
+    dependencies: Record<string, string>;
+    optionalDependencies: Record<string, string>;
+  };
+  const example = join(root, 'resources/examples/deep-sigmoid.backflow.json');
+
+  it("is package.json's bin, a script with its workers beside it", () => {
+    expect(join(root, manifest.bin.backflow)).toBe(cliFile);
+    expect(readFileSync(cliFile, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    for (const file of ['engine-worker.js', 'read-worker.js', 'pytorch_reference.py'])
+      expect(existsSync(join(cli, file)), file).toBe(true);
+  });
+
+  it('imports only Node built-ins and runtime dependencies (so `npm install --omit=dev` runs it)', () => {
+    const runtime = new Set([
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.optionalDependencies),
+    ]);
+    const imported = new Set<string>();
+    for (const file of filesUnder(cli).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(
+        /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g,
+      )) {
+        const specifier = m[1] ?? m[2];
+        if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+        imported.add(
+          specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0],
+        );
+      }
+    }
+    // Vite is loaded only to rebuild a stale renderer, and its absence is handled (renderer-build.ts).
+    expect([...imported].filter((name) => !runtime.has(name) && name !== 'vite')).toEqual([]);
+    expect(imported).toContain('@tensorflow/tfjs');
+  });
+
+  it('prints its version and help without loading TensorFlow.js; a command that needs it loads it', async () => {
+    expect(execFileSync(process.execPath, [cliFile, '--version'], { encoding: 'utf8' })).toBe(
+      `backflow ${manifest.version}\n`,
+    );
+    for (const args of [['--help'], ['help', 'export'], ['validate', example]]) {
+      const { code, modules } = await loadedModules(cliFile, args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(modules.some((url) => url.includes('/out/cli/'))).toBe(true);
+      expect(tfjs(modules), args.join(' ')).toEqual([]);
+    }
+    const exported = await loadedModules(cliFile, ['export', example, '--format', 'tfjs']);
+    expect(exported.code).toBe(2);
+    expect(tfjs(exported.modules)).not.toEqual([]);
+  }, 60_000);
+
+  it('serves the app and trains through the bundled engine and request-reading workers', async () => {
+    const child = spawn(process.execPath, [cliFile, 'serve', '--port', '0'], { cwd: root });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address: ${stdout}`)), 90_000);
+        child.stdout.on('data', () => {
+          const found = /open http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found[1]);
+          }
+        });
+      });
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<!doctype html>');
+      const socket = await openSocket(`ws://127.0.0.1:${port}/engine`);
+      // Past 64 KB a message is read on the request-reading worker (request-reader.ts), so both workers run.
+      const designText = readFileSync(example, 'utf8') + ' '.repeat(100 * 1024);
+      socket.ws.send(
+        JSON.stringify({
+          type: 'train.start',
+          runId: 1,
+          designText,
+          designDir: null,
+          backend: 'wasm',
+          telemetryEvery: 1,
+          maxSteps: 3,
+        }),
+      );
+      await socket.waitFor(
+        (e) => (e.type === 'train.onState' && e.state === 'finished') || e.type === 'train.onError',
+      );
+      expect(socket.events.find((e) => e.type === 'train.onError')).toBeUndefined();
+      expect(socket.events.filter((e) => e.type === 'train.onStep')).toHaveLength(3);
+      socket.ws.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('Stopped.');
+  }, 120_000);
 });

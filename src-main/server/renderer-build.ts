@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { build as ViteBuild } from 'vite';
 
 /** The repository root, from this file's place in it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -62,12 +63,26 @@ export async function ensureRendererBuilt(
 ): Promise<void> {
   const reason = await staleReason(outDir, sources);
   if (reason === null) return log(`Using the renderer built in ${outDir}`);
+  // Vite (and the Svelte compiler) load only when a build is needed, and are development
+  // dependencies: an install without them (`npm install --omit=dev`) serves the build it has.
+  let build: typeof ViteBuild;
+  try {
+    ({ build } = await import('vite'));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    if (existsSync(join(outDir, 'index.html')))
+      return log(
+        `Using the renderer built in ${outDir} (${reason}, but Vite is not installed to rebuild it)`,
+      );
+    throw new Error(
+      `${reason}, and Vite is not installed to build it: run \`npm run build\` where the development dependencies are installed`,
+      { cause: error },
+    );
+  }
   log(`Building the renderer for the browser (${reason})…`);
   const started = Date.now();
   const building = `${outDir}.building-${process.pid}`;
   const retired = `${outDir}.old-${process.pid}`;
-  // Vite (and the Svelte compiler) load only when a build is needed.
-  const { build } = await import('vite');
   try {
     await build({
       configFile: join(REPO_ROOT, 'src-renderer', 'vite.config.ts'),

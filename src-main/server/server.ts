@@ -34,6 +34,8 @@ export interface ServerOptions {
   token?: string;
   /** The engine worker script (default: the tsx bootstrap). */
   workerUrl?: URL;
+  /** The request-reading worker script (default: the tsx bootstrap beside request-reader.ts). */
+  readerWorkerUrl?: URL;
   /** Largest WebSocket message accepted; bigger ones close the connection with code 1009. */
   maxPayloadBytes?: number;
   /** Concurrent engine connections; more are refused with code 1013. */
@@ -95,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<BackflowServe
   const policy = createAccessPolicy({ ...options, port });
   const maxConnections = options.maxConnections ?? 8;
   const maxEngines = options.maxEngines ?? DEFAULT_MAX_ENGINES;
-  const reader = createRequestReader();
+  const reader = createRequestReader(options.readerWorkerUrl);
   const testHooks = options.testHooks === true && policy.token === null;
   const workersEnding = new Set<Promise<void>>();
   const workers = new Set<EngineHost>();

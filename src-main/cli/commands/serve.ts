@@ -50,7 +50,7 @@ export async function serveCommand(
   const testHooks = process.env[TEST_HOOKS_ENV] === '1';
   let server: BackflowServer;
   try {
-    server = await startServer({ host: bare, port, rendererDir, testHooks });
+    server = await startServer({ host: bare, port, rendererDir, testHooks, ...builtWorkers() });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -85,6 +85,18 @@ export async function serveCommand(
   await server.close();
   log('Stopped.');
   return EXIT.ok;
+}
+
+/**
+ * The built CLI (out/cli/*.js) starts the workers bundled beside it; from
+ * source (tsx) the servers' defaults, the tsx bootstraps, apply.
+ */
+function builtWorkers(): { workerUrl?: URL; readerWorkerUrl?: URL } {
+  if (!import.meta.url.endsWith('.js')) return {};
+  return {
+    workerUrl: new URL('./engine-worker.js', import.meta.url),
+    readerWorkerUrl: new URL('./read-worker.js', import.meta.url),
+  };
 }
 
 /** Resolves on the first Ctrl+C or SIGTERM; a second one falls back to Node's default (exit). */

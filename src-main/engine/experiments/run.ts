@@ -5,13 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { packageRoot } from '../package-root';
 import { prepareRun } from '../prepare-run';
 import type { Check, CheckOutcome } from './checks';
 import type { Experiment } from './catalogue';
 import { runArm, type ArmRun } from './measure';
 
 /** The folder of the shipped design files the arms name. */
-export const EXAMPLES_DIR = join(import.meta.dirname, '../../../resources/examples');
+export const EXAMPLES_DIR = join(packageRoot(), 'resources/examples');
 
 /** How to run a suite. */
 export interface SuiteOptions {
