@@ -10,11 +10,13 @@ import type {
   DiscardChoice,
   DocumentState,
   FileResult,
+  KeptRunsList,
   MenuCommand,
   OpenedFile,
   RecentFile,
   SavedFile,
   StartupInfo,
+  StoredRun,
 } from './files-protocol';
 import type { EngineEvent, EngineRequest, FilePayload } from './protocol';
 
@@ -62,6 +64,20 @@ export interface FilesBridgeApi {
   restoreRecovery(): Promise<FileResult<OpenedFile>>;
   discardRecovery(): Promise<FileResult<null>>;
   closeWindow(): Promise<FileResult<null>>;
+  /**
+   * The runs kept beside the design at `designPath` (`<name>.runs/`, docs/runs.md).
+   * Main accepts only a design it opened or saved this session.
+   */
+  runsList(designPath: string): Promise<FileResult<KeptRunsList>>;
+  runsRead(designPath: string, id: string): Promise<FileResult<StoredRun>>;
+  /** Keeps run `id` (its run file, and its trained weights or null) beside the design. */
+  runsSave(
+    designPath: string,
+    id: string,
+    text: string,
+    weights: Uint8Array | null,
+  ): Promise<FileResult<void>>;
+  runsRemove(designPath: string, id: string): Promise<FileResult<void>>;
 }
 
 /** `window.backflow.menu`: menu items, second launches and the OS asking the page to act. */

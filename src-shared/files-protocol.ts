@@ -27,6 +27,13 @@ export const FILE_CHANNELS = {
   exportModel: 'backflow:files.exportModel',
   /** File → Import…: the user picks a model, main reads it and the weight files beside it. */
   importModel: 'backflow:files.importModel',
+  /** The runs kept beside a design (docs/runs.md): their summaries, newest first. */
+  runsList: 'backflow:files.runsList',
+  /** One kept run: its run file and its trained weights. */
+  runsRead: 'backflow:files.runsRead',
+  /** Keeps a run beside its design (written again on rename). */
+  runsSave: 'backflow:files.runsSave',
+  runsRemove: 'backflow:files.runsRemove',
 } as const;
 
 export type FileChannelName = keyof typeof FILE_CHANNELS;
@@ -71,6 +78,21 @@ export interface OpenedFile {
   weights?: Uint8Array;
   /** Things the user should know about the file (weights beside it that could not be read). */
   warnings?: string[];
+}
+
+/** The runs kept beside a design, as listed: each run's summary (its run line without design and layers). */
+export interface KeptRunsList {
+  summaries: Record<string, unknown>[];
+  /** Summary files that could not be read (named, so the user can be told). */
+  skipped: string[];
+}
+
+/** A run kept beside a design, as read back. */
+export interface StoredRun {
+  /** The run file (docs/runs.md), JSON Lines. */
+  text: string;
+  /** Its trained weights (safetensors keyed nodeId/role), or null when they were not kept. */
+  weights: Uint8Array | null;
 }
 
 export interface SavedFile {

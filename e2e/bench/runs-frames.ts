@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       series: digest,
       documentId: -1,
       engineRunId: null,
+      designPath: null,
     };
     const file = join(dir, `run-${i}.jsonl`);
     writeFileSync(file, runToJsonl(run));

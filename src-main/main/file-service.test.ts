@@ -119,6 +119,12 @@ const hostile: [FileChannelName, unknown, string][] = [
   ['setState', { dirty: true }, 'missing field "name"'],
   ['autosave', { text: { nested: true } }, 'design as text'],
   ['autosave', { text: '{' }, 'not a valid design'],
+  // The runs kept beside a design (runs-handlers.test.ts drives them on a real design).
+  ['runsList', { designPath: 'relative.backflow.json' }, 'absolute path'],
+  ['runsList', { designPath: '/x.backflow.json', folder: '/etc' }, 'unexpected field "folder"'],
+  ['runsRead', { designPath: '/x.backflow.json' }, 'missing field "id"'],
+  ['runsSave', { designPath: 7, id: 'run-a', text: '', weights: null }, 'designPath must be a path'],
+  ['runsRemove', JSON.parse('{"designPath":"/x.json","id":"a","__proto__":{"polluted":1}}'), '__proto__'],
 ];
 
 describe('file service: hostile payloads', () => {

@@ -39,6 +39,7 @@ import {
 } from './ipc-guard';
 import { readModelFiles, writeExportFiles } from './model-files';
 import type { RecentFiles } from './recent';
+import { createRunsHandlers } from './runs-handlers';
 
 /** Native dialogs, injected (Electron's `dialog` in the app, stubs in tests). */
 export interface FileDialogs {
@@ -74,6 +75,13 @@ export function createFileService(deps: FileServiceDeps) {
   let rendererReady = false;
   let pendingOpen: string | null = null;
   const granted = new Set<string>();
+  /** Designs opened or saved this session: the runs channels accept these alone. */
+  const designs = new Set<string>();
+  const remember = (path: string) => {
+    designs.delete(path);
+    if (designs.size >= MAX_GRANTED) designs.delete(designs.values().next().value as string);
+    designs.add(path);
+  };
 
   const announce = () =>
     deps.onDocumentChange({
@@ -88,6 +96,7 @@ export function createFileService(deps: FileServiceDeps) {
     await sweepOrphanedTemporaries(dirname(path), [basename(path), basename(weightsPathFor(path))]);
     const { weights, warning } = await readDesignWeights(path, read.value.text);
     currentPath = path;
+    remember(path);
     await deps.recent.add(path);
     announce();
     const opened: OpenedFile = { text: read.value.text, fileName: basename(path), path };
@@ -107,6 +116,7 @@ export function createFileService(deps: FileServiceDeps) {
     const written = await writeFileAtomic(path, text);
     if (!written.ok) return written;
     currentPath = path;
+    remember(path);
     await deps.recent.add(path);
     await deps.autosave.clear();
     announce();
@@ -233,10 +243,12 @@ export function createFileService(deps: FileServiceDeps) {
       if (!record) return { ok: false, error: { type: 'io', message: 'the autosave is gone' } };
       // The path was recorded by main for the document it autosaved: saving goes back there.
       currentPath = record.filePath;
+      if (currentPath) remember(currentPath);
       announce();
       const fileName = record.filePath ? basename(record.filePath) : '';
       return ok({ text: record.text, fileName, path: record.filePath ?? '' });
     },
+    ...createRunsHandlers((path) => designs.has(path)),
     async discardRecovery(payload) {
       expectEmpty(payload);
       await deps.autosave.clear();

@@ -45,7 +45,10 @@ describe('runs kept beside the design', () => {
     });
     const listed = await listRuns(design);
     expect(listed.ok && listed.value.summaries.map((s) => s.id)).toEqual(['run-b', 'run-a']);
-    expect(await readRun(design, 'run-a')).toEqual({ ok: true, value: runFile('run-a', 1) });
+    expect(await readRun(design, 'run-a')).toEqual({
+      ok: true,
+      value: { text: runFile('run-a', 1), weights: null },
+    });
     expect((await removeRun(design, 'run-a')).ok).toBe(true);
     expect(readdirSync(folder).sort()).toEqual(['run-b.json', 'run-b.jsonl']);
   });

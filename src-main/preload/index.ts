@@ -67,6 +67,19 @@ const api = {
     restoreRecovery: () => invoke(FILE_CHANNELS.restoreRecovery),
     discardRecovery: () => invoke(FILE_CHANNELS.discardRecovery),
     closeWindow: () => invoke(FILE_CHANNELS.closeWindow),
+    /** The runs kept beside a design main opened or saved (it checks the path and ids again). */
+    runsList: (designPath) => invoke(FILE_CHANNELS.runsList, { designPath: String(designPath) }),
+    runsRead: (designPath, id) =>
+      invoke(FILE_CHANNELS.runsRead, { designPath: String(designPath), id: String(id) }),
+    runsSave: (designPath, id, text, weights) =>
+      invoke(FILE_CHANNELS.runsSave, {
+        designPath: String(designPath),
+        id: String(id),
+        text: String(text),
+        weights: bytesOrNull(weights),
+      }),
+    runsRemove: (designPath, id) =>
+      invoke(FILE_CHANNELS.runsRemove, { designPath: String(designPath), id: String(id) }),
   },
   menu: {
     /** Menu items, second launches and the OS asking the page to act; returns the unsubscribe function. */

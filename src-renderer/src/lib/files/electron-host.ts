@@ -53,5 +53,11 @@ export function createElectronFileHost(api: FilesBridgeApi): FileHost {
     discardRecovery: async () => void (await files.discardRecovery()),
     onCommand: (listener) => api.menu.onCommand(listener),
     closeWindow: () => quiet(files.closeWindow()),
+    keptRuns: {
+      runsList: (designPath) => files.runsList(designPath),
+      runsRead: (designPath, id) => files.runsRead(designPath, id),
+      runsSave: (designPath, id, text, weights) => files.runsSave(designPath, id, text, weights),
+      runsRemove: (designPath, id) => files.runsRemove(designPath, id),
+    },
   };
 }

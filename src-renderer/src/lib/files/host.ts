@@ -13,7 +13,11 @@ import type {
   SavedFile,
   StartupInfo,
 } from '../../../../src-shared/files-protocol';
+import type { FilesBridgeApi } from '../../../../src-shared/bridge';
 import type { ExportedModel, FilePayload } from '../../../../src-shared/protocol';
+
+/** The file bridge's runs channels: the runs kept beside a design (desktop). */
+export type KeptRunsBridge = Pick<FilesBridgeApi, 'runsList' | 'runsRead' | 'runsSave' | 'runsRemove'>;
 
 export type { DiscardChoice, FileResult, MenuCommand, OpenedFile, RecentFile, SavedFile, StartupInfo };
 
@@ -53,6 +57,8 @@ export interface FileHost {
   onCommand(listener: (command: MenuCommand) => void): () => void;
   /** Closes the window once unsaved changes are dealt with (Electron only). */
   closeWindow(): void;
+  /** Where runs are kept beside their design (Electron); absent where runs live in the page's storage. */
+  readonly keptRuns?: KeptRunsBridge;
 }
 
 /** Reads a File the page holds, capped, as text. */

@@ -58,6 +58,8 @@ export class FileSession {
   readonly #editor: EditorState;
   /** The file the document belongs to (`deep.backflow.json`), or null for one never saved. */
   fileName = $state<string | null>(null);
+  /** Its full path where main handed one out (desktop: runs are kept beside it); null in a browser. */
+  path = $state<string | null>(null);
   recent = $state.raw<RecentFile[]>([]);
   /** Work left by a session that ended abruptly, offered back on the start screen. */
   recovery = $state.raw<RecoveryInfo | null>(null);
@@ -292,6 +294,7 @@ export class FileSession {
       return false;
     }
     this.fileName = result.value.fileName;
+    this.path = result.value.path || null;
     this.#markSaved(design, text);
     this.#savedPretrained = pretrained;
     this.#lastAutosave = null;
@@ -320,13 +323,18 @@ export class FileSession {
     const pretrained = file.weights
       ? { bytes: file.weights, source: weightsPathFor(file.fileName || 'design'), tensorCount: null }
       : null;
-    this.#adopted(file.fileName || null, pretrained);
+    this.#adopted(file.fileName || null, pretrained, file.path || null);
     for (const warning of [...parsed.warnings, ...(file.warnings ?? [])]) this.#show(warning, 'info');
     return true;
   }
 
-  #adopted(fileName: string | null, pretrained: PretrainedWeights | null = null): void {
+  #adopted(
+    fileName: string | null,
+    pretrained: PretrainedWeights | null = null,
+    path: string | null = null,
+  ): void {
     this.fileName = fileName;
+    this.path = path;
     this.error = null;
     this.pretrained = pretrained;
     this.#savedPretrained = pretrained;

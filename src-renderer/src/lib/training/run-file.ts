@@ -146,7 +146,7 @@ export function parseRunFile(text: string, fileName = 'the run file'): RunFileRe
   const info = rest as unknown as RunInfo;
   info.designFile ??= null;
   info.backend ??= null;
-  return { ok: true, run: { info, series, documentId: -1, engineRunId: null } };
+  return { ok: true, run: { info, series, documentId: -1, engineRunId: null, designPath: null } };
 }
 
 const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');

@@ -2,9 +2,11 @@
  * Every run of the session, each tied to the exact design it trained (its
  * file text), with its settings, seed, backend, steps, final loss/accuracy
  * and wall time: the Runs list, the runs chosen for comparison, and where
- * kept runs are stored (the page's IndexedDB in browser mode). A run being
- * trained is held whole (RunTelemetry); when it ends it is kept as a bounded
- * digest, and at most MAX_RUNS are kept, the oldest going first.
+ * kept runs are stored (a RunStore: the page's IndexedDB in browser mode,
+ * the `<name>.runs/` folder beside the design in the desktop app). A run
+ * being trained is held whole (RunTelemetry); when it ends it is kept as a
+ * bounded digest with its trained weights, and at most MAX_RUNS are listed,
+ * the oldest going first.
  */
 import type { Design, TrainingSpec } from '../../../../src-shared/design/types';
 import { serializeDesign } from '../../../../src-shared/design/serialize';
@@ -51,18 +53,45 @@ export interface KeptRun {
   /** The engine's id while the engine still holds its weights; null for one loaded from storage. */
   engineRunId: number | null;
   /**
+   * The design file the run is kept beside (desktop: `<name>.runs/`), the full
+   * path main handed out; null for a design never saved, and in browser mode.
+   * Memory only: a run file does not name folders of the machine it came from.
+   */
+  designPath: string | null;
+  /**
    * Its trained weights (safetensors keyed nodeId/role), taken from the engine
-   * when it ended, so Export can give any run's, not only the engine's last.
-   * Memory only: the page's storage keeps the telemetry, not the weights.
+   * when it ended, so Export can give any run's, not only the engine's last;
+   * kept with the run (docs/runs.md).
    */
   weights?: Uint8Array | null;
 }
 
-/** Where kept runs go between sessions. */
+/** Kept runs read back, and what could not be read (named for the user). */
+export interface LoadedRuns {
+  runs: KeptRun[];
+  problems: string[];
+}
+
+/**
+ * Where kept runs go between sessions; the library codes against this alone,
+ * so the page's IndexedDB (runs-db.ts) and the folder beside the design
+ * (runs-disk.ts) are interchangeable.
+ */
 export interface RunStore {
-  load(): Promise<KeptRun[]>;
-  save(run: KeptRun): Promise<void>;
-  remove(id: string): Promise<void>;
+  /**
+   * True when runs are kept per design file (desktop): `load` reads the runs
+   * of one design, a run of an unsaved design waits for its file, and a run
+   * dropped from the list stays on disk. False for one store of every run
+   * (browser), bounded like the list.
+   */
+  readonly perDesign: boolean;
+  /** Where, for messages: "in this browser's storage", "beside the design". */
+  readonly place: string;
+  /** The runs kept for the design at `designPath` (perDesign), or every kept run. */
+  load(designPath: string | null): Promise<LoadedRuns>;
+  /** Keeps `run` with its weights; false when it cannot be kept yet (perDesign: its design has no file). */
+  save(run: KeptRun): Promise<boolean>;
+  remove(run: KeptRun): Promise<void>;
 }
 
 /** What starting a run needs to know, from the session and the editor. */
@@ -70,6 +99,8 @@ export interface RunStart {
   engineRunId: number;
   design: Design;
   designFile: string | null;
+  /** The design's full path when main handed one out (desktop), else null. */
+  designPath?: string | null;
   documentId: number;
   telemetry: RunTelemetry;
   backend: BackendReport | null;
@@ -85,11 +116,15 @@ export class RunLibrary {
   compared = $state.raw<string[]>([]);
   /** The last storage failure, shown in the Runs view. */
   storageError = $state<string | null>(null);
+  /** Ended runs the store could not keep yet (desktop: their design is unsaved); kept when it is saved. */
+  unkept = $state.raw<string[]>([]);
 
   readonly #store: RunStore | null;
   readonly #now: () => number;
   readonly #takeWeights?: (engineRunId: number) => Promise<Uint8Array | null>;
   #counter = 0;
+  /** The design whose kept runs were last listed (perDesign stores), or '' once a global store was read. */
+  #restored: string | null = null;
 
   constructor(
     store: RunStore | null = null,
@@ -104,19 +139,44 @@ export class RunLibrary {
     this.#takeWeights = options.takeWeights;
   }
 
-  /** Lists the runs kept by earlier sessions (after those of this one). */
-  async restore(): Promise<void> {
-    if (!this.#store) return;
+  /**
+   * The open document is `documentId`, kept in the file at `designPath` (null
+   * for one never saved, and always in browser mode). Its runs waiting for a
+   * file are kept there now, and its past runs are listed.
+   */
+  async designAt(documentId: number, designPath: string | null): Promise<void> {
+    if (designPath) {
+      const fileName = designPath.split(/[\\/]/).pop() ?? designPath;
+      for (const run of this.runs) {
+        if (run.documentId !== documentId || run.designPath !== null) continue;
+        const moved = { ...run, designPath, info: { ...run.info, designFile: fileName } };
+        this.#swap(moved);
+        if (this.unkept.includes(run.info.id)) void this.#save(moved);
+      }
+    }
+    await this.restore(designPath);
+  }
+
+  /** Lists the runs kept by earlier sessions (after those of this one): of `designPath`, for a perDesign store. */
+  async restore(designPath: string | null = null): Promise<void> {
+    const store = this.#store;
+    if (!store) return;
+    const key = store.perDesign ? designPath : '';
+    if (key === null || key === this.#restored) return;
+    this.#restored = key;
     try {
-      const stored = await this.#store.load();
+      const { runs: stored, problems } = await store.load(designPath);
       const known = this.runs.map((r) => r.info.id);
       const older = stored
         .filter((r) => !known.includes(r.info.id))
         .sort((a, b) => b.info.startedAt - a.info.startedAt);
       this.#counter = Math.max(this.#counter, older.length);
       this.runs = [...this.runs, ...older].slice(0, MAX_RUNS);
+      this.storageError = problems.length
+        ? `Some past runs could not be read ${store.place}: ${problems.join('; ')}`
+        : null;
     } catch (error) {
-      this.storageError = `Past runs could not be read from this browser's storage: ${(error as Error).message}`;
+      this.storageError = `Past runs could not be read ${store.place}: ${(error as Error).message}`;
     }
   }
 
@@ -153,6 +213,7 @@ export class RunLibrary {
       series: start.telemetry,
       documentId: start.documentId,
       engineRunId: start.engineRunId,
+      designPath: start.designPath ?? null,
     };
     this.#replace([run, ...this.runs]);
     return run;
@@ -178,15 +239,18 @@ export class RunLibrary {
       series: digestRun(series),
     };
     this.#swap(kept);
-    void this.#save(kept);
-    void this.#keepWeights(kept.info.id, engineRunId);
+    void this.#keep(kept, engineRunId);
   }
 
-  async #keepWeights(id: string, engineRunId: number): Promise<void> {
-    // A failure leaves the run without weights: it cannot be exported as trained, and is still listed.
+  /** Takes the ended run's weights from the engine, then stores the run with them. */
+  async #keep(ended: KeptRun, engineRunId: number): Promise<void> {
+    // A failure leaves the run without weights: it cannot be exported as trained, and is still kept.
     const weights = await this.#takeWeights?.(engineRunId).catch(() => null);
-    const run = this.get(id);
-    if (run && weights) this.#swap({ ...run, weights });
+    // Renamed meanwhile, or already out of the list (a perDesign store keeps it all the same).
+    const listed = this.get(ended.info.id);
+    const run = { ...(listed ?? ended), weights: weights ?? null };
+    if (listed) this.#swap(run);
+    await this.#save(run);
   }
 
   /** A live run's figures as they are now (the list refreshes them while it trains). */
@@ -218,9 +282,17 @@ export class RunLibrary {
   }
 
   remove(id: string): void {
+    const run = this.get(id);
     this.runs = this.runs.filter((r) => r.info.id !== id);
     this.compared = this.compared.filter((c) => c !== id);
-    void this.#store?.remove(id).catch((error: Error) => (this.storageError = error.message));
+    this.unkept = this.unkept.filter((u) => u !== id);
+    if (run && this.#store)
+      void this.#store
+        .remove(run)
+        .catch(
+          (error: Error) =>
+            (this.storageError = `The run could not be deleted ${this.#store?.place}: ${error.message}`),
+        );
   }
 
   /** Adds or removes a run from the comparison; false when four are compared already. */
@@ -234,11 +306,12 @@ export class RunLibrary {
     return true;
   }
 
-  /** A run read from a file (upload): listed and stored like one trained here. */
-  add(run: KeptRun): void {
+  /** A run read from a file (upload): listed, and stored like one trained here (beside `designPath`, if any). */
+  add(run: KeptRun, designPath: string | null = null): void {
     const others = this.runs.filter((r) => r.info.id !== run.info.id);
-    this.#replace([run, ...others]);
-    void this.#save(run);
+    const placed = { ...run, designPath };
+    this.#replace([placed, ...others]);
+    void this.#save(placed);
   }
 
   #isLive(run: KeptRun): boolean {
@@ -256,16 +329,24 @@ export class RunLibrary {
       if (this.#isLive(kept[i])) continue;
       const [dropped] = kept.splice(i, 1);
       this.compared = this.compared.filter((c) => c !== dropped.info.id);
-      void this.#store?.remove(dropped.info.id).catch(() => {});
+      // The page's storage is bounded like the list; files beside a design are the user's, and stay.
+      if (this.#store && !this.#store.perDesign) void this.#store.remove(dropped).catch(() => {});
     }
     this.runs = kept;
   }
 
   async #save(run: KeptRun): Promise<void> {
+    const store = this.#store;
+    if (!store) return;
+    const id = run.info.id;
+    // The page's storage holds what the list holds: a run dropped from it meanwhile is not written back.
+    if (!store.perDesign && !this.get(id)) return;
     try {
-      await this.#store?.save(run);
+      const kept = await store.save(run);
+      const others = this.unkept.filter((u) => u !== id);
+      this.unkept = kept || !this.get(id) ? others : [...others, id];
     } catch (error) {
-      this.storageError = `The run could not be kept in this browser's storage: ${(error as Error).message}`;
+      this.storageError = `The run could not be kept ${store.place}: ${(error as Error).message}`;
     }
   }
 }

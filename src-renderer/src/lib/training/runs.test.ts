@@ -37,27 +37,53 @@ function telemetry(steps: number, layerIds = ['d1', 'd2', 'out']): RunTelemetry 
   return run;
 }
 
-/** A store in memory, as the page's IndexedDB would hold the runs. */
-function memoryStore(): RunStore & { held: Map<string, string> } {
-  const held = new Map<string, string>();
-  return {
-    held,
-    load: async () =>
-      [...held.values()].map((text) => {
-        const parsed = parseRunFile(text);
-        if (!parsed.ok) throw new Error(parsed.message);
-        return parsed.run;
-      }),
-    save: async (run) => void held.set(run.info.id, runToJsonl(run)),
-    remove: async (id) => void held.delete(id),
+/**
+ * A store in memory: one store of every run, as the page's IndexedDB holds
+ * them (`perDesign` false), or per design file, as the folders beside designs
+ * do (`perDesign` true: a run without a file cannot be kept yet).
+ */
+function memoryStore(perDesign = false) {
+  const held = new Map<string, { text: string; weights: Uint8Array | null; designPath: string | null }>();
+  const key = (run: KeptRun) => `${perDesign ? run.designPath : ''}|${run.info.id}`;
+  const store: RunStore = {
+    perDesign,
+    place: 'in memory',
+    load: async (designPath) => {
+      const runs = [...held.values()]
+        .filter((entry) => !perDesign || entry.designPath === designPath)
+        .map(({ text, weights }) => {
+          const parsed = parseRunFile(text);
+          if (!parsed.ok) throw new Error(parsed.message);
+          return { ...parsed.run, designPath: perDesign ? designPath : null, weights };
+        });
+      return { runs, problems: [] };
+    },
+    save: async (run) => {
+      if (perDesign && !run.designPath) return false;
+      held.set(key(run), { text: runToJsonl(run), weights: run.weights ?? null, designPath: run.designPath });
+      return true;
+    },
+    remove: async (run) => void held.delete(key(run)),
   };
+  return { ...store, held };
 }
 
-function start(library: RunLibrary, engineRunId: number, run = telemetry(30)): KeptRun {
+/** Lets the library's queued promise chains (weights, then the store) run. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+function start(
+  library: RunLibrary,
+  engineRunId: number,
+  run = telemetry(30),
+  designPath: string | null = null,
+): KeptRun {
   return library.started({
     engineRunId,
     design: emptyDesign(`net ${engineRunId}`),
     designFile: null,
+    designPath,
     documentId: 1,
     telemetry: run,
     backend: { name: 'wasm', variant: 'wasm', attempts: [] },
@@ -156,8 +182,8 @@ describe('RunLibrary', () => {
       state: 'finished',
       backend: 'wasm',
     });
-    await Promise.resolve();
-    expect(store.held.has(run.info.id)).toBe(true);
+    await settle();
+    expect(store.held.has(`|${run.info.id}`)).toBe(true);
     const again = new RunLibrary(store);
     await again.restore();
     expect(again.storageError).toBeNull();
@@ -181,5 +207,69 @@ describe('RunLibrary', () => {
     expect(library.rename(ids[1], '  ')).toBe('A run needs a name');
     expect(library.rename(ids[1], 'baseline')).toBeNull();
     expect(library.get(ids[1])?.info.name).toBe('baseline');
+  });
+
+  it('keeps a run with its trained weights, and lists both again in a later session', async () => {
+    const store = memoryStore();
+    const weights = Uint8Array.from([7, 8, 9]);
+    const library = new RunLibrary(store, { takeWeights: async () => weights });
+    const run = start(library, 1);
+    library.ended(1, 'finished');
+    await settle();
+    expect(library.get(run.info.id)?.weights).toEqual(weights);
+    const later = new RunLibrary(store);
+    await later.restore();
+    expect(later.runs.map((r) => [r.info.id, r.weights])).toEqual([[run.info.id, weights]]);
+  });
+
+  it('per design: a run of an unsaved design waits for its file, then is kept beside it; past runs list on reopening', async () => {
+    const store = memoryStore(true);
+    const library = new RunLibrary(store, { takeWeights: async () => Uint8Array.from([1]) });
+    await library.designAt(1, null);
+    const unsaved = start(library, 1);
+    library.ended(1, 'finished');
+    await settle();
+    expect(library.unkept).toEqual([unsaved.info.id]);
+    expect(store.held.size).toBe(0);
+    // First saved as /d/deep.backflow.json: the run goes beside it, named by it.
+    await library.designAt(1, '/d/deep.backflow.json');
+    await settle();
+    expect(library.unkept).toEqual([]);
+    expect([...store.held.keys()]).toEqual([`/d/deep.backflow.json|${unsaved.info.id}`]);
+    expect(library.get(unsaved.info.id)?.info.designFile).toBe('deep.backflow.json');
+    // A run trained on the saved design, then one left running is never written while live.
+    const second = start(library, 2, telemetry(5), '/d/deep.backflow.json');
+    library.ended(2, 'stopped');
+    await settle();
+    expect(store.held.size).toBe(2);
+
+    // Next session, another design first (its runs are not listed), then this one.
+    const later = new RunLibrary(store);
+    await later.designAt(1, '/d/other.backflow.json');
+    expect(later.runs).toEqual([]);
+    await later.designAt(2, '/d/deep.backflow.json');
+    expect(later.runs.map((r) => r.info.id).sort()).toEqual([unsaved.info.id, second.info.id].sort());
+    expect(later.runs.every((r) => r.designPath === '/d/deep.backflow.json')).toBe(true);
+    expect(later.get(second.info.id)?.weights).toEqual(Uint8Array.from([1]));
+    // Renamed and deleted on disk too.
+    expect(later.rename(second.info.id, 'baseline')).toBeNull();
+    await settle();
+    const again = await store.load('/d/deep.backflow.json');
+    expect(again.runs.find((r) => r.info.id === second.info.id)?.info.name).toBe('baseline');
+    later.remove(unsaved.info.id);
+    await settle();
+    expect([...store.held.keys()]).toEqual([`/d/deep.backflow.json|${second.info.id}`]);
+  });
+
+  it(`per design: a run dropped from the list (past ${MAX_RUNS}) stays on disk`, async () => {
+    const store = memoryStore(true);
+    const library = new RunLibrary(store);
+    for (let i = 1; i <= MAX_RUNS + 2; i++) {
+      start(library, i, telemetry(2), '/d/a.backflow.json');
+      library.ended(i, 'finished');
+    }
+    await settle();
+    expect(library.runs).toHaveLength(MAX_RUNS);
+    expect(store.held.size).toBe(MAX_RUNS + 2);
   });
 });

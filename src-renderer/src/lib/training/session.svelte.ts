@@ -85,6 +85,8 @@ export interface SessionOptions {
   runs?: RunLibrary;
   /** The file the open design belongs to, recorded with each run. */
   designFile?: () => string | null;
+  /** Its full path where main handed one out (desktop), where the run is kept beside it. */
+  designPath?: () => string | null;
 }
 
 export class TrainingSession {
@@ -125,6 +127,7 @@ export class TrainingSession {
   readonly #frames: FrameScheduler;
   readonly #runs?: RunLibrary;
   readonly #designFile?: () => string | null;
+  readonly #designPath?: () => string | null;
   readonly #flushJob = () => this.#flush();
   // The diagnosis (about 10 ms for 100 layers) gets a frame of its own, not the flush's.
   readonly #analyseJob = () => this.#onanalyse?.(this);
@@ -147,6 +150,7 @@ export class TrainingSession {
     this.#frames = options.frames ?? frameScheduler;
     this.#runs = options.runs;
     this.#designFile = options.designFile;
+    this.#designPath = options.designPath;
     this.#slow = createThrottle(SLOW_MS - FRAME_SLACK_MS, () => this.slowVersion++, this.#frames);
     this.#unlisten = client.listen((event) => this.#onEvent(event));
   }
@@ -351,6 +355,7 @@ export class TrainingSession {
             engineRunId: event.runId,
             design: this.trainedDesign,
             designFile: this.#designFile?.() ?? null,
+            designPath: this.#designPath?.() ?? null,
             documentId: this.documentId,
             telemetry: this.run,
             backend: event.backend,
