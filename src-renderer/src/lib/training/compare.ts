@@ -1,10 +1,13 @@
 /**
  * The arithmetic of comparing runs: heatmap rows aligned by layer id across
- * runs whose designs differ, loss/accuracy curves smoothed the way
+ * runs whose designs differ, one colour scale shared by every compared run, loss/accuracy curves smoothed the way
  * TensorBoard smooths them, and thinned to what a chart can show.
  */
 import type { Point } from './charts';
+import type { ColourScale } from './colour-scale';
+import { recordK, sharedScale, type ScaleMode } from './heatmap-scale';
 import { evenPicks, type RunSeries } from './run-digest';
+import type { HeatmapField } from './run-telemetry';
 
 /** One colour per compared run (at most four), told apart in colour-blind palettes too. */
 export const RUN_COLOURS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea'] as const;
@@ -69,4 +72,33 @@ export function curvePoints(
     if (Number.isFinite(values[i])) points.push({ x: run.stepNumbers[i], y: values[i] });
   }
   return points;
+}
+
+/**
+ * One colour scale for every compared run, so a colour means the same value
+ * in every column: the smallest scale holding each run's own, taken as the
+ * live heatmap takes it (the user's scale mode; a weightless layer's row read
+ * from ∂L/∂output). Null before any run has a record.
+ */
+export function comparisonScale(
+  runs: readonly RunSeries[],
+  field: HeatmapField,
+  mode: ScaleMode,
+): ColourScale | null {
+  return sharedScale(runs, field, mode, null);
+}
+
+/** What the comparison's legend says about its one scale. */
+export function comparisonCaption(runs: readonly RunSeries[], mode: ScaleMode): string {
+  const shared = runs.length === 1 ? 'the run’s scale' : `one scale for all ${runs.length} runs`;
+  switch (mode) {
+    case 'first':
+      return `${shared}, fixed at each one’s step 0`;
+    case 'stepK': {
+      const steps = [...new Set(runs.filter((r) => r.count > 0).map((r) => r.recordSteps[recordK(r)]))];
+      return `${shared}, fixed at each one’s step K (step ${steps.join(' / ')})`;
+    }
+    case 'window':
+      return `${shared}, fitted to every step they hold`;
+  }
 }

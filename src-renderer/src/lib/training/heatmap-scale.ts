@@ -6,7 +6,14 @@
  */
 import { scaleFromValues, unionScale, type ColourScale } from './colour-scale';
 import { rowFields } from './heatmap-rows';
-import type { HeatmapField, RunTelemetry } from './run-telemetry';
+import type { RunSeries } from './run-digest';
+import type { HeatmapField } from './run-telemetry';
+
+/**
+ * What a scale reads from a run: the live run (RunTelemetry) and a kept one
+ * (RunDigest) alike, so compared runs get their scale the way the live map does.
+ */
+export type ScaledRun = Pick<RunSeries, 'layerCount' | 'count' | 'value' | 'recordSteps'>;
 
 export const SCALE_MODES = ['first', 'stepK', 'window'] as const;
 export type ScaleMode = (typeof SCALE_MODES)[number];
@@ -33,7 +40,7 @@ export interface RecordRange {
  * Only the extremes matter to {@link scaleFromValues}, so they are found in
  * one pass without copying (a window can hold a whole run: 10,000 × 100).
  */
-function scaleOverRecords(run: RunTelemetry, field: HeatmapField, from: number, to: number): ColourScale {
+function scaleOverRecords(run: ScaledRun, field: HeatmapField, from: number, to: number): ColourScale {
   const rows = rowFields(run, field);
   const end = Math.min(to, run.count);
   let lo = Infinity;
@@ -50,7 +57,7 @@ function scaleOverRecords(run: RunTelemetry, field: HeatmapField, from: number, 
 }
 
 /** The record "step K" of `run` names: {@link SCALE_K_RECORD}, or the latest one before it arrives. */
-export function recordK(run: RunTelemetry): number {
+export function recordK(run: Pick<RunSeries, 'count'>): number {
   return Math.max(0, Math.min(SCALE_K_RECORD, run.count - 1));
 }
 
@@ -60,7 +67,7 @@ export function recordK(run: RunTelemetry): number {
  * room each side); the window scale reads every record in view.
  */
 export function modeScale(
-  run: RunTelemetry,
+  run: ScaledRun,
   field: HeatmapField,
   mode: ScaleMode,
   range: RecordRange | null,
@@ -78,9 +85,9 @@ export function modeScale(
   }
 }
 
-/** The scale for A and B side by side: the smallest that holds both. */
+/** The scale for runs side by side (A and B, or up to four compared): the smallest that holds each one's. */
 export function sharedScale(
-  runs: readonly (RunTelemetry | null | undefined)[],
+  runs: readonly (ScaledRun | null | undefined)[],
   field: HeatmapField,
   mode: ScaleMode,
   range: RecordRange | null,
@@ -94,7 +101,7 @@ export function sharedScale(
 }
 
 /** What the legend says about the scale, so the user always knows which one is on screen. */
-export function scaleCaption(run: RunTelemetry | null, mode: ScaleMode, range: RecordRange | null): string {
+export function scaleCaption(run: ScaledRun | null, mode: ScaleMode, range: RecordRange | null): string {
   const stepOf = (record: number) => (run && record < run.count ? run.recordSteps[record] : record);
   switch (mode) {
     case 'first':
