@@ -105,6 +105,14 @@ async function showTraining(page: Page): Promise<void> {
   if (await show.isVisible()) await show.click();
 }
 
+/** Trains the open design until it finishes. */
+async function trainToEnd(page: Page): Promise<void> {
+  await showTraining(page);
+  await expect(trainButton(page)).toBeEnabled({ timeout: 20_000 });
+  await trainButton(page).click();
+  await expect(trainingState(page)).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
+}
+
 /** Sets the epochs field (an unsaved edit) as a user types it. */
 async function setEpochs(page: Page, epochs: number): Promise<void> {
   await showTraining(page);
@@ -302,6 +310,102 @@ for (const candidate of TARGETS)
         .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
       expect(shown.sort()).toEqual([...ids].sort());
       await shot(page, 'desktop-imported');
+    });
+
+    test('runs are kept beside the design: train, close, reopen, compare with a new run, rename, delete; the files follow', async () => {
+      test.setTimeout(240_000);
+      const folder = workspace();
+      const file = join(folder, 'deep.backflow.json');
+      const runsDir = join(folder, 'deep.runs');
+      copyFileSync(join(EXAMPLES, 'deep-sigmoid.backflow.json'), file);
+      const userData = join(folder, 'user-data');
+      const app = await start({ userData, args: [file] });
+      await expect(app.page.getByTestId('file-status')).toHaveText('deep.backflow.json');
+      await trainToEnd(app.page);
+      // The run file, its summary and its trained weights, beside the design.
+      await expect.poll(() => (existsSync(runsDir) ? readdirSync(runsDir).length : 0)).toBe(3);
+      const [firstId] = readdirSync(runsDir)
+        .filter((n) => n.endsWith('.jsonl'))
+        .map((n) => n.slice(0, -'.jsonl'.length));
+      expect(readdirSync(runsDir).sort()).toEqual(
+        [`${firstId}.json`, `${firstId}.jsonl`, `${firstId}.weights.safetensors`].sort(),
+      );
+      const summary = JSON.parse(readFileSync(join(runsDir, `${firstId}.json`), 'utf8'));
+      expect(summary).toMatchObject({ id: firstId, name: 'Run 1 · Deep sigmoid MLP', state: 'finished' });
+      expect(summary.designText, 'the summary is small: no design, no telemetry').toBeUndefined();
+      const runLines = readFileSync(join(runsDir, `${firstId}.jsonl`), 'utf8')
+        .trim()
+        .split('\n');
+      expect(JSON.parse(runLines[0])).toMatchObject({ type: 'run', designFile: 'deep.backflow.json' });
+      expect(runLines.some((line) => line.startsWith('{"type":"step"'))).toBe(true);
+      await app.kill();
+
+      // Reopened in a new session: the past run is listed as this design's, with its weights.
+      const again = await start({ userData, args: [file] });
+      const { page } = again;
+      await expect(page.getByTestId('file-status')).toHaveText('deep.backflow.json');
+      await showTraining(page);
+      await page.getByRole('button', { name: 'Runs (1)' }).click();
+      const runRows = page.getByTestId('run-row');
+      await expect(runRows).toHaveCount(1);
+      await expect(runRows.first()).toContainText('Run 1 · Deep sigmoid MLP');
+      await expect(runRows.first()).toContainText('this design');
+      await expect(page.getByRole('button', { name: 'Export Run 1 · Deep sigmoid MLP' })).toBeEnabled();
+
+      // A new run with fewer epochs, compared with the past one on one colour scale.
+      await setEpochs(page, 10);
+      await page.keyboard.press(`${MOD}+s`);
+      await expect(page.getByTestId('file-status')).toHaveText('deep.backflow.json');
+      await trainToEnd(page);
+      await page.getByRole('button', { name: 'Runs (2)' }).click();
+      await expect(runRows).toHaveCount(2);
+      await expect.poll(() => readdirSync(runsDir).length).toBe(6);
+      for (const name of await runRows.locator('strong').allTextContents())
+        await page.getByRole('checkbox', { name: `Compare ${name}` }).check();
+      await expect(page.getByTestId('compare-heatmap')).toHaveCount(2);
+      await expect(page.getByTestId('compare-scale')).toContainText('one scale for all 2 runs');
+      const splitter = page.getByTestId('dock-splitter');
+      for (let i = 0; i < 4; i++) await splitter.press('Shift+ArrowUp');
+      await shot(page, 'desktop-runs-compared');
+
+      // Renamed: the summary and the run file on disk say so.
+      await page.getByRole('button', { name: 'Rename Run 1 · Deep sigmoid MLP' }).click();
+      const input = page.getByRole('textbox', { name: /New name for Run 1/ });
+      await input.fill('twenty epochs');
+      await input.press('Enter');
+      await expect
+        .poll(() => JSON.parse(readFileSync(join(runsDir, `${firstId}.json`), 'utf8')).name)
+        .toBe('twenty epochs');
+
+      // Deleted: its three files go, the new run's stay.
+      await page.getByRole('button', { name: 'Delete twenty epochs' }).click();
+      await expect(runRows).toHaveCount(1);
+      await expect.poll(() => readdirSync(runsDir).filter((n) => n.startsWith(`${firstId}.`))).toEqual([]);
+      expect(readdirSync(runsDir)).toHaveLength(3);
+      await shot(page, 'desktop-runs-after-delete');
+    });
+
+    test('a run of an untitled design is kept for the session, then beside the design once it is saved', async () => {
+      const folder = workspace();
+      const app = await start({ userData: join(folder, 'user-data') });
+      const { page } = app;
+      await page.getByRole('button', { name: 'Open example: Deep sigmoid MLP', exact: true }).click();
+      await trainToEnd(page);
+      await page.getByRole('button', { name: 'Runs (1)' }).click();
+      await expect(page.getByTestId('runs-unkept')).toContainText(
+        'One run is kept for this session only: save the design to keep its runs beside it.',
+      );
+      await shot(page, 'desktop-runs-unsaved-design');
+      const file = join(folder, 'mine.backflow.json');
+      await app.answer('showSaveDialog', { canceled: false, filePath: file });
+      await page.keyboard.press(`${MOD}+s`);
+      await expect(page.getByTestId('file-status')).toHaveText('mine.backflow.json');
+      await expect
+        .poll(() =>
+          existsSync(join(folder, 'mine.runs')) ? readdirSync(join(folder, 'mine.runs')).length : 0,
+        )
+        .toBe(3);
+      await expect(page.getByTestId('runs-unkept')).toHaveCount(0);
     });
 
     test('an engine worker that crashes is reported, restarted on request, and the design is kept', async () => {

@@ -4,8 +4,9 @@
  * seed, backend, steps, final loss and time; three are compared (heatmaps
  * with rows aligned by layer id, curves overlaid with a legend by run name,
  * smoothing and a log scale); a run is renamed, exported as JSONL and CSV,
- * deleted, kept across a reload in the page's storage, and uploaded back; the
- * trained weights of an older run export as they were when it ended.
+ * deleted, kept across a reload in the page's storage (its trained weights
+ * too), and uploaded back; the trained weights of an older run export as they
+ * were when it ended, before and after the reload.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -151,6 +152,13 @@ test('runs are listed, compared side by side, renamed, exported, deleted, kept a
   await openExample(page, 'Deep sigmoid MLP');
   await page.getByRole('button', { name: 'Runs (2)' }).click();
   await expect(rows(page).locator('strong')).toHaveText([`Run 3 · ${SKIP}`, 'sigmoid baseline']);
+  // Its trained weights were kept with it: exported after the reload, they are those it ended with.
+  await page.getByRole('button', { name: 'Export sigmoid baseline' }).click();
+  await expect(page.getByTestId('export-trained-run')).toHaveText('sigmoid baseline, after 160 steps');
+  const reloaded = await exportTrained(page, testInfo, 'run1-after-reload');
+  expect(readFileSync(join(reloaded.dir, 'weights.bin'))).toEqual(
+    readFileSync(join(atEnd.dir, 'weights.bin')),
+  );
 
   // Delete one and upload it back from its file.
   await page.getByRole('button', { name: 'Delete sigmoid baseline' }).click();

@@ -82,6 +82,6 @@ describe('comparison', () => {
     expect(comparisonCaption([extreme, calm], 'stepK')).toBe(
       'one scale for all 2 runs, fixed at each one’s step K (step 50)',
     );
-    expect(comparisonCaption([calm], 'first')).toBe('the run’s scale, fixed at each one’s step 0');
+    expect(comparisonCaption([calm], 'first')).toBe('the run’s scale, fixed at its step 0');
   });
 });

@@ -91,12 +91,13 @@ export function comparisonScale(
 /** What the comparison's legend says about its one scale. */
 export function comparisonCaption(runs: readonly RunSeries[], mode: ScaleMode): string {
   const shared = runs.length === 1 ? 'the run’s scale' : `one scale for all ${runs.length} runs`;
+  const each = runs.length === 1 ? 'its' : 'each one’s';
   switch (mode) {
     case 'first':
-      return `${shared}, fixed at each one’s step 0`;
+      return `${shared}, fixed at ${each} step 0`;
     case 'stepK': {
       const steps = [...new Set(runs.filter((r) => r.count > 0).map((r) => r.recordSteps[recordK(r)]))];
-      return `${shared}, fixed at each one’s step K (step ${steps.join(' / ')})`;
+      return `${shared}, fixed at ${each} step K (step ${steps.join(' / ')})`;
     }
     case 'window':
       return `${shared}, fitted to every step they hold`;
