@@ -93,6 +93,17 @@ async function shot(page: Page, name: string): Promise<void> {
 
 const title = async (app: DesktopApp) => (await app.state()).titles[0];
 
+/**
+ * A copy of an example in a fresh folder, for a journey that trains it: the
+ * desktop app keeps runs beside the design, and the repository's examples
+ * folder must not collect them.
+ */
+function exampleCopy(name: string): string {
+  const path = join(workspace(), name);
+  copyFileSync(join(EXAMPLES, name), path);
+  return path;
+}
+
 /** Opens `path` through File → Open… (Ctrl+O) and its native dialog. */
 async function openFromDisk(app: DesktopApp, path: string): Promise<void> {
   await app.answer('showOpenDialog', { canceled: false, filePaths: [path] });
@@ -154,7 +165,7 @@ for (const candidate of TARGETS)
     test('open an example from disk, train it, watch the heatmap, pause, resume, stop', async () => {
       const app = await start({ userData: join(workspace(), 'user-data') });
       const { page } = app;
-      await openFromDisk(app, join(EXAMPLES, 'deep-sigmoid.backflow.json'));
+      await openFromDisk(app, exampleCopy('deep-sigmoid.backflow.json'));
       expect(await title(app)).toBe('deep-sigmoid.backflow.json — Backflow');
       await expect(page.locator('.svelte-flow__node')).toHaveCount(12);
       await setEpochs(page, 2000);
@@ -412,7 +423,7 @@ for (const candidate of TARGETS)
       test.skip(target !== TARGETS[0], "ending the engine's thread from outside needs the double");
       const app = await start({ userData: join(workspace(), 'user-data') });
       const { page } = app;
-      await openFromDisk(app, join(EXAMPLES, 'deep-sigmoid.backflow.json'));
+      await openFromDisk(app, exampleCopy('deep-sigmoid.backflow.json'));
       await setEpochs(page, 2000);
       await expect(trainButton(page)).toBeEnabled({ timeout: 20_000 });
       await trainButton(page).click();
@@ -473,6 +484,12 @@ for (const candidate of TARGETS)
       await trainButton(page).click();
       await expect(trainingState(page)).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
       await expect(page.getByTestId('training-backend')).toContainText('WASM');
+      // The run is not written inside the installed app: the Runs view says why and what to do.
+      await page.getByRole('button', { name: 'Runs (1)' }).click();
+      await expect(page.getByRole('alert')).toContainText(
+        'runs are not kept inside the app’s own folder: save the design elsewhere (Save As…)',
+      );
+      expect(readdirSync(join(resources, 'examples')).filter((name) => name.endsWith('.runs'))).toEqual([]);
       await shot(page, 'desktop-packaged-trained');
     });
   });

@@ -62,6 +62,8 @@ export interface FileServiceDeps {
   send(command: MenuCommand): void;
   /** Really closes the window (the renderer has dealt with unsaved changes). */
   closeWindow(): void;
+  /** The installed app's own folders: no runs are written beside a design inside them. */
+  appFolders?: readonly string[];
 }
 
 /** Paths handed out from outside the renderer (argv, OS, drops) are remembered, boundedly. */
@@ -248,7 +250,7 @@ export function createFileService(deps: FileServiceDeps) {
       const fileName = record.filePath ? basename(record.filePath) : '';
       return ok({ text: record.text, fileName, path: record.filePath ?? '' });
     },
-    ...createRunsHandlers((path) => designs.has(path)),
+    ...createRunsHandlers((path) => designs.has(path), deps.appFolders),
     async discardRecovery(payload) {
       expectEmpty(payload);
       await deps.autosave.clear();

@@ -128,6 +128,8 @@ async function start(): Promise<void> {
     autosave: createAutosave(join(userData, 'autosave.json')),
     send,
     closeWindow: () => window.close(),
+    // The shipped examples may be opened from the installed app; their runs must not go inside it.
+    appFolders: app.isPackaged ? [process.resourcesPath] : [],
     onDocumentChange: ({ title, dirty, path }) => {
       if (window.isDestroyed()) return;
       window.setTitle(title);

@@ -5,7 +5,7 @@
  * weights are refused with a message naming what is wrong, and a run saved
  * with its weights reads back byte for byte.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,9 +29,10 @@ const TEXT = serializeDesign(emptyTestDesign('Tiny'));
 const runFile = (id: string, startedAt = 1) =>
   `${JSON.stringify({ type: 'run', format: 'backflow-run', version: 1, id, name: id, designText: TEXT, startedAt, layers: [] })}\n`;
 
-/** A file service with `deep.backflow.json` opened through the Open dialog. */
-async function opened() {
-  const design = join(dir, 'deep.backflow.json');
+/** A file service with `deep.backflow.json` opened through the Open dialog (in `sub`, if given). */
+async function opened(appFolders: string[] = [], sub = '') {
+  await mkdir(join(dir, sub), { recursive: true });
+  const design = join(dir, sub, 'deep.backflow.json');
   await writeFile(design, TEXT);
   const service = createFileService({
     dialogs: {
@@ -47,6 +48,7 @@ async function opened() {
     send: () => {},
     closeWindow: () => {},
     onDocumentChange: () => {},
+    appFolders,
   });
   expect(await service.handle('open', undefined)).toMatchObject({ ok: true });
   return { service, design };
@@ -152,5 +154,24 @@ describe('runs beside the design, over the file service', () => {
     });
     expect(await readdir(dir)).not.toContain('escape.json');
     expect(await readdir(join(dir, 'deep.runs')).catch(() => [])).toEqual([]);
+  });
+
+  it('writes no runs inside the installed app’s own folder (an example opened from it)', async () => {
+    const resources = join(dir, 'resources');
+    const { service, design } = await opened([resources], 'resources/examples');
+    const save = { designPath: design, id: 'run-a', text: runFile('run-a'), weights: null };
+    expect(await service.handle('runsSave', save)).toEqual({
+      ok: false,
+      error: {
+        type: 'notAllowed',
+        message:
+          'runs are not kept inside the app’s own folder: save the design elsewhere (Save As…) to keep its runs',
+      },
+    });
+    expect(await readdir(join(resources, 'examples'))).toEqual(['deep.backflow.json']);
+    // Saved elsewhere, it keeps runs as any design does.
+    expect(await service.handle('saveAs', { text: TEXT, weights: null })).toMatchObject({ ok: true });
+    const copy = join(dir, 'saved-as.backflow.json');
+    expect(await service.handle('runsSave', { ...save, designPath: copy })).toMatchObject({ ok: true });
   });
 });

@@ -25,7 +25,12 @@ function digest(records: number, grad: (r: number) => number, flatOut: number): 
   return new RunDigest(
     layers,
     steps,
-    { gradNorm, outGradNorm, updateRatio: new Float32Array(records * 3).fill(1e-3) },
+    {
+      gradNorm,
+      outGradNorm,
+      updateRatio: new Float32Array(records * 3).fill(1e-3),
+      skipRatio: new Float32Array(records * 3).fill(NaN),
+    },
     new Int32Array(0),
     none,
     none,
