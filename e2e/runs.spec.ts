@@ -127,7 +127,9 @@ test('runs are listed, compared side by side, renamed, exported, deleted, kept a
   const csv = await downloadText(page, () =>
     page.getByRole('button', { name: 'CSV of sigmoid baseline' }).click(),
   );
-  expect(csv.text.split('\n')[0]).toBe('run,step,loss,accuracy,layer,type,gradNorm,outGradNorm,updateRatio');
+  expect(csv.text.split('\n')[0]).toBe(
+    'run,step,loss,accuracy,layer,type,gradNorm,outGradNorm,updateRatio,skipRatio',
+  );
   const png = await downloadText(page, () =>
     page.getByRole('button', { name: 'PNG of sigmoid baseline' }).click(),
   );
