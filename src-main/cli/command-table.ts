@@ -49,9 +49,9 @@ const EXAMPLE = 'resources/examples/deep-sigmoid.backflow.json';
 
 const backend: OptionSpec = {
   type: 'string',
-  value: 'auto|tensorflow|wasm|cpu',
+  value: 'auto|tensorflow|webgpu|wasm|cpu',
   description:
-    'compute backend; auto tries native TensorFlow (GPU, then CPU), then WebAssembly, then JavaScript',
+    'compute backend; auto tries native TensorFlow (GPU, then CPU), then WebAssembly, then JavaScript; webgpu is the GPU through WebGPU (Metal, Direct3D 12, Vulkan)',
   default: 'auto',
 };
 
@@ -75,7 +75,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   train: {
     usage:
-      'train <design> [--steps N | --epochs N] [--seed S] [--backend auto|tensorflow|wasm|cpu] [--telemetry FILE.jsonl] [--every K] [--out DIR]',
+      'train <design> [--steps N | --epochs N] [--seed S] [--backend auto|tensorflow|webgpu|wasm|cpu] [--telemetry FILE.jsonl] [--every K] [--out DIR]',
     summary: 'train headless, with progress, telemetry and the trained model',
     options: {
       steps: {

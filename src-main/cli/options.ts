@@ -39,7 +39,7 @@ export function intOption(
 /** Millions with separators (10,000,000); a port stays 65535. */
 const big = (n: number) => (n >= 1_000_000 ? formatCount(n) : String(n));
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export function backendOption(values: Record<string, unknown>): BackendPreference {
   const raw = values.backend ?? 'auto';

@@ -26,6 +26,14 @@ const WASM_USABLE = 0.75;
 /** The share of the machine's memory a run in this process may plan for; the rest is the system's and other programs'. */
 const MACHINE_USABLE = 0.5;
 
+const HOLDER: Record<Exclude<BackendName, 'wasm'>, string> = {
+  cpu: 'JavaScript',
+  tensorflow: 'TensorFlow',
+  // A GPU's own memory is not known before allocating; the machine's is the bound for a
+  // software or integrated adapter, and a discrete GPU's out-of-memory error is reported as such.
+  webgpu: 'WebGPU',
+};
+
 /** The budget for a run on `backend`, on this machine. */
 export function memoryBudget(backend: BackendName, machineBytes = totalmem()): MemoryBudget {
   const machine = MACHINE_USABLE * machineBytes;
@@ -38,7 +46,7 @@ export function memoryBudget(backend: BackendName, machineBytes = totalmem()): M
   }
   return {
     bytes: machine,
-    holder: `the ${backend === 'cpu' ? 'JavaScript' : 'TensorFlow'} backend (half of this machine's memory)`,
+    holder: `the ${HOLDER[backend]} backend (half of this machine's memory)`,
     includesData: true,
   };
 }

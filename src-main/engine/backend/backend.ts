@@ -1,13 +1,15 @@
 /**
  * Choosing the compute backend. Preference order for `auto`: native
  * TensorFlow with CUDA (`@tensorflow/tfjs-node-gpu`), native TensorFlow on the
- * CPU (`@tensorflow/tfjs-node`), WebAssembly, then pure JavaScript. Every
+ * CPU (`@tensorflow/tfjs-node`), WebAssembly, then pure JavaScript. WebGPU
+ * (Dawn through the `webgpu` package) is tried only when asked for. Every
  * attempt is reported, so the UI can say why the GPU was not used.
  */
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { nativeAddonProblem } from './native-addon';
 import { tf } from './tf';
+import { describeAdapter, loadWebGpu } from './webgpu';
 
 import type { BackendPreference } from '../../../src-shared/protocol';
 
@@ -15,10 +17,10 @@ import type { BackendPreference } from '../../../src-shared/protocol';
 export type { BackendPreference };
 
 /** The tfjs backend names the engine can end up on. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface BackendAttempt {
-  /** `tensorflow-gpu`, `tensorflow`, `wasm` or `cpu`. */
+  /** `tensorflow-gpu`, `tensorflow`, `webgpu`, `wasm` or `cpu`. */
   candidate: string;
   ok: boolean;
   /** Why it failed, in words a user can act on. */
@@ -29,6 +31,8 @@ export interface BackendChoice {
   name: BackendName;
   /** `tensorflow-gpu` when the native binding with CUDA loaded. */
   variant: string;
+  /** The WebGPU adapter, on `webgpu`: "google swiftshader (SwiftShader driver 5.0.0), software". */
+  device?: string;
   attempts: BackendAttempt[];
 }
 
@@ -39,6 +43,7 @@ const requireFromEngine = createRequire(import.meta.url);
 const CANDIDATES: Record<BackendPreference, string[]> = {
   auto: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
   tensorflow: ['tensorflow-gpu', 'tensorflow'],
+  webgpu: ['webgpu'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };
@@ -56,13 +61,14 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   if (current && CANDIDATES[preference].includes(current.variant)) return current;
   const attempts: BackendAttempt[] = [];
   for (const candidate of CANDIDATES[preference]) {
-    const reason = await tryCandidate(candidate);
+    const { reason, device } = await tryCandidate(candidate);
     attempts.push(reason === undefined ? { candidate, ok: true } : { candidate, ok: false, reason });
     if (reason === undefined) {
       current = {
         name: candidate.startsWith('tensorflow') ? 'tensorflow' : (candidate as BackendName),
         variant: candidate,
         attempts,
+        ...(device ? { device } : {}),
       };
       return current;
     }
@@ -76,7 +82,18 @@ export function currentBackend(): BackendChoice | undefined {
   return current;
 }
 
-async function tryCandidate(candidate: string): Promise<string | undefined> {
+async function tryCandidate(candidate: string): Promise<{ reason?: string; device?: string }> {
+  if (candidate === 'webgpu') {
+    const loaded = await loadWebGpu().catch((error: unknown) => ({
+      ok: false as const,
+      reason: error instanceof Error ? error.message.split('\n')[0] : String(error),
+    }));
+    return loaded.ok ? { device: describeAdapter(loaded.adapter) } : { reason: loaded.reason };
+  }
+  return { reason: await tryCpuCandidate(candidate) };
+}
+
+async function tryCpuCandidate(candidate: string): Promise<string | undefined> {
   try {
     switch (candidate) {
       case 'tensorflow-gpu':

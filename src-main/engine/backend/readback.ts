@@ -36,3 +36,17 @@ export function readFloats(t: Tensor): Float32Array {
   slabUsed += Math.ceil(bytes / 8) * 8;
   return out;
 }
+
+/**
+ * True when the active backend cannot read tensors synchronously: tfjs-webgpu's
+ * dataSync needs OffscreenCanvas, which Node lacks, so on WebGPU every read awaits.
+ */
+export function readsAsync(): boolean {
+  return tf.getBackend() === 'webgpu';
+}
+
+/** The values of a float32 tensor, read without blocking (what WebGPU needs). */
+export async function readFloatsAsync(t: Tensor): Promise<Float32Array> {
+  if (!readsAsync()) return readFloats(t);
+  return (await t.data()) as Float32Array;
+}

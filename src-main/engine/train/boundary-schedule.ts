@@ -46,8 +46,13 @@ export function boundarySchedule(options: BoundaryScheduleOptions): BoundarySche
     measure(work) {
       const started = now();
       const result = work();
-      lastEnd = now();
-      lastCost = lastEnd - started;
+      const record = () => {
+        lastEnd = now();
+        lastCost = lastEnd - started;
+      };
+      // An asynchronous boundary (WebGPU reads back asynchronously) costs until it settles.
+      if (result instanceof Promise) return result.finally(record) as T;
+      record();
       return result;
     },
   };

@@ -54,6 +54,38 @@ export function decisionBoundary(
   classes: number,
   step: number,
 ): DecisionBoundary {
+  const p = gridProbabilities(network, range);
+  try {
+    return {
+      step,
+      resolution: RESOLUTION,
+      ...range,
+      classes: Math.max(classes, 1),
+      probabilities: p.dataSync().slice() as Float32Array,
+    };
+  } finally {
+    p.dispose();
+  }
+}
+
+/** {@link decisionBoundary} on a backend that reads only asynchronously (WebGPU). */
+export async function decisionBoundaryAsync(
+  network: Network,
+  range: { xRange: [number, number]; yRange: [number, number] },
+  classes: number,
+  step: number,
+): Promise<DecisionBoundary> {
+  const p = gridProbabilities(network, range);
+  try {
+    const probabilities = (await p.data()) as Float32Array;
+    return { step, resolution: RESOLUTION, ...range, classes: Math.max(classes, 1), probabilities };
+  } finally {
+    p.dispose();
+  }
+}
+
+/** The probabilities over the grid, as a tensor the caller disposes. */
+function gridProbabilities(network: Network, range: { xRange: [number, number]; yRange: [number, number] }) {
   const grid = new Float32Array(RESOLUTION * RESOLUTION * 2);
   for (let r = 0; r < RESOLUTION; r++) {
     for (let c = 0; c < RESOLUTION; c++) {
@@ -62,12 +94,10 @@ export function decisionBoundary(
       grid[2 * i + 1] = range.yRange[0] + ((r + 0.5) / RESOLUTION) * (range.yRange[1] - range.yRange[0]);
     }
   }
-  const probabilities = scoped(() => {
+  return scoped(() => {
     const x = tf.tensor2d(grid, [RESOLUTION * RESOLUTION, 2]);
     const weights = network.weights.map((w) => w.variable);
     const logits = forward(network, x, weights, { training: false }).outputs[network.outputIndex];
-    const p = logits.shape[1] === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
-    return p.dataSync().slice() as Float32Array;
+    return tf.keep(logits.shape[1] === 1 ? tf.sigmoid(logits) : tf.softmax(logits));
   });
-  return { step, resolution: RESOLUTION, ...range, classes: Math.max(classes, 1), probabilities };
 }

@@ -21,24 +21,60 @@ export interface NonFiniteLocation {
 
 /** Re-runs the failed batch with the (unchanged) weights and reports the first non-finite place. */
 export function locateNonFinite(network: Network, x: Tensor, y: Tensor, loss: LossName): NonFiniteLocation {
-  return scoped((): NonFiniteLocation => {
+  const probes = probe(network, x, y, loss);
+  try {
+    return locate(
+      network,
+      probes.map((p) => p.dataSync()),
+    );
+  } finally {
+    tf.dispose(probes);
+  }
+}
+
+/** {@link locateNonFinite} on a backend that reads only asynchronously (WebGPU). */
+export async function locateNonFiniteAsync(
+  network: Network,
+  x: Tensor,
+  y: Tensor,
+  loss: LossName,
+): Promise<NonFiniteLocation> {
+  const probes = probe(network, x, y, loss);
+  try {
+    return locate(network, await Promise.all(probes.map((p) => p.data())));
+  } finally {
+    tf.dispose(probes);
+  }
+}
+
+/** Per output: finite?; per weight gradient: finite?; per weight gradient: max |g| (kept tensors). */
+function probe(network: Network, x: Tensor, y: Tensor, loss: LossName): Tensor[] {
+  return scoped(() => {
     const variables = network.weights.map((w) => w.variable);
     const outputs = forward(network, x, variables, { training: true }).outputs;
-    const outputFinite = tf.stack(outputs.map((o) => tf.all(tf.isFinite(o)))).dataSync();
-    const badOutput = outputFinite.findIndex((ok) => !ok);
-    if (badOutput >= 0) return { layerId: network.nodes[badOutput].id, stage: 'output' };
+    const outputFinite = tf.stack(outputs.map((o) => tf.all(tf.isFinite(o))));
     const grads = tf.grads((...ws: Tensor[]) =>
       computeLoss(loss, forward(network, x, ws, { training: true }).outputs[network.outputIndex], y),
     )(variables);
-    const gradFinite = tf.stack(grads.map((g) => tf.all(tf.isFinite(g)))).dataSync();
-    for (let i = network.weights.length - 1; i >= 0; i--) {
-      if (!gradFinite[i]) return { layerId: network.weights[i].nodeId, stage: 'gradient' };
-    }
-    const largest = tf.stack(grads.map((g) => tf.max(tf.abs(g)))).dataSync();
-    let worst = 0;
-    largest.forEach((value, i) => (value > largest[worst] ? (worst = i) : undefined));
-    if (largest.length)
-      return { layerId: network.weights[worst].nodeId, stage: 'gradient norm', magnitude: largest[worst] };
-    return { layerId: null, stage: 'loss' };
+    // tf.stack of nothing throws: a network without weights has no gradient to look at.
+    const gradFinite = grads.length ? tf.stack(grads.map((g) => tf.all(tf.isFinite(g)))) : tf.zeros([0]);
+    const largest = grads.length ? tf.stack(grads.map((g) => tf.max(tf.abs(g)))) : tf.zeros([0]);
+    return [outputFinite, gradFinite, largest].map((t) => tf.keep(t));
   });
+}
+
+function locate(
+  network: Network,
+  [outputFinite, gradFinite, largest]: ArrayLike<number>[],
+): NonFiniteLocation {
+  const badOutput = Array.prototype.findIndex.call(outputFinite, (ok: number) => !ok);
+  if (badOutput >= 0) return { layerId: network.nodes[badOutput].id, stage: 'output' };
+  for (let i = network.weights.length - 1; i >= 0; i--) {
+    if (!gradFinite[i]) return { layerId: network.weights[i].nodeId, stage: 'gradient' };
+  }
+  let worst = 0;
+  for (let i = 0; i < largest.length; i++) if (largest[i] > largest[worst]) worst = i;
+  if (largest.length)
+    return { layerId: network.weights[worst].nodeId, stage: 'gradient norm', magnitude: largest[worst] };
+  return { layerId: null, stage: 'loss' };
 }

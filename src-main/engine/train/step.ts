@@ -4,7 +4,7 @@
  */
 import type { OptimizerName } from '../../../src-shared/design/types';
 import type { LossName } from '../../../src-shared/layers';
-import { readFloats } from '../backend/readback';
+import { readFloats, readFloatsAsync } from '../backend/readback';
 import { scoped, shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
 import { throwIfInterrupted } from '../model/interrupt';
@@ -52,6 +52,63 @@ export function trainingStep(
   y: Tensor,
   options: { telemetry: boolean; dropoutSeed: number },
 ): StepOutcome {
+  const pending = beginStep(context, x, y, options);
+  let readback: Float32Array;
+  try {
+    readback = readFloats(pending.readable);
+  } catch (error) {
+    pending.abandon();
+    throw error;
+  }
+  return pending.settle(readback);
+}
+
+/**
+ * {@link trainingStep} for a backend that reads only asynchronously (WebGPU):
+ * the same computation, with the one read-back awaited between the backward
+ * pass and the update.
+ */
+export async function trainingStepAsync(
+  context: StepContext,
+  x: Tensor,
+  y: Tensor,
+  options: { telemetry: boolean; dropoutSeed: number },
+): Promise<StepOutcome> {
+  return (await readStep(beginStep(context, x, y, options)))();
+}
+
+/**
+ * Awaits a begun step's read-back and returns the function that settles it (commit or refuse).
+ * Split so a caller can begin the step under its interruption check and settle it after.
+ */
+export async function readStep(pending: PendingStep): Promise<() => StepOutcome> {
+  let readback: Float32Array;
+  try {
+    readback = await readFloatsAsync(pending.readable);
+  } catch (error) {
+    pending.abandon();
+    throw error;
+  }
+  return () => pending.settle(readback);
+}
+
+/** A step computed up to its read-back: nothing is committed until `settle`. */
+export interface PendingStep {
+  /** The scalars (and with telemetry the statistics after them): the one tensor to read. */
+  readable: Tensor;
+  /** Commits the update if the values read are finite, frees the step's tensors, and says what happened. */
+  settle(readback: Float32Array): StepOutcome;
+  /** Frees the step's tensors without committing (the read failed). */
+  abandon(): void;
+}
+
+/** Forward, backward, statistics and the proposed update; may throw when interrupted (nothing kept then). */
+export function beginStep(
+  context: StepContext,
+  x: Tensor,
+  y: Tensor,
+  options: { telemetry: boolean; dropoutSeed: number },
+): PendingStep {
   const { network, optimizer } = context;
   const variables = network.weights.map((w) => w.variable);
   const observed = network.nodes.map((_, i) => i).filter((i) => i !== network.inputIndex);
@@ -75,7 +132,7 @@ export function trainingStep(
         void inputGrads.set(edgeKey(nodeIndex, slot), keep(shareData(dy)))
     : undefined;
   try {
-    return scoped((): StepOutcome => {
+    return scoped((): PendingStep => {
       let result: ForwardResult | undefined;
       const lossFunction = (...args: Tensor[]): Tensor => {
         const input = args[variables.length] ?? x;
@@ -153,27 +210,45 @@ export function trainingStep(
           flows: flowTerms(network, outputGrads, inputGrads),
         });
       }
-      const readback = readFloats(readable);
-      const [lossValue, accuracyValue, squared] = readback;
-      const finite = Number.isFinite(lossValue) && Number.isFinite(squared);
-      if (finite) {
-        optimizer.commit(variables, proposal);
-        updateMovingStats(network, forwardResult);
-      } else {
-        tf.dispose([...proposal.values, ...proposal.steps, ...proposal.state]);
-      }
+      // What the read-back and the update need outlives this scope; the rest is freed with it.
+      keep(readable);
+      [...proposal.values, ...proposal.steps, ...proposal.state].forEach(keep);
+      const release = () => {
+        tf.dispose(kept);
+        kept.length = 0;
+      };
       return {
-        loss: lossValue,
-        accuracy: context.classification ? accuracyValue : null,
-        gradNorm: Math.sqrt(squared),
-        // A view, not a copy: a second typed-array allocation per step costs more than all of
-        // this layer arithmetic once V8 has a training run's garbage to manage.
-        stats: options.telemetry ? readback.subarray(scalars.size) : undefined,
-        finite,
+        readable,
+        abandon: release,
+        settle: (readback) => {
+          const [lossValue, accuracyValue, squared] = readback;
+          const finite = Number.isFinite(lossValue) && Number.isFinite(squared);
+          try {
+            scoped(() => {
+              if (finite) {
+                optimizer.commit(variables, proposal);
+                updateMovingStats(network, forwardResult);
+              }
+            });
+          } finally {
+            release();
+          }
+          return {
+            loss: lossValue,
+            accuracy: context.classification ? accuracyValue : null,
+            gradNorm: Math.sqrt(squared),
+            // A view, not a copy: a second typed-array allocation per step costs more than all of
+            // this layer arithmetic once V8 has a training run's garbage to manage.
+            stats: options.telemetry ? readback.subarray(scalars.size) : undefined,
+            finite,
+          };
+        },
       };
     });
-  } finally {
+  } catch (error) {
     tf.dispose(kept);
+    throw error;
+  } finally {
     clearObservers();
   }
 }

@@ -9,18 +9,19 @@ import { analyzeGraph, type GraphAnalysis } from '../../../src-shared/graph';
 import type { TrainingState, UntaggedRunEvent } from '../../../src-shared/protocol';
 import type { LayerInfo } from '../../../src-shared/telemetry';
 import { boundarySchedule } from './boundary-schedule';
-import { dataPreview, decisionBoundary, hasPlane, planeRange } from './boundary';
+import { dataPreview, decisionBoundary, decisionBoundaryAsync, hasPlane, planeRange } from './boundary';
 import { tf } from '../backend/tf';
 import { createRandom, deriveSeed, permutation } from '../data/random';
 import type { LoadedData } from '../data/types';
 import { gatherBatch } from '../data/batch';
 import { interruptibly, TrainingInterrupted, type InterruptSource } from '../model/interrupt';
 import { buildNetwork, outputNode, type Network, type WeightValues } from '../model/network';
-import { locateNonFinite, type NonFiniteLocation } from './divergence';
-import { evaluate } from './evaluate';
+import { locateNonFinite, locateNonFiniteAsync, type NonFiniteLocation } from './divergence';
+import { evaluate, evaluateAsync } from './evaluate';
 import { createOptimizer } from './optimizers';
-import { trainingStep, type StepContext } from './step';
+import { beginStep, readStep, trainingStep, type StepContext, type StepOutcome } from './step';
 import { mergeInfo } from './merge-flows';
+import { readsAsync } from '../backend/readback';
 
 /**
  * Everything a trainer reports, in order: the engine's run events without
@@ -145,17 +146,25 @@ export function createTrainer(options: TrainerOptions): Trainer {
   };
 
   /** False when the run diverged; INTERRUPTED when a pause or stop cut the step short (not counted). */
-  const runOneStep = (epoch: number, rows: Int32Array): boolean | typeof INTERRUPTED => {
+  const runOneStep = async (epoch: number, rows: Int32Array): Promise<boolean | typeof INTERRUPTED> => {
     const { x, y } = gatherBatch(data.train, rows, data.inputShape);
     try {
       const every = options.telemetryEvery;
       const telemetry = every > 0 && stepIndex % every === 0;
-      const outcome = attempt(() =>
-        trainingStep(context, x, y, { telemetry, dropoutSeed: stepDropoutSeed(seed, stepIndex) }),
-      );
+      const stepOptions = { telemetry, dropoutSeed: stepDropoutSeed(seed, stepIndex) };
+      let outcome: StepOutcome | typeof INTERRUPTED;
+      if (readsAsync()) {
+        // WebGPU: the step is begun under the interruption check and settled once its read-back arrives.
+        const pending = attempt(() => beginStep(context, x, y, stepOptions));
+        outcome = pending === INTERRUPTED ? INTERRUPTED : (await readStep(pending))();
+      } else {
+        outcome = attempt(() => trainingStep(context, x, y, stepOptions));
+      }
       if (outcome === INTERRUPTED) return INTERRUPTED;
       if (!outcome.finite) {
-        const where = locateNonFinite(network, x, y, lossName);
+        const where = readsAsync()
+          ? await locateNonFiniteAsync(network, x, y, lossName)
+          : locateNonFinite(network, x, y, lossName);
         setState('diverged');
         options.onEvent({
           type: 'train.onDiverged',
@@ -211,11 +220,12 @@ export function createTrainer(options: TrainerOptions): Trainer {
    * attempt is made again once the request is handled, even while paused (what it shows
    * belongs to the weights the run paused at). Undefined once the run is stopped.
    */
-  const completed = async <T>(work: () => T): Promise<{ value: T } | undefined> => {
+  const completed = async <T>(work: () => T | Promise<T>): Promise<{ value: T } | undefined> => {
     for (;;) {
       if (!(await yieldToControls())) return undefined;
+      // Only the synchronous part is interruptible; an awaited read-back (WebGPU) runs to its end.
       const outcome = attempt(work);
-      if (outcome !== INTERRUPTED) return { value: outcome };
+      if (outcome !== INTERRUPTED) return { value: await outcome };
       await settleInterruption();
     }
   };
@@ -240,7 +250,7 @@ export function createTrainer(options: TrainerOptions): Trainer {
         if (current() === 'stopped' || disposed) return;
         const singleStep = pendingSingleStep;
         pendingSingleStep = false;
-        const outcome = runOneStep(epoch, order.subarray(start, start + batchSize));
+        const outcome = await runOneStep(epoch, order.subarray(start, start + batchSize));
         if (outcome === INTERRUPTED) {
           // Nothing was committed (the update comes after the backward pass) and the step
           // was not counted: once the request is handled the same batch is trained again,
@@ -258,7 +268,14 @@ export function createTrainer(options: TrainerOptions): Trainer {
         const step = stepIndex - 1;
         if (plane && boundaries.due(step, singleStep || stepIndex === totalSteps)) {
           const boundary = await completed(() =>
-            boundaries.measure(() => decisionBoundary(network, plane, data.outputUnits, step)),
+            boundaries.measure(() =>
+              (readsAsync() ? decisionBoundaryAsync : decisionBoundary)(
+                network,
+                plane,
+                data.outputUnits,
+                step,
+              ),
+            ),
           );
           if (!boundary) return;
           options.onEvent({ type: 'train.onBoundary', ...boundary.value });
@@ -359,11 +376,28 @@ const SETTLE_LIMIT_MS = 1000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+type Evaluation = ReturnType<typeof evaluate>;
+
+/** Loss and accuracy over the training and validation splits; a promise only on a backend that reads asynchronously. */
 function evaluateEpoch(data: LoadedData, context: StepContext) {
-  const train = evaluate(context.network, data.train, data.inputShape, context.loss, context.classification);
-  const validation = data.validation
-    ? evaluate(context.network, data.validation, data.inputShape, context.loss, context.classification)
-    : null;
+  const split = (which: LoadedData['train']) =>
+    (readsAsync() ? evaluateAsync : evaluate)(
+      context.network,
+      which,
+      data.inputShape,
+      context.loss,
+      context.classification,
+    );
+  if (!readsAsync())
+    return summarise(
+      split(data.train) as Evaluation,
+      data.validation ? (split(data.validation) as Evaluation) : null,
+    );
+  return (async () =>
+    summarise(await split(data.train), data.validation ? await split(data.validation) : null))();
+}
+
+function summarise(train: Evaluation, validation: Evaluation | null) {
   return {
     loss: train.loss,
     accuracy: train.accuracy,

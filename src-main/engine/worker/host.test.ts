@@ -155,7 +155,7 @@ describe('engine worker', () => {
     } as never);
     expect((await error).error).toEqual({
       type: 'badRequest',
-      message: 'train.start: backend must be one of auto, tensorflow, wasm, cpu',
+      message: 'train.start: backend must be one of auto, tensorflow, webgpu, wasm, cpu',
     });
 
     const designError = waitFor(

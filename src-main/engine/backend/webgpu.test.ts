@@ -1,0 +1,167 @@
+/**
+ * WebGPU against the pure-JS cpu backend: every reference network (one per
+ * layer type and activation, merges, pooling variants, batch and layer norm)
+ * trains two steps on each, and the per-layer telemetry and the BatchNorm
+ * moving statistics must agree within 1e-4 relative. Here (no GPU) Dawn runs
+ * on Chromium's SwiftShader, a Vulkan device in software, which this file
+ * points the Vulkan loader at when nothing else is configured; a machine
+ * without one skips with Dawn's reason.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { stepRecord, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
+import type { Design } from '../../../src-shared/design/types';
+import type { LoadedData } from '../data/types';
+import { NETWORKS } from '../reference/networks';
+import { createTrainer } from '../train/trainer';
+import { initBackend } from './backend';
+import { describeAdapter, isSoftwareAdapter } from './webgpu';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+// Read by the Vulkan loader when Dawn creates its instance, so set before the first initBackend('webgpu').
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'backflow-xdg-'));
+
+const webgpu = await initBackend('webgpu').then(
+  (choice) => ({ ok: true as const, device: choice.device ?? '' }),
+  (error: Error) => ({ ok: false as const, reason: error.message }),
+);
+if (!webgpu.ok) console.warn(`webgpu.test.ts skipped: ${webgpu.reason}`);
+
+const STEPS = 2;
+const RTOL = 1e-4;
+/** Activation means of normalised layers are ~1e-8 on both: relative error means nothing there. */
+const ACTIVATION_ATOL = 1e-6;
+
+interface Trained {
+  records: StepRecord[];
+  moving: Map<string, number[]>;
+}
+
+async function train(backend: 'cpu' | 'webgpu', design: Design, data: LoadedData): Promise<Trained> {
+  await initBackend(backend);
+  let layers: LayerInfo[] = [];
+  const records: StepRecord[] = [];
+  const trainer = createTrainer({
+    // The reference networks' data is one batch: a second epoch makes the second step.
+    design: { ...design, training: { ...design.training, epochs: STEPS } },
+    data,
+    telemetryEvery: 1,
+    maxSteps: STEPS,
+    onEvent: (event) => {
+      if (event.type === 'train.onStarted') layers = event.layers;
+      if (event.type === 'train.onStep') records.push(stepRecord(event, layers)!);
+    },
+  });
+  try {
+    await trainer.start();
+    const moving = new Map<string, number[]>();
+    for (const m of trainer.network.movingStats) {
+      moving.set(`${m.nodeId}/movingMean`, Array.from(await m.mean.data()));
+      moving.set(`${m.nodeId}/movingVariance`, Array.from(await m.variance.data()));
+    }
+    return { records, moving };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+function differences(cpu: Trained, gpu: Trained): string[] {
+  const problems: string[] = [];
+  const check = (what: string, a: number | null | undefined, b: number | null | undefined, atol = 1e-9) => {
+    if (a === null || a === undefined || b === null || b === undefined) {
+      if (a !== b) problems.push(`${what}: cpu ${a}, webgpu ${b}`);
+    } else if (!(Math.abs(a - b) <= atol + RTOL * Math.abs(a))) {
+      problems.push(`${what}: cpu ${a}, webgpu ${b}`);
+    }
+  };
+  if (gpu.records.length !== cpu.records.length)
+    problems.push(`steps: cpu ${cpu.records.length}, webgpu ${gpu.records.length}`);
+  cpu.records.forEach((record, step) => {
+    const other = gpu.records[step];
+    if (!other) return;
+    check(`step ${step} loss`, record.loss, other.loss);
+    record.layers.forEach((layer, i) => {
+      const at = `step ${step} ${layer.id}`;
+      check(`${at} gradNorm`, layer.gradNorm, other.layers[i].gradNorm);
+      check(`${at} outGradNorm`, layer.outGradNorm, other.layers[i].outGradNorm);
+      check(`${at} activationMean`, layer.activationMean, other.layers[i].activationMean, ACTIVATION_ATOL);
+      check(`${at} activationStd`, layer.activationStd, other.layers[i].activationStd, ACTIVATION_ATOL);
+    });
+  });
+  for (const [key, values] of cpu.moving) {
+    values.forEach((v, i) => check(`${key}[${i}]`, v, gpu.moving.get(key)?.[i], ACTIVATION_ATOL));
+  }
+  return problems;
+}
+
+describe.skipIf(!webgpu.ok)(`webgpu matches cpu (${webgpu.ok ? webgpu.device : 'skipped'})`, () => {
+  it('finds an adapter and names it', () => {
+    expect(webgpu.ok && webgpu.device).toMatch(/\S/);
+  });
+
+  for (const [name, design, data] of NETWORKS) {
+    it(name, async () => {
+      const cpu = await train('cpu', design, data);
+      const gpu = await train('webgpu', design, data);
+      expect(cpu.records).toHaveLength(STEPS);
+      expect(differences(cpu, gpu)).toEqual([]);
+    });
+  }
+});
+
+describe('webgpu without an adapter', () => {
+  it('fails `train --backend webgpu` with exit 1 and the reason, no stack trace', async () => {
+    const root = join(import.meta.dirname, '../../..');
+    const design = join(root, 'resources/fixtures/designs/v1/product-example.backflow.json');
+    // A Vulkan loader pointed at no driver: what a Linux machine without a GPU driver gives Dawn.
+    const env = { ...process.env, VK_ICD_FILENAMES: join(tmpdir(), 'backflow-no-such-icd.json') };
+    const run = promisify(execFile)(
+      process.execPath,
+      [join(root, 'bin/backflow.mjs'), 'train', design, '--backend', 'webgpu', '--steps', '1'],
+      { env },
+    );
+    const failure = (await run.then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    )) as { code: number; stderr: string };
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toMatch(
+      /no usable backend for "webgpu" \(webgpu: (no WebGPU adapter|the webgpu package)/,
+    );
+    // Dawn and the Vulkan loader print their own warnings (native, with .cpp locations); no JavaScript stack.
+    expect(failure.stderr).not.toMatch(/\n\s+at .*\.(ts|js|mjs):\d+/);
+  });
+});
+
+describe('isSoftwareAdapter and describeAdapter', () => {
+  it('tells software rasterisers from GPUs by their adapter info', () => {
+    // What Dawn reports for Chromium's SwiftShader, Mesa's lavapipe and Windows' WARP.
+    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toBe(
+      true,
+    );
+    expect(isSoftwareAdapter({ vendor: 'x', isFallbackAdapter: true })).toBe(true);
+    expect(
+      isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3060' }),
+    ).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'apple', architecture: 'metal-3', description: 'Apple M2' })).toBe(
+      false,
+    );
+    expect(
+      describeAdapter({
+        vendor: 'google',
+        architecture: 'swiftshader',
+        device: '',
+        description: 'SwiftShader driver 5.0.0',
+        software: true,
+      }),
+    ).toBe('google swiftshader (SwiftShader driver 5.0.0), software');
+  });
+});

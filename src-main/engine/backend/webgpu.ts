@@ -1,0 +1,135 @@
+/**
+ * WebGPU in Node: Dawn through the `webgpu` npm package (Metal, Direct3D 12,
+ * Vulkan; no CUDA), driving `@tensorflow/tfjs-backend-webgpu`. The package
+ * is an optional dependency (about 130 MB of prebuilt Dawn for every
+ * platform) loaded only when this candidate is tried, so a machine without it
+ * gets a clear attempt failure instead of an engine that does not start.
+ */
+import { tf } from './tf';
+
+/** What the adapter says it is, for reports and for telling software adapters apart. */
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for a software rasteriser (SwiftShader, llvmpipe/lavapipe, WARP): slower than the CPU backends. */
+  software: boolean;
+}
+
+/** The result of loading WebGPU: an adapter and the tfjs backend on it, or why not. */
+export type WebGpuLoad = { ok: true; adapter: AdapterSummary } | { ok: false; reason: string };
+
+// Words a software adapter uses for itself in its info strings.
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|basic render|\bwarp\b|\bcpu\b/i;
+
+/**
+ * Whether an adapter's info describes a software rasteriser: `isFallbackAdapter`
+ * where the implementation reports it, else its vendor, architecture, device and
+ * description strings.
+ */
+export function isSoftwareAdapter(info: {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}): boolean {
+  if (info.isFallbackAdapter === true) return true;
+  return [info.vendor, info.architecture, info.device, info.description].some(
+    (text) => typeof text === 'string' && SOFTWARE_ADAPTER.test(text),
+  );
+}
+
+/** A one-line name for an adapter: "google swiftshader (SwiftShader driver 5.0.0)". */
+export function describeAdapter(adapter: AdapterSummary): string {
+  const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  const detail = adapter.description || adapter.device;
+  return `${name}${detail ? ` (${detail})` : ''}${adapter.software ? ', software' : ''}`;
+}
+
+let loaded: Promise<WebGpuLoad> | undefined;
+
+/**
+ * Creates a Dawn GPU, checks it has an adapter, and makes tfjs's `webgpu`
+ * backend the active one. The outcome is kept: Dawn is set up once per process.
+ */
+export function loadWebGpu(): Promise<WebGpuLoad> {
+  loaded ??= setUp();
+  return loaded.then(async (result) => {
+    if (!result.ok) return result;
+    return (await tf.setBackend('webgpu'))
+      ? result
+      : { ok: false, reason: 'the WebGPU backend failed to initialise (see the log for the adapter error)' };
+  });
+}
+
+/** The adapter of a successful {@link loadWebGpu}, without loading anything. */
+export async function loadedAdapter(): Promise<AdapterSummary | undefined> {
+  const result = await loaded;
+  return result?.ok ? result.adapter : undefined;
+}
+
+async function setUp(): Promise<WebGpuLoad> {
+  let dawn: { create(options: string[]): GPU; globals: object };
+  try {
+    dawn = (await import('webgpu')) as typeof dawn;
+  } catch (error) {
+    const message = firstLine(error);
+    return {
+      ok: false,
+      reason: /Cannot find (package|module)/.test(message)
+        ? 'the webgpu package is not installed (it is optional: npm install webgpu)'
+        : `the webgpu package failed to load: ${message}`,
+    };
+  }
+  // tfjs-backend-webgpu reads navigator.gpu and the GPU* constants (GPUBufferUsage, …) as globals.
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    return { ok: false, reason: `no WebGPU adapter: ${firstLine(error)}` };
+  }
+  if (!adapter) return { ok: false, reason: `no WebGPU adapter: ${noAdapterHint()}` };
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const summary: AdapterSummary = {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    software: isSoftwareAdapter(info),
+  };
+  // Node 20 has no navigator; Node 21+ has one without `gpu`. Set it before the backend module
+  // loads: tfjs-backend-webgpu registers itself at import only where navigator.gpu exists.
+  const nav = ((globalThis as { navigator?: object }).navigator ??= {});
+  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(error)}` };
+  }
+  if (!tf.findBackendFactory('webgpu')) {
+    return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing)' };
+  }
+  return { ok: true, adapter: summary };
+}
+
+/** What a user can do when Dawn finds no adapter, by platform. */
+function noAdapterHint(): string {
+  if (process.platform === 'linux') {
+    return (
+      'Dawn found no Vulkan device (a GPU driver with Vulkan and libvulkan1 are needed; ' +
+      "without a GPU, VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json uses Chromium's software SwiftShader)"
+    );
+  }
+  if (process.platform === 'win32')
+    return 'Dawn found no Direct3D 12 or Vulkan device (update the GPU driver)';
+  if (process.platform === 'darwin') return 'Dawn found no Metal device';
+  return `Dawn has no adapter on ${process.platform}`;
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
