@@ -43,7 +43,7 @@ export function boundarySchedule(options: BoundaryScheduleOptions): BoundarySche
       // share = cost / (gap + cost) ≤ maxShare  ⇔  gap ≥ cost · (1/maxShare − 1)
       return now() - lastEnd >= lastCost * (1 / maxShare - 1);
     },
-    measure(work) {
+    measure<T>(work: () => T): T {
       const started = now();
       const result = work();
       const record = () => {
