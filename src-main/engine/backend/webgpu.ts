@@ -48,6 +48,33 @@ export function describeAdapter(adapter: AdapterSummary): string {
   return `${name}${detail ? ` (${detail})` : ''}${adapter.software ? ', software' : ''}`;
 }
 
+/** The little of Dawn's WebGPU this module touches (the full types come with the optional package). */
+interface DawnAdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+interface DawnGpu {
+  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{
+    info: DawnAdapterInfo;
+  } | null>;
+}
+interface Dawn {
+  create(options: string[]): DawnGpu;
+  globals: object;
+}
+
+/**
+ * Imported through variables: the packages are optional, and a literal
+ * specifier would make TypeScript and Vite resolve them where they are not
+ * installed. Node resolves them at run time from node_modules, in the source
+ * and in the built bundles alike.
+ */
+const DAWN_PACKAGE = 'webgpu';
+const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
+
 let loaded: Promise<WebGpuLoad> | undefined;
 
 /**
@@ -71,9 +98,9 @@ export async function loadedAdapter(): Promise<AdapterSummary | undefined> {
 }
 
 async function setUp(): Promise<WebGpuLoad> {
-  let dawn: { create(options: string[]): GPU; globals: object };
+  let dawn: Dawn;
   try {
-    dawn = (await import('webgpu')) as typeof dawn;
+    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as Dawn;
   } catch (error) {
     const message = firstLine(error);
     return {
@@ -86,14 +113,14 @@ async function setUp(): Promise<WebGpuLoad> {
   // tfjs-backend-webgpu reads navigator.gpu and the GPU* constants (GPUBufferUsage, …) as globals.
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
-  let adapter: GPUAdapter | null;
+  let adapter: Awaited<ReturnType<DawnGpu['requestAdapter']>>;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
     return { ok: false, reason: `no WebGPU adapter: ${firstLine(error)}` };
   }
   if (!adapter) return { ok: false, reason: `no WebGPU adapter: ${noAdapterHint()}` };
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const info = adapter.info;
   const summary: AdapterSummary = {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
@@ -106,7 +133,7 @@ async function setUp(): Promise<WebGpuLoad> {
   const nav = ((globalThis as { navigator?: object }).navigator ??= {});
   Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
   try {
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await import(/* @vite-ignore */ TFJS_WEBGPU_PACKAGE);
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(error)}` };
   }
