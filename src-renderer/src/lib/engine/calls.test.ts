@@ -46,6 +46,22 @@ describe('EngineCalls', () => {
     expect(await first).toEqual({ ok: false, error });
   });
 
+  it('asks for the preview at initialisation, with the CSV file only when there is one', async () => {
+    const fake = fakeClient();
+    const calls = new EngineCalls(fake.client);
+    const dataFile = { name: 'd.csv', bytes: new Uint8Array([1]) };
+    const first = calls.previewInit('{"a":1}');
+    void calls.previewInit('{}', dataFile);
+    expect(fake.sent).toEqual([
+      { type: 'preview.init', requestId: 1, designText: '{"a":1}' },
+      { type: 'preview.init', requestId: 2, designText: '{}', dataFile },
+    ]);
+    const error = { type: 'design' as const, message: 'bad' };
+    fake.emit({ type: 'export.onResult', requestId: 1, result: { ok: false, error } }); // not a preview's
+    fake.emit({ type: 'preview.onResult', requestId: 1, result: { ok: false, error } });
+    expect(await first).toEqual({ ok: false, error });
+  });
+
   it('sends pretrained weights with an initial export only when there are some', () => {
     const fake = fakeClient();
     const calls = new EngineCalls(fake.client);

@@ -1,6 +1,6 @@
 /**
- * Request/reply on top of the EngineClient's one-way messages: an export or
- * import request goes out with a fresh `requestId`, and the promise resolves
+ * Request/reply on top of the EngineClient's one-way messages: an export,
+ * import or preview request goes out with a fresh `requestId`, and the promise resolves
  * with the `*.onResult` that carries the same id. It also resolves (with an
  * error, never a rejection) when the engine goes away first, since its answer
  * will then never come.
@@ -13,6 +13,7 @@ import type {
   EngineExportFormat,
   FilePayload,
   ImportedDesign,
+  InitPreview,
 } from '../../../../src-shared/protocol';
 import type { EngineClient, EngineClientEvent } from './client';
 
@@ -46,6 +47,20 @@ export class EngineCalls {
           };
     return this.#call(request, (e) =>
       e.type === 'export.onResult' && e.requestId === requestId ? e.result : null,
+    );
+  }
+
+  /** The gradient at initialisation of `designText` (step 0 of a run of it, without the run). */
+  previewInit(designText: string, dataFile?: FilePayload): Promise<EngineResult<InitPreview>> {
+    const requestId = this.#nextId++;
+    const request: EngineRequest = {
+      type: 'preview.init',
+      requestId,
+      designText,
+      ...(dataFile ? { dataFile } : {}),
+    };
+    return this.#call(request, (e) =>
+      e.type === 'preview.onResult' && e.requestId === requestId ? e.result : null,
     );
   }
 

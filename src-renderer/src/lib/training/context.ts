@@ -5,6 +5,7 @@
  */
 import { createContext } from 'svelte';
 import type { RunDiagnosis } from './diagnosis.svelte';
+import type { InitPreviewState } from './init-preview.svelte';
 import type { RunLibrary } from './runs.svelte';
 import type { TrainingSession } from './session.svelte';
 import type { TrainingView } from './view.svelte';
@@ -13,6 +14,7 @@ export const [getTraining, setTraining] = createContext<TrainingSession>();
 export const [getTrainingView, setTrainingView] = createContext<TrainingView>();
 export const [getDiagnosis, setDiagnosis] = createContext<RunDiagnosis>();
 export const [getRuns, setRuns] = createContext<RunLibrary>();
+export const [getInitPreview, setInitPreview] = createContext<InitPreviewState>();
 
 /** What a layer node may ask: its colour on the gradient scale now, and a line saying why. */
 export interface NodeTint {
