@@ -57,7 +57,21 @@ let current: BackendChoice | undefined;
  * preference list could load (e.g. `--backend tensorflow` on a machine
  * without the native binding), with every reason in the message.
  */
-export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+export function initBackend(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+  // One at a time: the service handles requests as they arrive (a preview's `auto` while a run asks
+  // for `wasm`), and two choices interleaved would switch tfjs's backend under each other.
+  const chosen = choosing.then(
+    () => chooseBackend(preference),
+    () => chooseBackend(preference),
+  );
+  choosing = chosen.catch(() => undefined);
+  return chosen;
+}
+
+/** The last choice being made; the next waits for it. */
+let choosing: Promise<unknown> = Promise.resolve();
+
+async function chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
   if (current && CANDIDATES[preference].includes(current.variant)) return current;
   const attempts: BackendAttempt[] = [];
   for (const candidate of CANDIDATES[preference]) {
