@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { expect, test } from './helpers/fixtures';
-import { node } from './helpers/editor';
+import { drag, node } from './helpers/editor';
 import { trainButton } from './helpers/training';
 
 /** A 30 × 32 sigmoid MLP with the standard init on spiral data, as a design file. */
@@ -76,6 +76,12 @@ test('a 30-layer sigmoid net is flagged before training, and the fix previewed b
   const d30 = Number(await column.locator('tr[data-layer="d30"] td.cell').nth(1).getAttribute('data-value'));
   expect(d1 / d30).toBeLessThan(1e-6);
   await shot('50-init-preview-flagged');
+
+  // A taller dock, so the comparison is on screen whole.
+  const splitter = await page.getByTestId('dock-splitter').boundingBox();
+  if (!splitter) throw new Error('no dock splitter');
+  const grip = { x: splitter.x + splitter.width / 2, y: splitter.y + splitter.height / 2 };
+  await drag(page, grip, { x: grip.x, y: grip.y - 300 });
 
   // Hovering the fix previews its at-init columns beside the current ones, before it is applied.
   const fix = page.getByTestId('init-preview').getByRole('button', { name: /ReLU \+ He init/ });

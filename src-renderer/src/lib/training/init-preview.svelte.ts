@@ -91,6 +91,7 @@ export class InitPreviewState {
   #generation = 0;
   #remedyGeneration = 0;
   #context: ShapeContext = {};
+  #last: Parameters<InitPreviewState['update']> | undefined;
   #dataFile: FilePayload | undefined;
 
   constructor(request: PreviewRequest, debounceMs = PREVIEW_DEBOUNCE_MS) {
@@ -107,6 +108,7 @@ export class InitPreviewState {
   update(design: Design, analysis: GraphAnalysis, context: ShapeContext, dataFile?: FilePayload): void {
     const key = analysis.trainable ? previewKey(design) + (dataFile ? `|${dataFile.name}` : '') : '';
     this.#context = context;
+    this.#last = [design, analysis, context, dataFile];
     this.#dataFile = dataFile;
     if (key === this.#key) {
       // Same computation: a newer design object (moved nodes) still describes the current preview.
@@ -125,6 +127,13 @@ export class InitPreviewState {
     }
     this.pending = true;
     this.#timer = setTimeout(() => void this.#ask(design, analysis, dataFile, generation), this.#debounceMs);
+  }
+
+  /** Asks again when the last answer was a refusal (the engine was lost and is back). */
+  retry(): void {
+    if (!this.error || !this.#last) return;
+    this.#key = '';
+    this.update(...this.#last);
   }
 
   /** Another document opened: nothing of the last one's preview applies. */

@@ -131,7 +131,7 @@ describe('InitPreviewState', () => {
     expect(engine.asked).toHaveLength(1);
   });
 
-  it('says why the engine refused a design, and forgets it on the next answer', async () => {
+  it('says why the engine refused a design, and asks again when told to', async () => {
     const engine = fakeEngine();
     const state = new InitPreviewState(engine.request);
     state.update(...analysed(sigmoidChain(3)));
@@ -140,6 +140,17 @@ describe('InitPreviewState', () => {
     await vi.runAllTimersAsync();
     expect(state.error).toBe('data: no file');
     expect(state.current).toBeNull();
+    // Asked again (the engine is back): the same design, a fresh request.
+    state.retry();
+    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
+    expect(engine.asked).toHaveLength(2);
+    engine.asked[1].resolve({ ok: true, value: answer(engine.asked[1].design, 2) });
+    await vi.runAllTimersAsync();
+    expect(state.error).toBeNull();
+    expect(state.current?.record.layers).toHaveLength(4);
+    state.retry(); // nothing to retry
+    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
+    expect(engine.asked).toHaveLength(2);
   });
 
   it('previews a remedy on the remedied design, and drops it when the pointer has left', async () => {
