@@ -135,7 +135,7 @@ test('export an example as TensorFlow.js, import it back with its weights, fine-
   expect(consoleErrors).toEqual([]);
 });
 
-test('a Keras 3 .keras export imports back alone: the same layers, its weights as the pretrained ones', async ({
+test('Keras 3 .keras and ONNX exports import back alone: the same layers, their weights as the pretrained ones', async ({
   page,
   shot,
   consoleErrors,
@@ -155,6 +155,15 @@ test('a Keras 3 .keras export imports back alone: the same layers, its weights a
   expect((await layerIds(page)).sort()).toEqual([...original].sort());
   await dismissNotices(page);
   await shot('34-imported-keras3');
+
+  // The same as ONNX: model.onnx alone imports back too.
+  const onnx = await exportAs(page, testInfo, 'onnx-initial', 'ONNX', 'Initial');
+  const choosingOnnx = page.waitForEvent('filechooser');
+  page.once('dialog', (dialog) => void dialog.accept()); // the imported design is not saved: discard it
+  await moreCommand(page, 'Import…');
+  await (await choosingOnnx).setFiles(join(onnx.dir, 'model.onnx'));
+  await expect(badge).toContainText('model.onnx');
+  expect((await layerIds(page)).sort()).toEqual([...original].sort());
   expect(consoleErrors).toEqual([]);
 });
 

@@ -13,7 +13,7 @@ const FILTERS = [
 ];
 
 const MODEL_FILTERS = [
-  { name: 'TensorFlow.js or Keras model', extensions: ['json', 'keras', 'h5', 'hdf5'] },
+  { name: 'TensorFlow.js, Keras or ONNX model', extensions: ['json', 'keras', 'h5', 'hdf5', 'onnx'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * `backflow import <model> --out design.backflow.json`: a TensorFlow.js
- * LayersModel, Keras JSON, Keras 3 `.keras` or Keras 2 `.h5` model as a
- * Backflow design. The weights, when
+ * LayersModel, Keras JSON, Keras 3 `.keras`, Keras 2 `.h5` or ONNX model
+ * as a Backflow design. The weights, when
  * the model has them, are written beside it as `<name>.weights.safetensors`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -228,14 +228,19 @@ function layerOps(
       return g.op(id, 'Reshape', [x, shape]);
     }
     case 'dropout':
-      return g.op(id, 'Identity', [x]);
+      // Inference Dropout is the identity; the ratio keeps the design's rate for an import.
+      return g.op(id, 'Dropout', [x, g.scalar(`${id}/ratio`, node.params.rate)]);
     case 'activation':
       if (node.params.activation === 'linear') return g.op(id, 'Identity', [x]);
       return activate(g, id, x, node.params.activation, node.params.alpha);
     case 'batchNormalization': {
       const rank = inShape.length + 1;
       const bnInputs = BN_ORDER.map((role) => weights.get(role)!);
-      const attributes = { epsilon: { float: node.params.epsilon } };
+      // momentum only matters when training; it keeps the design's value for an import.
+      const attributes = {
+        epsilon: { float: node.params.epsilon },
+        momentum: { float: node.params.momentum },
+      };
       if (rank === 2) return g.op(id, 'BatchNormalization', [x, ...bnInputs], attributes);
       // Channels (the last axis) to axis 1 and back.
       const middle = Array.from({ length: rank - 2 }, (_, i) => i + 1);

@@ -2,7 +2,7 @@
  * Importing a model from disk: a TensorFlow.js `model.json` with its weight
  * files, a Keras JSON topology (with Backflow's `weights.safetensors` beside
  * it when it came from an older Backflow Keras export), a Keras 3 `.keras`
- * archive or a Keras 2 `.h5` model.
+ * archive, a Keras 2 `.h5` model or an ONNX model.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -14,6 +14,8 @@ import { KERAS_FILES, readKerasWeights } from '../export/keras';
 import { importKerasGraph, type ImportedModel, type NamedWeights } from './import-model';
 import { readKerasArchive, readKerasH5, type KerasFileModel } from './keras-files';
 import { ImportError, readKerasGraph } from './keras-topology';
+import { onnxToKeras } from './onnx-graph';
+import { readOnnxModel } from './onnx-read';
 
 /** Largest model.json read: topologies are small; a bigger file is not one. */
 const MAX_TOPOLOGY_BYTES = 64 * 1024 * 1024;
@@ -39,7 +41,28 @@ const BINARY_READERS: Record<string, (bytes: Uint8Array) => Promise<KerasFileMod
   '.keras': readKerasArchive,
   '.h5': readKerasH5,
   '.hdf5': readKerasH5,
+  '.onnx': readOnnx,
 };
+
+/** An ONNX model, read as the Keras-style layer graph its operators amount to (onnx-graph.ts). */
+async function readOnnx(bytes: Uint8Array): Promise<KerasFileModel> {
+  let model;
+  try {
+    model = readOnnxModel(bytes);
+  } catch (error) {
+    throw new ImportError(`not an ONNX model Backflow can read: ${(error as Error).message}`);
+  }
+  const converted = onnxToKeras(model);
+  return {
+    graph: converted.graph,
+    weights: () => converted.weights,
+    metadata: {
+      ...(converted.loss ? { loss: converted.loss } : {}),
+      ...(converted.name ? { design: converted.name } : {}),
+    },
+    warnings: converted.warnings,
+  };
+}
 
 /** The model file extensions `importModelFile` reads (besides `.json`). */
 export const BINARY_MODEL_EXTENSIONS = Object.keys(BINARY_READERS);
@@ -104,14 +127,15 @@ async function importBinary(
     };
   }
   try {
-    const { document, weights, metadata, kerasLoss } = await reader(bytes);
-    const graph = readKerasGraph(document);
+    const { document, graph: given, weights, metadata, kerasLoss, warnings = [] } = await reader(bytes);
+    const graph = given ?? readKerasGraph(document);
     const loss =
       lossOf(metadata.loss) ?? lossOf(kerasLoss ? (KERAS_LOSSES[kerasLoss] ?? kerasLoss) : undefined);
     const name = typeof metadata.design === 'string' && metadata.design.trim() ? metadata.design : undefined;
     // The layers first: an unsupported one is the problem to report, not the weights it would have had.
     importKerasGraph(graph, undefined, { loss, name });
-    return { ok: true, value: importKerasGraph(graph, weights(), { loss, name }) };
+    const value = importKerasGraph(graph, weights(), { loss, name });
+    return { ok: true, value: { ...value, warnings: [...warnings, ...value.warnings] } };
   } catch (error) {
     if (error instanceof ImportError) return { ok: false, error: { type: 'model', message: error.message } };
     return { ok: false, error: { type: 'file', message: `${path}: ${(error as Error).message}` } };

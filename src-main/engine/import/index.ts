@@ -1,6 +1,6 @@
 /**
  * Importing TensorFlow.js LayersModels, Keras JSON topologies, Keras 3
- * `.keras` archives and Keras 2 `.h5` models as Backflow designs (with their weights, for fine-tuning): the engine API behind
+ * `.keras` archives, Keras 2 `.h5` models and ONNX models as Backflow designs (with their weights, for fine-tuning): the engine API behind
  * `backflow import` and the app's File → Import.
  */
 export { BINARY_MODEL_EXTENSIONS, importModelFile } from './files';

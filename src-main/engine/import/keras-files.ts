@@ -15,13 +15,17 @@ import { MAX_WEIGHTS_BYTES } from '../../../src-shared/weights-file';
 import { readHdf5, type H5AttrValue, type H5Group, type H5Node } from '../export/hdf5';
 import { KERAS3_MEMBERS, layerPaths } from '../export/keras3';
 import type { NamedWeights } from './import-model';
-import { ImportError } from './keras-topology';
+import { ImportError, type KerasGraph } from './keras-topology';
 import { readZip } from './zip-read';
 
 /** A Keras file's model: its config document, weights and whatever the file says about training. */
 export interface KerasFileModel {
   /** The model config (`{ class_name, config }`), as readKerasGraph takes it. */
-  document: Record<string, unknown>;
+  document?: Record<string, unknown>;
+  /** The layer graph itself, for a format read straight into one (ONNX). */
+  graph?: KerasGraph;
+  /** What the user should know about the conversion. */
+  warnings?: string[];
   /** The weights, matched to the config's layers (called once the topology is known to import). */
   weights: () => NamedWeights;
   /** Backflow's metadata (Backflow's own exports), else {}. */
