@@ -57,17 +57,17 @@ const backend: OptionSpec = {
 
 const json: OptionSpec = {
   type: 'boolean',
-  description: 'print one JSON object on stdout (see docs/cli.md); messages stay on stderr',
+  description: 'print the result as one JSON object on stdout (docs/cli.md); messages stay on stderr',
   default: 'off (text)',
 };
 
 export const COMMANDS: Record<string, CommandSpec> = {
   validate: {
-    usage: 'validate <design>',
+    usage: 'validate <design> [--json]',
     summary: 'exit 0 if the design can be trained; else say what is wrong and where (exit 1)',
-    options: {},
+    options: { json },
     positionals: 1,
-    examples: [`backflow validate ${EXAMPLE}`],
+    examples: [`backflow validate ${EXAMPLE}`, `backflow validate ${EXAMPLE} --json`],
     load: async () => {
       const { validateCommand } = await import('./commands/validate');
       return (p, v, io) => validateCommand(p[0], v, io);
@@ -75,7 +75,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   train: {
     usage:
-      'train <design> [--steps N | --epochs N] [--seed S] [--backend auto|tensorflow|webgpu|wasm|cpu] [--telemetry FILE.jsonl] [--every K] [--out DIR]',
+      'train <design> [--steps N | --epochs N] [--seed S] [--backend auto|tensorflow|webgpu|wasm|cpu] [--telemetry FILE.jsonl] [--every K] [--out DIR] [--json]',
     summary: 'train headless, with progress, telemetry and the trained model',
     options: {
       steps: {
@@ -115,11 +115,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
         description: 'save the trained model there as a TensorFlow.js LayersModel',
         default: 'not saved',
       },
+      json,
     },
     positionals: 1,
     examples: [
       `backflow train ${EXAMPLE} --steps 200 --seed 7 --backend wasm`,
-      `backflow train ${EXAMPLE} --epochs 2 --telemetry run.jsonl --every 10 --out trained`,
+      `backflow train ${EXAMPLE} --epochs 2 --telemetry run.jsonl --every 10 --out trained --json`,
     ],
     load: async () => {
       const { trainCommand } = await import('./commands/train');
@@ -127,7 +128,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   export: {
-    usage: 'export <design> --format tfjs|keras|pytorch|onnx --out DIR [--seed S]',
+    usage: 'export <design> --format tfjs|keras|pytorch|onnx --out DIR [--seed S] [--json]',
     summary: 'write the untrained model with the initial weights `train --seed S` starts from',
     options: {
       format: {
@@ -149,11 +150,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
         default: "the design's training.seed",
       },
       backend: { ...backend, description: 'compute backend that draws the initial weights' },
+      json,
     },
     positionals: 1,
     examples: [
       `backflow export ${EXAMPLE} --format onnx --out model-onnx`,
-      `backflow export ${EXAMPLE} --format pytorch --out model-pt --seed 7 --backend cpu`,
+      `backflow export ${EXAMPLE} --format pytorch --out model-pt --seed 7 --backend cpu --json`,
     ],
     load: async () => {
       const { exportCommand } = await import('./commands/export');

@@ -2,10 +2,11 @@
  * Every malformed or hostile design in resources/fixtures/designs/hostile
  * (each with the reason it exists in cases.json) must get a clear message and
  * exit code 1 from both `validate` and `train` — never a crash, a hang, an
- * out-of-memory or an internal error.
+ * out-of-memory or an internal error. `validate` prints each problem as
+ * compilers do, `file:line:column: message`, the file named once a line.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend/backend';
 import { main } from './main';
@@ -39,7 +40,26 @@ describe('hostile designs', () => {
         expect(io.stderr()).not.toContain('internal error');
         expect(io.stderr()).not.toMatch(/\n\s+at /); // no stack trace
         expect(code).toBe(1);
+        if (command === 'validate') expectCompilerStyle(io.stderr(), join(folder, testCase.file));
       });
     }
   }
 });
+
+/** Every line is `file:line:column: message` (or `file: message`), at a place that exists in the file. */
+function expectCompilerStyle(stderr: string, file: string): void {
+  const text = readFileSync(file, 'utf8').split('\n');
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) {
+    expect(line.startsWith(`${file}:`), line).toBe(true);
+    const rest = line.slice(file.length);
+    expect(rest, line).toMatch(/^(:\d+:\d+)?: \S/);
+    expect(rest).not.toContain(basename(file)); // named once
+    const place = /^:(\d+):(\d+):/.exec(rest);
+    if (!place) continue;
+    const [row, column] = [Number(place[1]), Number(place[2])];
+    expect(row).toBeLessThanOrEqual(text.length);
+    expect(column).toBeLessThanOrEqual(text[row - 1].length + 1);
+  }
+}

@@ -2,7 +2,7 @@
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  /** True when stdout is a terminal: draw a progress bar instead of lines. */
+  /** True when stderr, where progress goes, is a terminal: draw a progress bar instead of lines. */
   isTTY: boolean;
   columns: number;
   cwd: string;

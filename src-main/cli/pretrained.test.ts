@@ -51,7 +51,8 @@ describe('a design with a weights file beside it', () => {
     const out = join(dir, 'export');
     const result = await run(['export', design, '--format', 'tfjs', '--out', out]);
     expect(result.code, result.err).toBe(0);
-    expect(result.out).toContain(
+    // Notes go to stderr with progress; stdout says what was written.
+    expect(result.err).toContain(
       `using the pretrained weights in ${join(dir, 'spiral.weights.safetensors')} (4 tensors)`,
     );
     expect(result.out).toContain('(pretrained weights)');
@@ -68,7 +69,7 @@ describe('a design with a weights file beside it', () => {
     const out = join(dir, 'trained');
     const result = await run(['train', design, '--steps', '2', '--out', out]);
     expect(result.code, result.err).toBe(0);
-    expect(result.out).toContain('using the pretrained weights in');
+    expect(result.err).toContain('using the pretrained weights in');
 
     const parsed = parseDesign(readFileSync(design, 'utf8'));
     if (!parsed.ok) throw new Error(parsed.error.message);
@@ -142,7 +143,7 @@ describe('a weights file that fits the design in part', () => {
       await writeWeightValues(join(dir, 'spiral.weights.safetensors'), spoil(weights));
       const train = await run(['train', design, '--steps', '1']);
       expect(train.code, train.err).toBe(0);
-      expect(train.out).toContain(note);
+      expect(train.err).toContain(note);
       const exported = await exportedWeights(design, join(dir, 'x'));
       const fromFile = values(weights);
       for (const name of Object.keys(exported))

@@ -1,6 +1,7 @@
 /**
- * Training progress for a terminal: a redrawn bar on a TTY, plain lines
- * (about twenty per run, plus one per epoch) when stdout is a file or pipe.
+ * Training progress, on stderr so stdout carries only the outcome: a redrawn
+ * bar on a terminal, plain lines (about twenty per run, plus one per epoch)
+ * when stderr is a file or pipe.
  */
 import type { CliIO } from './io';
 
@@ -41,7 +42,7 @@ export function createProgress(io: CliIO): Progress {
         const width = Math.max(10, Math.min(40, io.columns - text.length - 10));
         const filled = Math.round((width * state.step) / Math.max(state.totalSteps, 1));
         const percent = Math.floor((100 * state.step) / Math.max(state.totalSteps, 1));
-        io.out(
+        io.err(
           `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${text}\x1b[K`,
         );
         barShown = true;
@@ -50,16 +51,16 @@ export function createProgress(io: CliIO): Progress {
       const every = Math.max(1, Math.ceil(state.totalSteps / 20));
       if (state.step === state.totalSteps || state.step - lastLineStep >= every) {
         lastLineStep = state.step;
-        io.out(`${describe(state)}\n`);
+        io.err(`${describe(state)}\n`);
       }
     },
     line(text) {
-      if (barShown) io.out('\r\x1b[K');
-      io.out(`${text}\n`);
+      if (barShown) io.err('\r\x1b[K');
+      io.err(`${text}\n`);
       lastDraw = 0;
     },
     done() {
-      if (barShown) io.out('\n');
+      if (barShown) io.err('\n');
       barShown = false;
     },
   };

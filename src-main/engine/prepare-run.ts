@@ -5,8 +5,9 @@
  * and the server, so "is this trainable?" has one answer.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { MAX_DESIGN_SIZE, parseDesign, type Design } from '../../src-shared/design';
+import { dirname, resolve } from 'node:path';
+import { MAX_DESIGN_SIZE, parseDesign, type Design, type DesignError } from '../../src-shared/design';
+import { findJsonSyntaxError } from '../../src-shared/design/json-syntax';
 import { analyzeGraph, type GraphAnalysis } from '../../src-shared/graph';
 import {
   estimateTrainingMemory,
@@ -17,11 +18,21 @@ import type { BackendName } from './backend/backend';
 import { loadData, type LoadedData } from './data';
 import { memoryBudget } from './memory-budget';
 
+/**
+ * One problem of a design file and where it is: a JSON path into the file
+ * as written (`graph.nodes[3].params.units`, `''` for the whole file) or,
+ * for a JSON syntax error, a line and column. The CLI prints these as
+ * `file:line:column: message`.
+ */
+export type RunProblem = { message: string } & ({ path: string } | { line: number; column: number });
+
 /** Where preparing a run failed; `type` says which stage. */
 export interface RunError {
   type: 'file' | 'design' | 'graph' | 'data';
   /** Complete, plain-language message, possibly several lines (one per problem). */
   message: string;
+  /** The same problems one by one, each with its place in the file, where they have one. */
+  problems?: RunProblem[];
 }
 
 export interface PreparedRun {
@@ -40,26 +51,23 @@ export async function prepareRunFromFile(
 ): Promise<PrepareResult> {
   const text = await readDesignText(path);
   if (!text.ok) return text;
-  return prepareRun(text.value, {
-    designDir: dirname(resolve(path)),
-    fileName: basename(path),
-    ...overrides,
-  });
+  // No file name in the messages: the command line names the file itself, once, before each.
+  return prepareRun(text.value, { designDir: dirname(resolve(path)), ...overrides });
 }
 
-/** The text of a design file, or a message saying why it cannot be read. */
+/** The text of a design file, or a message saying why it cannot be read (the caller names the file). */
 export async function readDesignText(
   path: string,
 ): Promise<{ ok: true; value: string } | { ok: false; error: RunError }> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) return { ok: false, error: { type: 'file', message: `${path} is not a file` } };
+    if (!info.isFile()) return { ok: false, error: { type: 'file', message: 'not a file' } };
     if (info.size > MAX_DESIGN_SIZE) {
       return {
         ok: false,
         error: {
           type: 'file',
-          message: `${path} is ${info.size} bytes; a design file is at most ${MAX_DESIGN_SIZE}`,
+          message: `${info.size} bytes; a design file is at most ${MAX_DESIGN_SIZE}`,
         },
       };
     }
@@ -67,7 +75,7 @@ export async function readDesignText(
   } catch (error) {
     const code = (error as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
-    return { ok: false, error: { type: 'file', message: `cannot read ${path}: ${why}` } };
+    return { ok: false, error: { type: 'file', message: `cannot read it: ${why}` } };
   }
 }
 
@@ -80,11 +88,11 @@ export async function prepareRun(
   options: { designDir: string | null; csvBytes?: Uint8Array; fileName?: string; seed?: number },
 ): Promise<PrepareResult> {
   const parsed = parseDesign(text, { fileName: options.fileName });
-  if (!parsed.ok) return { ok: false, error: { type: 'design', message: parsed.error.message } };
+  if (!parsed.ok) return { ok: false, error: designError(parsed.error, text) };
   const design = parsed.design;
   // Structure first, without the data: a broken graph is reported even when the data is missing too.
   const structural = analyzeGraph(design.graph, {});
-  if (!structural.trainable) return { ok: false, error: graphError(structural) };
+  if (!structural.trainable) return { ok: false, error: graphError(structural, design) };
   const seed = options.seed ?? design.training.seed;
   const data = await loadData(design.data, {
     designDir: options.designDir ?? undefined,
@@ -92,20 +100,41 @@ export async function prepareRun(
     seed,
     validationSplit: design.training.validationSplit ?? 0.2,
   });
-  if (!data.ok) return { ok: false, error: { type: 'data', message: `data: ${data.error.message}` } };
+  if (!data.ok) {
+    const message = `data: ${data.error.message}`;
+    return { ok: false, error: { type: 'data', message, problems: [{ path: 'data', message }] } };
+  }
   const analysis = analyzeGraph(design.graph, {
     outputUnits: data.value.outputUnits,
     dataInputShape: data.value.inputShape,
   });
-  if (!analysis.trainable) return { ok: false, error: graphError(analysis) };
+  if (!analysis.trainable) return { ok: false, error: graphError(analysis, design) };
   return { ok: true, value: { design, data: data.value, analysis, designDir: options.designDir } };
 }
 
-function graphError(analysis: GraphAnalysis): RunError {
+function graphError(analysis: GraphAnalysis, design: Design): RunError {
   const lines = analysis.problems.map((p) => p.message);
   const summary =
     lines.length === 1 ? 'the network cannot be trained:' : `the network has ${lines.length} problems:`;
-  return { type: 'graph', message: [summary, ...lines.map((l) => `  ${l}`)].join('\n') };
+  // Each problem sits at its node (or edge) in the file; the graph as a whole where it has none.
+  const problems = analysis.problems.map(({ nodeId, edgeId, message }) => {
+    const edge = edgeId === undefined ? -1 : design.graph.edges.findIndex((e) => e.id === edgeId);
+    const node = nodeId === null ? -1 : design.graph.nodes.findIndex((n) => n.id === nodeId);
+    const path = edge >= 0 ? `graph.edges[${edge}]` : node >= 0 ? `graph.nodes[${node}]` : 'graph';
+    return { path, message };
+  });
+  return { type: 'graph', message: [summary, ...lines.map((l) => `  ${l}`)].join('\n'), problems };
+}
+
+/** A design that did not load: each issue at its path, a JSON syntax error at its line and column. */
+function designError(error: DesignError, text: string): RunError {
+  let problems: RunProblem[] | undefined = error.issues?.map(({ path, message }) => ({ path, message }));
+  if (error.type === 'invalidJson') {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const found = body.trim() === '' ? undefined : findJsonSyntaxError(body); // empty: the message says so
+    if (found) problems = [{ line: found.line, column: found.column, message: found.message }];
+  }
+  return { type: 'design', message: error.message, ...(problems ? { problems } : {}) };
 }
 
 /** The memory one training step of a prepared run needs (see src-shared/graph/memory-estimate.ts). */
@@ -134,5 +163,7 @@ export function checkRunMemory(
   budget = memoryBudget(backend),
 ): RunError | undefined {
   const problem = memoryProblem(estimateRunMemory(run), budget);
-  return problem ? { type: 'design', message: `the design is too large to train: ${problem}` } : undefined;
+  if (!problem) return undefined;
+  const message = `the design is too large to train: ${problem}`;
+  return { type: 'design', message, problems: [{ path: 'training.batchSize', message }] };
 }

@@ -3,11 +3,13 @@
  * the model `train --seed S` starts from, with its initial weights (the
  * pretrained ones when a weights file sits beside the design).
  */
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { initBackend } from '../../engine/backend/backend';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../src-shared/protocol';
 import { exportDesign } from '../../engine/export';
 import { prepareRunFromFile } from '../../engine/prepare-run';
+import { printJson, reportFailure, reportRunError } from '../diagnostics';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
 import { describeFsError, prepareOutputFolder, removeCreated } from '../output-folder';
@@ -32,25 +34,19 @@ export async function exportCommand(
   }
   if (typeof values.out !== 'string') throw new UsageError('--out DIR is required');
   const seed = intOption(values, 'seed', 0, 2 ** 32 - 1);
+  const json = values.json === true;
   const prepared = await prepareRunFromFile(path, { seed });
-  if (!prepared.ok) {
-    io.err(`${path}: ${prepared.error.message}\n`);
-    return EXIT.failed;
-  }
+  if (!prepared.ok) return reportRunError(io, json, path, prepared.error);
   const { design, analysis } = prepared.value;
   const runSeed = seed ?? design.training.seed;
   await initBackend(backendOption(values));
   const pretrained = await pretrainedWeightsFor(path, design, analysis);
-  if (!pretrained.ok) {
-    io.err(`${pretrained.message}\n`);
-    return EXIT.failed;
-  }
-  if (pretrained.value) io.out(describePretrained(pretrained.value));
+  if (!pretrained.ok) return reportFailure(io, json, [{ message: pretrained.message }]);
+  if (pretrained.value) io.err(describePretrained(pretrained.value));
   const folder = await prepareOutputFolder(resolve(io.cwd, values.out), '--out');
   if (!folder.ok) {
     if (folder.usage) throw new UsageError(folder.message);
-    io.err(`backflow export: ${folder.message}\n`);
-    return EXIT.failed;
+    return reportFailure(io, json, [{ message: `backflow export: ${folder.message}` }]);
   }
   const { dir } = folder;
   try {
@@ -61,8 +57,22 @@ export async function exportCommand(
     await removeCreated(folder.created);
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string') throw error; // not the file system: a defect, reported as such
-    io.err(`backflow export: cannot write to ${dir}: ${describeFsError(error)}\n`);
-    return EXIT.failed;
+    return reportFailure(io, json, [
+      { message: `backflow export: cannot write to ${dir}: ${describeFsError(error)}` },
+    ]);
+  }
+  if (json) {
+    printJson(io, {
+      ok: true,
+      file: path,
+      design: design.name,
+      format,
+      seed: runSeed,
+      pretrained: Boolean(pretrained.value),
+      dir,
+      files: (await readdir(dir, { recursive: true })).sort(),
+    });
+    return EXIT.ok;
   }
   const weights = pretrained.value ? 'pretrained weights' : `seed ${runSeed}, initial weights`;
   io.out(`exported "${design.name}" (${weights}) as a ${WHAT[format as ExportFormat]} to ${dir}\n`);

@@ -1,4 +1,7 @@
-/** `backflow train <design> …`: headless training with progress, telemetry and the trained model. */
+/**
+ * `backflow train <design> …`: headless training with progress (on stderr),
+ * telemetry and the trained model; the outcome on stdout, as words or (`--json`) one object.
+ */
 import { resolve } from 'node:path';
 import { unpackStep, type LayerInfo } from '../../../src-shared/telemetry';
 import { initBackend } from '../../engine/backend/backend';
@@ -7,6 +10,7 @@ import { toLayersModel } from '../../engine/export/layers-model';
 import { checkRunMemory, prepareRunFromFile } from '../../engine/prepare-run';
 import { createTrainer } from '../../engine/train/trainer';
 import { backendFailure } from '../../engine/worker/backend-failure';
+import { printJson, reportFailure, reportRunError } from '../diagnostics';
 import { EXIT, UsageError, type CliIO } from '../io';
 import { backendOption, intOption } from '../options';
 import { createProgress } from '../progress';
@@ -26,18 +30,15 @@ export async function trainCommand(
   const every = intOption(values, 'every', 1, 1_000_000) ?? 1;
   const backendPreference = backendOption(values);
 
+  const json = values.json === true;
   const prepared = await prepareRunFromFile(path, { seed });
-  if (!prepared.ok) {
-    io.err(`${path}: ${prepared.error.message}\n`);
-    return EXIT.failed;
-  }
+  if (!prepared.ok) return reportRunError(io, json, path, prepared.error);
   const { design, data, analysis } = prepared.value;
   let backend;
   try {
     backend = await initBackend(backendPreference);
   } catch (error) {
-    io.err(`backflow train: ${(error as Error).message}\n`);
-    return EXIT.failed;
+    return reportFailure(io, json, [{ message: `backflow train: ${(error as Error).message}` }]);
   }
   // The backend is chosen once per process: an earlier `auto` choice's failed attempts are not this run's news.
   const asked = (candidate: string) =>
@@ -45,24 +46,17 @@ export async function trainCommand(
   for (const attempt of backend.attempts.filter((a) => !a.ok && asked(a.candidate)))
     io.err(`note: ${attempt.candidate} unavailable: ${attempt.reason}\n`);
   const tooLarge = checkRunMemory(prepared.value, backend.name);
-  if (tooLarge) {
-    io.err(`${path}: ${tooLarge.message}\n`);
-    return EXIT.failed;
-  }
+  if (tooLarge) return reportRunError(io, json, path, tooLarge);
   const pretrained = await pretrainedWeightsFor(path, design, analysis);
-  if (!pretrained.ok) {
-    io.err(`${pretrained.message}\n`);
-    return EXIT.failed;
-  }
-  if (pretrained.value) io.out(describePretrained(pretrained.value));
+  if (!pretrained.ok) return reportFailure(io, json, [{ message: pretrained.message }]);
+  if (pretrained.value) io.err(describePretrained(pretrained.value));
   // Where the results go is checked before the run, not after it.
   let out: Extract<OutputFolder, { ok: true }> | undefined;
   if (typeof values.out === 'string') {
     const folder = await prepareOutputFolder(resolve(io.cwd, values.out), '--out');
     if (!folder.ok) {
       if (folder.usage) throw new UsageError(folder.message);
-      io.err(`backflow train: ${folder.message}\n`);
-      return EXIT.failed;
+      return reportFailure(io, json, [{ message: `backflow train: ${folder.message}` }]);
     }
     out = folder;
   }
@@ -72,9 +66,8 @@ export async function trainCommand(
     try {
       telemetry = await openTelemetryFile(telemetryPath);
     } catch (error) {
-      io.err(`backflow train: ${(error as Error).message}\n`);
       await removeCreated(out?.created ?? []);
-      return EXIT.failed;
+      return reportFailure(io, json, [{ message: `backflow train: ${(error as Error).message}` }]);
     }
   }
   const progress = createProgress(io);
@@ -83,6 +76,27 @@ export async function trainCommand(
   let totalSteps = 0;
   let stepsDone = 0;
   let outcome: { state: string; message?: string } = { state: 'finished' };
+  let last: { loss: number; accuracy: number | null } | undefined;
+  let lastEpoch: { validationLoss: number | null; validationAccuracy: number | null } | undefined;
+  // The run's outcome as `--json` prints it: the last step's figures, the last epoch's validation.
+  const result = (state: string, more: Record<string, unknown> = {}) => ({
+    ok: state === 'finished',
+    file: path,
+    design: design.name,
+    backend: backend.variant,
+    seed: runSeed,
+    state,
+    steps: stepsDone,
+    totalSteps,
+    seconds: elapsed(started),
+    loss: last?.loss ?? null,
+    accuracy: last?.accuracy ?? null,
+    validationLoss: lastEpoch?.validationLoss ?? null,
+    validationAccuracy: lastEpoch?.validationAccuracy ?? null,
+    telemetry: telemetryPath ?? null,
+    model: null as string | null,
+    ...more,
+  });
   const started = performance.now();
   const trainer = createTrainer({
     design,
@@ -98,7 +112,7 @@ export async function trainCommand(
         case 'train.onStarted':
           layers = event.layers;
           totalSteps = event.totalSteps;
-          io.out(`training "${design.name}" on ${backend.variant}: ${totalSteps} steps, seed ${runSeed}\n`);
+          io.err(`training "${design.name}" on ${backend.variant}: ${totalSteps} steps, seed ${runSeed}\n`);
           telemetry?.write({
             type: 'run',
             design: design.name,
@@ -112,6 +126,7 @@ export async function trainCommand(
           break;
         case 'train.onStep':
           stepsDone = event.step + 1;
+          last = { loss: event.loss, accuracy: event.accuracy };
           if (event.stats) telemetry?.write(unpackStep({ ...event, stats: event.stats }, layers));
           progress.update({
             step: event.step + 1,
@@ -124,6 +139,7 @@ export async function trainCommand(
         case 'train.onEpoch': {
           // Telemetry lines keep the file format's record types ("epoch", "diverged"), not the engine's event names.
           telemetry?.write({ ...event, type: 'epoch' });
+          lastEpoch = event;
           const val =
             event.validationLoss === null ? '' : `, validation loss ${event.validationLoss.toFixed(4)}`;
           const valAcc =
@@ -173,6 +189,7 @@ export async function trainCommand(
         seconds: elapsed(started),
       });
       io.err(`backflow train: ${message}\n`);
+      if (json) printJson(io, result('failed', { message }));
       return EXIT.failed;
     }
     progress.done();
@@ -182,26 +199,35 @@ export async function trainCommand(
       io.err(
         `interrupted by ${signal} after ${stepsDone} steps; the telemetry so far is kept, no model saved\n`,
       );
+      if (json) printJson(io, result('interrupted', { signal }));
       return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
     }
     telemetry?.write({ type: 'end', state: outcome.state, steps: stepsDone, seconds });
-    if (outcome.state === 'diverged') {
-      io.err(`${outcome.message}\n`);
-    } else {
-      io.out(`done in ${seconds.toFixed(1)}s\n`);
-    }
+    if (outcome.state === 'diverged') io.err(`${outcome.message}\n`);
+    else if (!json)
+      io.out(
+        `done in ${seconds.toFixed(1)}s: ${stepsDone} steps${last ? `, loss ${last.loss.toFixed(4)}` : ''}\n`,
+      );
     if (out) {
       try {
         await saveLayersModel(toLayersModel(trainer.network, safeName(design.name)), out.dir, {
           backflow: { design: design.name, seed: runSeed, trained: true },
         });
       } catch (error) {
-        io.err(`backflow train: cannot save the trained model to ${out.dir}: ${describeFsError(error)}\n`);
-        return EXIT.failed;
+        const message = `backflow train: cannot save the trained model to ${out.dir}: ${describeFsError(error)}`;
+        return reportFailure(io, json, [{ message }]);
       }
       saved = true;
-      io.out(`saved the trained model to ${out.dir}\n`);
+      if (!json) io.out(`saved the trained model to ${out.dir}\n`);
     }
+    if (json)
+      printJson(
+        io,
+        result(outcome.state, {
+          model: saved ? out!.dir : null,
+          ...(outcome.message ? { message: outcome.message } : {}),
+        }),
+      );
     return outcome.state === 'diverged' ? EXIT.diverged : EXIT.ok;
   } finally {
     process.off('SIGINT', onSignal);
