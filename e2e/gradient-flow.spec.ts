@@ -4,7 +4,8 @@
  * heatmap's "Skip / branch ratio" paints the add layers (and only them) bright
  * because the skip carries almost all of the gradient back to each block
  * input while the sigmoid branch passes a fraction, and each add node on the
- * canvas says the skip's share and draws it as a bar.
+ * canvas says the skip's share and draws it as a bar (at initialisation, from
+ * the preview, and during training).
  */
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -55,6 +56,8 @@ test('30-layer sigmoid residual net: the skip carries the gradient to every bloc
   test.setTimeout(150_000);
   await page.setViewportSize({ width: 1440, height: 1000 });
   await openDesignFile(page, DESIGN);
+  // Before any training, the at-init preview already shows the skip carrying the gradient.
+  await expect(node(page, 'add3').locator('.share')).toHaveText(/^skip 9\d %$/, { timeout: 20_000 });
   // Four epochs, 32 steps: the run ends by itself.
   await trainButton(page).click();
   await expect(trainingState(page)).toHaveText(/finished/, { timeout: 120_000 });

@@ -21,7 +21,7 @@ import { cssColour, formatValue, unionScale, type ColourScale } from './colour-s
 import type { NodeTint } from './context';
 import { sharedScale } from './heatmap-scale';
 import { rowFields } from './heatmap-rows';
-import { RunTelemetry, type HeatmapField } from './run-telemetry';
+import { pathShares, RunTelemetry, type HeatmapField } from './run-telemetry';
 
 /** Quiet time after the last edit before the engine is asked. */
 export const PREVIEW_DEBOUNCE_MS = 150;
@@ -195,6 +195,11 @@ export class InitPreviewState {
     describe: (id) => {
       const found = this.#tintOf(id);
       return found ? `${found.field} ${formatValue(found.value)} at initialisation` : undefined;
+    },
+    skipShare: (id) => {
+      const run = this.current?.run;
+      const found = run && pathShares(run, 0, run.layerIndex(id));
+      return found?.shares[found.skip];
     },
   };
 

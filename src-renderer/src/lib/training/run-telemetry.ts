@@ -229,3 +229,21 @@ export class RunTelemetry {
     return this.#rowOf.get(id) ?? -1;
   }
 }
+
+/**
+ * Merge layer `layer`'s shares of the gradient reaching its block input at
+ * `record`, one per input (path norm over the sum of them), and which input
+ * is the skip; undefined for other layers, or when a norm is unknown or all
+ * are zero.
+ */
+export function pathShares(
+  run: Pick<RunTelemetry, 'paths'>,
+  record: number,
+  layer: number,
+): { shares: number[]; skip: number } | undefined {
+  const paths = layer < 0 ? null : run.paths(record, layer);
+  if (!paths) return undefined;
+  const norms = Array.from(paths.norms);
+  const total = norms.reduce((a, b) => a + b, 0);
+  return total > 0 ? { shares: norms.map((n) => n / total), skip: paths.skip } : undefined;
+}

@@ -7,7 +7,7 @@ import { cssColour, formatValue, type ColourScale } from './colour-scale';
 import type { NodeTint } from './context';
 import { rowFields } from './heatmap-rows';
 import { DEFAULT_SCALE_MODE, sharedScale, type ScaleMode } from './heatmap-scale';
-import type { HeatmapField, RunTelemetry } from './run-telemetry';
+import { pathShares, type HeatmapField, type RunTelemetry } from './run-telemetry';
 import type { TrainingSession } from './session.svelte';
 
 export interface StepWindow {
@@ -97,22 +97,12 @@ export class TrainingView {
   });
 
   /** Per layer (run order) at the latest record: a merge's inputs' shares of the path norms, and the skip's index. */
-  #latestPaths = $derived.by(
-    (): { run: RunTelemetry; shares: ({ shares: number[]; skip: number } | undefined)[] } | null => {
-      void this.session.slowVersion;
-      const run: RunTelemetry | null = this.session.run;
-      if (!run || run.count === 0) return null;
-      const shares = run.layers.map((_, l) => {
-        const paths = run.paths(run.count - 1, l);
-        if (!paths) return undefined;
-        const norms = Array.from(paths.norms);
-        const total = norms.reduce((a, b) => a + b, 0);
-        // Unknown (NaN) or no gradient at all: no share to show.
-        return total > 0 ? { shares: norms.map((n) => n / total), skip: paths.skip } : undefined;
-      });
-      return { run, shares };
-    },
-  );
+  #latestPaths = $derived.by(() => {
+    void this.session.slowVersion;
+    const run: RunTelemetry | null = this.session.run;
+    if (!run || run.count === 0) return null;
+    return { run, shares: run.layers.map((_, l) => pathShares(run, run.count - 1, l)) };
+  });
 
   #pathsOf(id: string): { shares: number[]; skip: number } | undefined {
     const latest = this.#latestPaths;
