@@ -28,7 +28,10 @@ describe('backflow CLI', () => {
       [['validate'], 'expects 1 argument, got 0'],
       [['train', example, '--steps', 'many'], '--steps must be a whole number'],
       [['train', example, '--steps', '5', '--epochs', '1'], 'give --steps or --epochs, not both'],
-      [['train', example, '--backend', 'gpu'], '--backend must be one of auto, tensorflow, webgpu, wasm, cpu'],
+      [
+        ['train', example, '--backend', 'gpu'],
+        '--backend must be one of auto, tensorflow, webgpu, wasm, cpu',
+      ],
       [['train', example, '--unknown'], "Unknown option '--unknown'"],
       [
         ['export', example, '--format', 'caffe', '--out', 'x'],
