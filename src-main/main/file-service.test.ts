@@ -312,6 +312,18 @@ describe('file service: export and import', () => {
     ]);
   });
 
+  it('reads a .keras, .h5 or .onnx model alone: it holds its weights', async () => {
+    await mkdir(join(dir, 'binary'));
+    await writeFile(join(dir, 'binary', 'weights.safetensors'), 'not read');
+    for (const name of ['model.keras', 'model.h5', 'model.onnx']) {
+      const path = join(dir, 'binary', name);
+      await writeFile(path, '{}'); // even bytes that parse as JSON are not a Keras JSON topology
+      const { service } = await setup({ chooseModel: async () => path });
+      const result = await service.handle('importModel', undefined);
+      expect(result.ok && (result.value as { name: string }[]).map((f) => f.name)).toEqual([name]);
+    }
+  });
+
   const refused: [string, object, string][] = [
     [
       'a weights path outside the folder',

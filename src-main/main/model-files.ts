@@ -12,6 +12,9 @@ import type { FilePayload } from '../../src-shared/protocol';
 import { fileNameProblem, MAX_UPLOAD_BYTES } from '../../src-shared/protocol-checks';
 import { exists, readBytesCapped, writeFileAtomic } from './files';
 
+/** Model files that carry their weights inside (the engine's BINARY_MODEL_EXTENSIONS). */
+const WHOLE_MODEL = /\.(keras|h5|hdf5|onnx)$/i;
+
 /** What a Keras JSON export carries its weights in (src-main/engine/export/keras.ts). */
 const KERAS_WEIGHTS = 'weights.safetensors';
 
@@ -30,6 +33,8 @@ export async function readModelFiles(modelPath: string): Promise<FileResult<File
   };
   const model = await read(modelPath);
   if (!model.ok) return model;
+  // A .keras, .h5 or .onnx file holds its weights: nothing beside it is read.
+  if (WHOLE_MODEL.test(model.value.name)) return { ok: true, value: [model.value] };
   const weights = weightFilesOf(model.value);
   if (!weights.ok) return weights;
   const files = [model.value];

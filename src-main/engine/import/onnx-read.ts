@@ -174,9 +174,16 @@ function readTensor(bytes: Uint8Array): OnnxTensorValue {
           : dataType === 6
             ? view.getInt32(i * 4, true)
             : Number(view.getBigInt64(i * 8, true));
-    const values = Array.from({ length: size }, (_, i) => read(i));
-    if (dataType === 1 || dataType === 11) tensor.floats = Float32Array.from(values);
-    else tensor.ints = values;
+    if (dataType === 1) {
+      // Weights: straight into a Float32Array, no intermediate list of numbers.
+      const out = new Float32Array(size);
+      for (let i = 0; i < size; i++) out[i] = view.getFloat32(i * 4, true);
+      tensor.floats = out;
+    } else {
+      const values = Array.from({ length: size }, (_, i) => read(i));
+      if (dataType === 11) tensor.floats = Float32Array.from(values);
+      else tensor.ints = values;
+    }
   } else if (floats.length) tensor.floats = Float32Array.from(floats);
   else tensor.ints = ints;
   const count = tensor.floats?.length ?? tensor.ints!.length;
