@@ -36,7 +36,7 @@ export interface FileHost {
    */
   save(text: string, suggestedName: string, weights: Uint8Array | null): Promise<FileResult<SavedFile>>;
   saveAs(text: string, suggestedName: string, weights: Uint8Array | null): Promise<FileResult<SavedFile>>;
-  /** Asks for a model's files: a model.json and the weight files beside it (or a Keras JSON and weights.safetensors). */
+  /** Asks for a model's files: a model.json and the weight files beside it (or a Keras JSON and weights.safetensors), or one .keras, .h5 or .onnx file. */
   chooseModelFiles(): Promise<FileResult<FilePayload[]>>;
   /** Hands an export's files to the user: one .zip download in a browser, a folder they choose in Electron. */
   saveExport(model: ExportedModel, suggestedName: string): Promise<FileResult<SavedFile>>;
