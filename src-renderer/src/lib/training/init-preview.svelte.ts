@@ -92,6 +92,9 @@ export class InitPreviewState {
   #remedyGeneration = 0;
   #context: ShapeContext = {};
   #last: Parameters<InitPreviewState['update']> | undefined;
+  #inFlight = false;
+  /** The latest edit's request, held while another is in flight. */
+  #waiting: (() => Promise<void>) | undefined;
   #dataFile: FilePayload | undefined;
 
   constructor(request: PreviewRequest, debounceMs = PREVIEW_DEBOUNCE_MS) {
@@ -176,8 +179,23 @@ export class InitPreviewState {
     this.remedy = null;
   }
 
+  /**
+   * One request in flight at a time: the engine computes every request it gets, so edits
+   * faster than a large network's preview would pile up work (and delay a Train behind it).
+   * An edit made meanwhile waits, and only the latest one is asked about.
+   */
   async #ask(design: Design, analysis: GraphAnalysis, dataFile: FilePayload | undefined, generation: number) {
-    const result = await this.#request(serializeDesign(design), dataFile);
+    if (this.#inFlight) return void (this.#waiting = () => this.#ask(design, analysis, dataFile, generation));
+    this.#inFlight = true;
+    let result: EngineResult<InitPreview>;
+    try {
+      result = await this.#request(serializeDesign(design), dataFile);
+    } finally {
+      this.#inFlight = false;
+      const next = this.#waiting;
+      this.#waiting = undefined;
+      void next?.();
+    }
     if (generation !== this.#generation) return; // an edit came after: its own answer follows
     this.pending = false;
     if (result.ok) {

@@ -93,11 +93,12 @@ describe('InitPreviewState', () => {
     expect(engine.asked).toHaveLength(1); // the edit to 10 layers was never asked about
     state.update(...analysed(twelve));
     vi.advanceTimersByTime(PREVIEW_DEBOUNCE_MS);
-    expect(engine.asked.map((a) => a.design.graph.nodes.length)).toEqual([13, 14]);
-    // The newer answer first, then the stale one: the stale one is dropped.
-    engine.asked[1].resolve({ ok: true, value: answer(twelve, 7) });
-    await vi.runAllTimersAsync();
+    // Asked once the first is answered; that answer (for 11 layers) is stale and dropped.
     engine.asked[0].resolve({ ok: true, value: answer(sigmoidChain(11), 7) });
+    await vi.runAllTimersAsync();
+    expect(state.current).toBeNull();
+    expect(engine.asked.map((a) => a.design.graph.nodes.length)).toEqual([13, 14]);
+    engine.asked[1].resolve({ ok: true, value: answer(twelve, 7) });
     await vi.runAllTimersAsync();
     expect(state.pending).toBe(false);
     expect(state.current?.record.layers).toHaveLength(13);
@@ -106,6 +107,26 @@ describe('InitPreviewState', () => {
     );
     expect(state.current?.findings.map((f) => f.kind)).toContain('vanishing');
     expect(state.tint.colour('d1')).toMatch(/^rgb\(/);
+  });
+
+  it('keeps one request in flight: edits meanwhile wait, and only the latest is asked about', async () => {
+    const engine = fakeEngine();
+    const state = new InitPreviewState(engine.request);
+    state.update(...analysed(sigmoidChain(3)));
+    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
+    for (const depth of [4, 5, 6]) {
+      state.update(...analysed(sigmoidChain(depth)));
+      await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS);
+    }
+    expect(engine.asked).toHaveLength(1); // the engine is busy with the first
+    engine.asked[0].resolve({ ok: true, value: answer(sigmoidChain(3), 2) });
+    await vi.runAllTimersAsync();
+    expect(engine.asked.map((a) => a.design.graph.nodes.length)).toEqual([5, 8]); // 4 and 5 were skipped
+    expect(state.current).toBeNull(); // the first answer was stale
+    engine.asked[1].resolve({ ok: true, value: answer(engine.asked[1].design, 2) });
+    await vi.runAllTimersAsync();
+    expect(state.current?.record.layers).toHaveLength(7);
+    expect(state.pending).toBe(false);
   });
 
   it('asks nothing for a move, and clears the preview of an untrainable design', async () => {
