@@ -22,10 +22,11 @@ export interface NodeTint {
   describe(nodeId: string): string | undefined;
   /**
    * An add or concatenate layer's share of the gradient reaching its block
-   * input through the skip (0…1, docs/telemetry.md) at the latest record;
+   * input through the skip (0…1, docs/telemetry.md) at the latest record,
+   * and whether that input is an identity (else it is the first input);
    * undefined for other layers, or when it is not known.
    */
-  skipShare?(nodeId: string): number | undefined;
+  skipShare?(nodeId: string): { share: number; identity: boolean } | undefined;
 }
 
 export const [getNodeTint, setNodeTint, hasNodeTint] = createContext<NodeTint>();

@@ -217,7 +217,7 @@ export class InitPreviewState {
     skipShare: (id) => {
       const run = this.current?.run;
       const found = run && pathShares(run, 0, run.layerIndex(id));
-      return found?.shares[found.skip];
+      return found && { share: found.shares[found.skip], identity: found.identity };
     },
   };
 

@@ -7,7 +7,7 @@ import {
 } from '../../../../src-shared/telemetry';
 import { paintColumns } from './heatmap-paint';
 import { sampleRecords } from './records';
-import { RunTelemetry } from './run-telemetry';
+import { pathShares, RunTelemetry } from './run-telemetry';
 import { CSV_HEADER, telemetryCsv } from './telemetry-csv';
 
 const layers: LayerInfo[] = [
@@ -162,6 +162,23 @@ describe('RunTelemetry with merge layers', () => {
     run.pushStep({ step: 0, epoch: 0, loss: 1, accuracy: null, stats: new Float32Array(rows).fill(0.5) });
     expect(run.count).toBe(1);
     expect(run.value('skipRatio', 0, 2)).toBeNaN();
+  });
+
+  it('a merge with no identity input (a projection shortcut) compares its first input with the rest', () => {
+    const projected: LayerInfo[] = [
+      { id: 'd1', type: 'dense' },
+      { id: 'p', type: 'dense' },
+      { id: 'b', type: 'dense' },
+      { id: 'add', type: 'add', merge: { fork: 'd1', sources: ['b', 'p'] } },
+    ];
+    const n = projected.length * LAYER_STAT_STRIDE;
+    const stats = new Float32Array(n + 2).fill(0.5);
+    stats.set([0.25, 0.75], n);
+    const run = new RunTelemetry(1, projected, 10, 10);
+    run.pushStep({ step: 0, epoch: 0, loss: 1, accuracy: null, stats });
+    expect(run.value('skipRatio', 0, 3)).toBeCloseTo(1 / 3, 6);
+    expect(pathShares(run, 0, 3)).toEqual({ shares: [0.25, 0.75], skip: 0, identity: false });
+    expect(pathShares(run, 0, 1)).toBeUndefined();
   });
 
   it('writes the path norms and the ratio to the CSV', () => {

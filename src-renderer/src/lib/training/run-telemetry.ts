@@ -53,6 +53,8 @@ interface PathSlot {
   stored: number;
   inputs: number;
   skip: number;
+  /** False when no input is an identity: `skip` is then the first input. */
+  identity: boolean;
 }
 
 /** The skip input's path norm over the sum of the others'; NaN when one is unknown. */
@@ -113,9 +115,10 @@ export class RunTelemetry {
     let stored = 0;
     for (const slot of flow.slots) {
       const merge = layers[slot.layer].merge!;
-      const skip = Math.max(0, merge.sources.indexOf(merge.fork));
+      const identity = merge.sources.indexOf(merge.fork);
+      const skip = Math.max(0, identity);
       const packed = slot.offset + (slot.slices ? slot.inputs : 0);
-      this.#pathSlots.set(slot.layer, { packed, stored, inputs: slot.inputs, skip });
+      this.#pathSlots.set(slot.layer, { packed, stored, inputs: slot.inputs, skip, identity: identity >= 0 });
       stored += slot.inputs;
     }
     this.#pathsPerRecord = stored;
@@ -179,13 +182,14 @@ export class RunTelemetry {
 
   /**
    * A merge layer's path norms at one record (a view, one per input, NaN
-   * where unknown) and which input is the skip; null for other layers.
+   * where unknown), which input is the skip and whether it is an identity
+   * (else the first input stands in); null for other layers.
    */
-  paths(record: number, layer: number): { norms: Float32Array; skip: number } | null {
+  paths(record: number, layer: number): { norms: Float32Array; skip: number; identity: boolean } | null {
     const slot = this.#pathSlots.get(layer);
     if (!slot) return null;
     const at = record * this.#pathsPerRecord + slot.stored;
-    return { norms: this.#paths.subarray(at, at + slot.inputs), skip: slot.skip };
+    return { norms: this.#paths.subarray(at, at + slot.inputs), skip: slot.skip, identity: slot.identity };
   }
 
   /** One record's values of a statistic, one per layer (a view, not a copy). */
@@ -240,10 +244,11 @@ export function pathShares(
   run: Pick<RunTelemetry, 'paths'>,
   record: number,
   layer: number,
-): { shares: number[]; skip: number } | undefined {
+): { shares: number[]; skip: number; identity: boolean } | undefined {
   const paths = layer < 0 ? null : run.paths(record, layer);
   if (!paths) return undefined;
   const norms = Array.from(paths.norms);
   const total = norms.reduce((a, b) => a + b, 0);
-  return total > 0 ? { shares: norms.map((n) => n / total), skip: paths.skip } : undefined;
+  const { skip, identity } = paths;
+  return total > 0 ? { shares: norms.map((n) => n / total), skip, identity } : undefined;
 }

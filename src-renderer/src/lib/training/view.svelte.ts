@@ -104,7 +104,7 @@ export class TrainingView {
     return { run, shares: run.layers.map((_, l) => pathShares(run, run.count - 1, l)) };
   });
 
-  #pathsOf(id: string): { shares: number[]; skip: number } | undefined {
+  #pathsOf(id: string): ReturnType<typeof pathShares> {
     const latest = this.#latestPaths;
     return latest?.shares[latest.run.layerIndex(id)];
   }
@@ -124,13 +124,15 @@ export class TrainingView {
       const paths = this.#pathsOf(id);
       if (!paths) return line;
       const shares = paths.shares
-        .map((s, i) => `in${i}${i === paths.skip ? ' (skip)' : ''} ${Math.round(s * 100)} %`)
+        .map(
+          (s, i) => `in${i}${i === paths.skip && paths.identity ? ' (skip)' : ''} ${Math.round(s * 100)} %`,
+        )
         .join(', ');
       return `${line}\ngradient reaching the block input: ${shares}`;
     },
     skipShare: (id) => {
       const paths = this.#pathsOf(id);
-      return paths?.shares[paths.skip];
+      return paths && { share: paths.shares[paths.skip], identity: paths.identity };
     },
   };
 }
