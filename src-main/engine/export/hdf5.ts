@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as H5wasmModule from 'h5wasm/node';
+import { MAX_WEIGHTS_BYTES } from '../../../src-shared/weights-file';
 
 /** A float32 dataset: its shape and values in row-major order. */
 export interface H5Dataset {
@@ -111,7 +112,7 @@ export async function readHdf5(bytes: Uint8Array): Promise<H5Group> {
     await writeFile(path, bytes, { mode: 0o600 });
     const file = new h5.File(path, 'r');
     try {
-      return readGroup(h5, file, '');
+      return readGroup(h5, file, '', { left: MAX_WEIGHTS_BYTES });
     } finally {
       file.close();
     }
@@ -143,20 +144,34 @@ function attrValue(value: unknown): H5AttrValue {
 /** Deeper than any Keras file nests; a soft link back to a parent would otherwise recurse for ever. */
 const MAX_DEPTH = 32;
 
-function readGroup(h5: H5wasm['default'], source: WritableGroup, path: string, depth = 0): H5Group {
+function readGroup(
+  h5: H5wasm['default'],
+  source: WritableGroup,
+  path: string,
+  budget: { left: number },
+  depth = 0,
+): H5Group {
   if (depth > MAX_DEPTH) throw new Error(`${path} is nested more than ${MAX_DEPTH} groups deep`);
   const out = group(readAttrs(source as never));
   for (const name of source.keys()) {
     const where = `${path}/${name}`;
     const entity = source.get(name);
-    if (entity instanceof h5.Group) out.members.set(name, readGroup(h5, entity, where, depth + 1));
+    if (entity instanceof h5.Group) out.members.set(name, readGroup(h5, entity, where, budget, depth + 1));
     else if (entity instanceof h5.Dataset) {
       const { type, size } = entity.metadata;
       // h5wasm's type codes: 0 integer, 1 float.
       if (type !== 0 && type !== 1) throw new Error(`${where} is not a numeric dataset`);
+      if (size > 8) throw new Error(`${where} has ${size}-byte numbers`);
+      // A dataset may declare a shape far larger than the file (its chunks never written): check first.
+      const count = (entity.shape ?? []).reduce((a, b) => a * b, 1);
+      budget.left -= count * size;
+      if (budget.left < 0) {
+        throw new Error(
+          `${where} declares ${count} values, past the ${MAX_WEIGHTS_BYTES >> 20} MB a model may hold`,
+        );
+      }
       const raw = entity.value as ArrayLike<number | bigint> | number | bigint | null;
       const list = raw === null ? [] : typeof raw === 'object' ? Array.from(raw) : [raw];
-      if (size > 8) throw new Error(`${where} has ${size}-byte numbers`);
       out.members.set(name, {
         kind: 'dataset',
         shape: entity.shape ?? [],

@@ -5,6 +5,7 @@
  * (fixtures made by make-keras-binaries.py) import with every weight in its
  * place; unsupported layers and damaged files are named.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,9 @@ import { buildNetwork, snapshotWeights, type Network, type WeightValues } from '
 import { importModelFile } from './files';
 
 const MODELS = join(__dirname, '../../../resources/fixtures/models');
+const PYTHON = '/usr/bin/python3';
+const h5pyMissing = spawnSync(PYTHON, ['-c', 'import h5py'], { encoding: 'utf8' }).status !== 0;
+if (h5pyMissing) console.warn('SKIPPED: HDF5 shape-bomb test: h5py is not installed for /usr/bin/python3');
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -188,6 +192,32 @@ describe('Keras files Backflow did not write', () => {
     expect(result).toMatchObject({ ok: false, error: { type: 'model' } });
     expect(!result.ok && result.error.message).toMatch(/layer 'encoder' \(LSTM\) is not supported/);
   });
+
+  it.skipIf(h5pyMissing)(
+    'refuses a dataset that declares more values than a model may hold, before reading it',
+    async () => {
+      // A 4 GB dataset whose chunks were never written: a few kB on disk.
+      const dir = mkdtempSync(join(tmpdir(), 'backflow-h5-bomb-'));
+      const script = `
+import h5py, json, sys
+with h5py.File(sys.argv[1], "w") as f:
+    f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {"layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 2], "name": "in"}},
+        {"class_name": "Dense", "config": {"name": "d", "units": 1}}]}})
+    g = f.create_group("model_weights")
+    g.attrs["layer_names"] = [b"d"]
+    d = g.create_group("d")
+    d.attrs["weight_names"] = [b"d/kernel:0"]
+    d.create_dataset("d/kernel:0", shape=(1 << 30,), dtype="float32", chunks=(1 << 16,))
+`;
+      const made = spawnSync(PYTHON, ['-c', script, join(dir, 'bomb.h5')], { encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const result = await importModelFile(join(dir, 'bomb.h5'));
+      expect(!result.ok && result.error.message).toMatch(
+        /declares 1073741824 values, past the 64 MB a model may hold/,
+      );
+    },
+  );
 
   it('says what is wrong with a damaged or weights-only file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backflow-bad-keras-'));
