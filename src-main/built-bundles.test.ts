@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineHostEvent } from '../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../src-shared/protocol';
 import { loadedModules, tfjs } from './cli/test-fixtures/loaded-modules';
@@ -141,10 +141,22 @@ describe('the built bundles', () => {
     // Dawn (the `webgpu` package, left outside the bundle) finds Chromium's SwiftShader where it is installed.
     const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
     const software = !process.env.VK_ICD_FILENAMES && existsSync(icd);
-    if (software) process.env.VK_ICD_FILENAMES = icd;
-    process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'backflow-xdg-'));
     const host = createEngineHost(new URL(`file://${workerFile}`));
-    afterAll(() => host.terminate());
+    // Only this test's Dawn reads them (when it creates its instance): the other tests' children do not see them.
+    const saved = {
+      VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES,
+      XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR,
+    };
+    beforeAll(() => {
+      if (software) process.env.VK_ICD_FILENAMES = icd;
+      process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'backflow-xdg-'));
+    });
+    afterAll(() => {
+      host.terminate();
+      for (const [name, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    });
 
     it('loads the webgpu package and trains, or says there is no adapter', async () => {
       const examples = join(root, 'resources/examples');

@@ -22,7 +22,8 @@ import { currentBackend, initBackend, type BackendChoice } from './backend/backe
 import type { LoadedData } from './data';
 import type { InterruptSource } from './model/interrupt';
 import { buildNetwork, snapshotWeights, type WeightValues } from './model/network';
-import { checkRunMemory, prepareRun } from './prepare-run';
+import { initBackendForRun } from './auto-trial';
+import { checkRunMemory, prepareRun, type PreparedRun } from './prepare-run';
 import { previewAtInit } from './train/init-preview';
 import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer';
 import { exportAsFiles } from './transfer/export-files';
@@ -115,8 +116,8 @@ export function createEngineService(
     const { runId } = request;
     release();
     let backend: BackendChoice | undefined;
-    const ready = await prepare(request, async () => {
-      backend = await initBackend(request.backend);
+    const ready = await prepare(request, async (run) => {
+      backend = await initBackendForRun(request.backend, run);
     });
     if (!ready.ok) return fail(runId, ready.error);
     // Past the backend's memory a run aborts WebAssembly instead of failing: refuse it with the numbers.
@@ -262,7 +263,7 @@ interface Ready {
 
 async function prepare(
   request: DesignRequest,
-  startBackend: () => Promise<void>,
+  startBackend: (run: PreparedRun) => Promise<void>,
 ): Promise<EngineResult<Ready>> {
   const { designText, seed, initialWeights: pretrained, dataFile } = request;
   const prepared = await prepareRun(designText, {
@@ -272,7 +273,7 @@ async function prepare(
   });
   if (!prepared.ok) return prepared;
   try {
-    await startBackend();
+    await startBackend(prepared.value);
   } catch (error) {
     return { ok: false, error: { type: 'backend', message: (error as Error).message } };
   }

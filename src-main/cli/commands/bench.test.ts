@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { PytorchRun } from '../../engine/bench/pytorch';
 import { openblasCoreTypeFor } from '../../engine/bench/pytorch-tuning';
 import { captureIO } from '../test-io';
-import { benchCommand } from './bench';
+import { benchCommand, formatGpuRow } from './bench';
 
 function hasTorch(): boolean {
   try {
@@ -77,4 +77,32 @@ describe('backflow bench --pytorch', () => {
     },
     120_000,
   );
+});
+
+describe('bench on WebGPU', () => {
+  const result = (stepsPerSec: number, stepsPerSecTelemetry: number) => ({
+    name: 'W4',
+    description: 'a CNN',
+    stepsPerSec,
+    stepsPerSecTelemetry,
+    telemetryOverhead: stepsPerSec / stepsPerSecTelemetry - 1,
+    numTensorsStart: 0,
+    numTensorsEnd: 0,
+  });
+
+  it('puts a workload on the GPU beside the CPU run it is compared with', () => {
+    expect(formatGpuRow(result(41, 38), result(4, 3.8), 'wasm', 'nvidia ampere (RTX 3060)')).toBe(
+      'W4 on webgpu (nvidia ampere (RTX 3060)): 41.0 steps/s, 38.0 with telemetry; 10.25× wasm plain, 10.00× with telemetry',
+    );
+  });
+
+  it('says why the GPU comparison was not run on a machine without a hardware adapter', async () => {
+    const io = captureIO();
+    const code = await benchCommand({ workloads: 'W1', steps: '2', windows: '1' }, io);
+    expect(code, io.stderr()).toBe(0);
+    // Here: no GPU device node, or (with Chromium's SwiftShader configured) a software adapter.
+    expect(io.stdout()).toMatch(
+      /^webgpu comparison skipped: (no GPU device|software adapter|no WebGPU adapter|the webgpu package)/m,
+    );
+  });
 });

@@ -2,7 +2,7 @@
  * `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON
  * object: how fast the command starts, then the training workloads.
  */
-import { initBackend } from '../../engine/backend/backend';
+import { hardwareWebGpu, initBackend, type BackendChoice } from '../../engine/backend/backend';
 import {
   describePytorch,
   openPytorchSession,
@@ -81,14 +81,74 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
       pytorchSession = undefined;
     }
   }
+  // With `auto`, a hardware GPU gets the same workloads after the CPU backend's run (issue: W4 on a GPU).
+  const gpu =
+    backendOption(values) === 'auto' && results.length
+      ? await webgpuComparison(backend, results, { steps, windows }, log, json)
+      : undefined;
   // The preview's latency has a figure of its own (the JSON's `preview`), measured when asked for.
   const preview = names.includes(PREVIEW) ? await measurePreviewLatency({ repeats: windows }) : undefined;
   if (preview && !json) log(formatPreview(preview));
   if (json)
     io.out(
-      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(startup ? { startup } : {}), ...(pytorch ? { pytorch } : {}), ...(preview ? { preview } : {}) })}\n`,
+      `${JSON.stringify({ backend: backend.variant, workloads: results, ...(startup ? { startup } : {}), ...(pytorch ? { pytorch } : {}), ...(gpu ? { webgpu: gpu } : {}), ...(preview ? { preview } : {}) })}\n`,
     );
   return EXIT.ok;
+}
+
+/** The workloads on WebGPU, next to the CPU backend's figures. */
+export interface WebGpuComparison {
+  device: string;
+  workloads: WorkloadResult[];
+}
+
+/**
+ * Runs `cpuResults`' workloads again on a hardware WebGPU adapter, if there is
+ * one, and says how they compare; then puts the CPU backend back. A software
+ * adapter is not timed (it is slower than the CPU backends by design).
+ */
+async function webgpuComparison(
+  cpu: BackendChoice,
+  cpuResults: WorkloadResult[],
+  options: { steps: number; windows: number },
+  log: (text: string) => void,
+  json: boolean,
+): Promise<WebGpuComparison | undefined> {
+  const gpu = await hardwareWebGpu(false);
+  if (!gpu.attempt.ok) {
+    log(`webgpu comparison skipped: ${gpu.attempt.reason}`);
+    return undefined;
+  }
+  const workloads: WorkloadResult[] = [];
+  try {
+    await initBackend('webgpu');
+    for (const cpuResult of cpuResults) {
+      const workload = WORKLOADS.find((w) => w.name === cpuResult.name)!;
+      const result = await runWorkload(workload, options);
+      workloads.push(result);
+      if (!json) log(formatGpuRow(result, cpuResult, cpu.variant, gpu.device ?? 'webgpu'));
+    }
+  } catch (error) {
+    log(`webgpu comparison stopped: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    await initBackend(
+      cpu.variant === 'tensorflow-gpu' ? 'tensorflow' : (cpu.name as 'wasm' | 'cpu' | 'tensorflow'),
+    );
+  }
+  return { device: gpu.device ?? '', workloads };
+}
+
+/** "W4 on webgpu (nvidia …): 41.0 steps/s, 38.2 with telemetry; 3.10× wasm plain, 2.90× with telemetry". */
+export function formatGpuRow(
+  gpu: WorkloadResult,
+  cpu: WorkloadResult,
+  cpuName: string,
+  device: string,
+): string {
+  return (
+    `${gpu.name} on webgpu (${device}): ${gpu.stepsPerSec.toFixed(1)} steps/s, ${gpu.stepsPerSecTelemetry.toFixed(1)} with telemetry; ` +
+    `${(gpu.stepsPerSec / cpu.stepsPerSec).toFixed(2)}× ${cpuName} plain, ${(gpu.stepsPerSecTelemetry / cpu.stepsPerSecTelemetry).toFixed(2)}× with telemetry`
+  );
 }
 
 const STATISTICS_BY = {

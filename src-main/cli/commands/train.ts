@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { unpackStep, type LayerInfo } from '../../../src-shared/telemetry';
-import { initBackend } from '../../engine/backend/backend';
+import { initBackendForRun } from '../../engine/auto-trial';
 import { saveLayersModel } from '../../engine/export/save-tfjs';
 import { toLayersModel } from '../../engine/export/layers-model';
 import { checkRunMemory, prepareRunFromFile } from '../../engine/prepare-run';
@@ -36,7 +36,7 @@ export async function trainCommand(
   const { design, data, analysis } = prepared.value;
   let backend;
   try {
-    backend = await initBackend(backendPreference);
+    backend = await initBackendForRun(backendPreference, prepared.value);
   } catch (error) {
     return reportFailure(io, json, [{ message: `backflow train: ${(error as Error).message}` }]);
   }
@@ -45,6 +45,9 @@ export async function trainCommand(
     backendPreference === 'auto' || candidate.startsWith(backendPreference);
   for (const attempt of backend.attempts.filter((a) => !a.ok && asked(a.candidate)))
     io.err(`note: ${attempt.candidate} unavailable: ${attempt.reason}\n`);
+  // Only when a GPU was timed against the CPU: what auto measured for this design.
+  if (backend.why && backend.attempts.some((a) => a.candidate === 'webgpu' && a.ok))
+    io.err(`note: auto chose ${backend.variant}: ${backend.why}\n`);
   const tooLarge = checkRunMemory(prepared.value, backend.name);
   if (tooLarge) return reportRunError(io, json, path, tooLarge);
   const pretrained = await pretrainedWeightsFor(path, design, analysis);

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { nativeAddonProblem } from './native-addon';
 import { tf } from './tf';
-import { describeAdapter, loadWebGpu } from './webgpu';
+import { chooseFastest, type AutoDecision, type Trial } from './auto-choice';
+import { describeAdapter, loadWebGpu, noGpuDevice, prepareWebGpu } from './webgpu';
 
 import type { BackendPreference } from '../../../src-shared/protocol';
 
@@ -34,6 +35,8 @@ export interface BackendChoice {
   /** The WebGPU adapter, on `webgpu`: "google swiftshader (SwiftShader driver 5.0.0), software". */
   device?: string;
   attempts: BackendAttempt[];
+  /** How `auto` chose for the design at hand: the timings, or why there was nothing to time. */
+  why?: string;
 }
 
 // Not named `require`: electron-vite's ESM shim declares that name at the top of the bundle.
@@ -89,6 +92,90 @@ async function chooseBackend(preference: BackendPreference): Promise<BackendChoi
   }
   const detail = attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ');
   throw new Error(`no usable backend for "${preference}" (${detail})`);
+}
+
+/** What `auto` needs to choose for one design. */
+export interface AutoTrial {
+  /** Designs with equal signatures cost the same per step: the decision is kept under it. */
+  signature: string;
+  /** Milliseconds per step of the design on the active backend, from a few timed steps. */
+  time: () => Promise<number>;
+}
+
+const autoDecisions = new Map<string, AutoDecision>();
+
+/**
+ * `auto` for one design: the CPU backend {@link initBackend} loads, against a
+ * hardware WebGPU adapter when there is one, each timed on the design itself
+ * (`trial.time`), the fastest kept for the design's signature for the life of
+ * the process. Nothing is timed where there is no GPU, and a software adapter
+ * (SwiftShader, llvmpipe, WARP) is skipped: it is never faster than the CPU
+ * backends and would slow every run's start; `--backend webgpu` still uses it.
+ */
+export async function initAutoBackend(
+  trial: AutoTrial,
+  options: { acceptSoftwareAdapter?: boolean } = {},
+): Promise<BackendChoice> {
+  const base = await initBackend('auto');
+  // Native TensorFlow with CUDA already is the GPU: nothing to compare.
+  if (base.variant === 'tensorflow-gpu') return base;
+  const gpu = await hardwareWebGpu(options.acceptSoftwareAdapter === true);
+  const attempts = [...base.attempts.filter((a) => a.candidate !== 'webgpu'), gpu.attempt];
+  if (!gpu.attempt.ok) {
+    const choice: BackendChoice = { ...base, attempts, why: `no GPU to time against ${base.variant}` };
+    current = choice;
+    return choice;
+  }
+  let decision = autoDecisions.get(trial.signature);
+  if (!decision) {
+    const trials: Trial[] = [];
+    for (const candidate of [base.variant, 'webgpu']) {
+      const failed = (await tryCandidate(candidate)).reason;
+      if (failed) {
+        trials.push({ candidate, failed });
+        continue;
+      }
+      try {
+        trials.push({ candidate, msPerStep: await trial.time() });
+      } catch (error) {
+        trials.push({
+          candidate,
+          failed: error instanceof Error ? error.message.split('\n')[0] : String(error),
+        });
+      }
+    }
+    decision = chooseFastest(trials);
+    autoDecisions.set(trial.signature, decision);
+  }
+  const { reason } = await tryCandidate(decision.candidate);
+  if (reason) throw new Error(`no usable backend for "auto" (${decision.candidate}: ${reason})`);
+  const choice: BackendChoice = {
+    name: decision.candidate.startsWith('tensorflow') ? 'tensorflow' : (decision.candidate as BackendName),
+    variant: decision.candidate,
+    attempts,
+    why: decision.why,
+    ...(decision.candidate === 'webgpu' ? { device: gpu.device } : {}),
+  };
+  current = choice;
+  return choice;
+}
+
+/** The WebGPU attempt as `auto` sees it: ok only for a hardware adapter (unless `acceptSoftware`: tests). */
+export async function hardwareWebGpu(
+  acceptSoftware: boolean,
+): Promise<{ attempt: BackendAttempt; device?: string }> {
+  const refuse = (reason: string) => ({ attempt: { candidate: 'webgpu', ok: false, reason } });
+  const noDevice = noGpuDevice();
+  if (noDevice) return refuse(noDevice);
+  const prepared = await prepareWebGpu().catch((error: unknown) => ({
+    ok: false as const,
+    reason: error instanceof Error ? error.message.split('\n')[0] : String(error),
+  }));
+  if (!prepared.ok) return refuse(prepared.reason);
+  const device = describeAdapter(prepared.adapter);
+  if (prepared.adapter.software && !acceptSoftware)
+    return refuse(`software adapter (${device}): only --backend webgpu uses it`);
+  return { attempt: { candidate: 'webgpu', ok: true }, device };
 }
 
 /** The backend chosen by the last successful {@link initBackend}, if any. */

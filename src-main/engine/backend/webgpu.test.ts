@@ -15,11 +15,14 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stepRecord, type LayerInfo, type StepRecord } from '../../../src-shared/telemetry';
 import type { Design } from '../../../src-shared/design/types';
+import { analyzeGraph } from '../../../src-shared/graph';
 import type { LoadedData } from '../data/types';
 import { NETWORKS } from '../reference/networks';
 import { createTrainer } from '../train/trainer';
-import { initBackend } from './backend';
-import { describeAdapter, isSoftwareAdapter } from './webgpu';
+import { designTrial, initBackendForRun, shapeSignature } from '../auto-trial';
+import { initAutoBackend, initBackend } from './backend';
+import { tf } from './tf';
+import { describeAdapter, isSoftwareAdapter, noGpuDevice } from './webgpu';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // Read by the Vulkan loader when Dawn creates its instance, so set before the first initBackend('webgpu').
@@ -115,6 +118,70 @@ describe.skipIf(!webgpu.ok)(`webgpu matches cpu (${webgpu.ok ? webgpu.device : '
   }
 });
 
+describe.skipIf(!webgpu.ok)('auto with a WebGPU adapter', () => {
+  const [, design, data] = NETWORKS.find(([name]) => name === 'conv → max pool same')!;
+
+  it('skips a software adapter without timing anything', async () => {
+    const analysis = analyzeGraph(design.graph, {
+      outputUnits: data.outputUnits,
+      dataInputShape: data.inputShape,
+    });
+    const choice = await initBackendForRun('auto', { design, data, analysis });
+    expect(choice.variant).toBe('wasm');
+    expect(choice.why).toBe('no GPU to time against wasm');
+    expect(choice.attempts.find((a) => a.candidate === 'webgpu')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^software adapter \(.*swiftshader.*\): only --backend webgpu uses it$/),
+    });
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('times the design itself on each candidate and says what it measured', async () => {
+    const analysis = analyzeGraph(design.graph, {
+      outputUnits: data.outputUnits,
+      dataInputShape: data.inputShape,
+    });
+    const trial = designTrial(design, data, analysis);
+    const tensorsBefore = tf.memory().numTensors;
+    const choice = await initAutoBackend(trial, { acceptSoftwareAdapter: true });
+    // Which one wins is the machine's business; that both were timed on real steps is checked.
+    expect(choice.why).toMatch(
+      /^fastest for this design: (wasm|webgpu) [\d.]+ ms\/step against (webgpu|wasm) [\d.]+ ms$/,
+    );
+    expect(tf.getBackend()).toBe(choice.variant);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('times each candidate once per design shape and trains on the faster', async () => {
+    const timed: string[] = [];
+    // Injected timings: the GPU is 10× faster for "cnn", 10× slower for "mlp".
+    const trial = (signature: string, gpuMs: number) => ({
+      signature,
+      time: async () => {
+        timed.push(`${signature}:${tf.getBackend()}`);
+        return tf.getBackend() === 'webgpu' ? gpuMs : 50;
+      },
+    });
+    const cnn = await initAutoBackend(trial('cnn', 5), { acceptSoftwareAdapter: true });
+    expect(cnn).toMatchObject({
+      name: 'webgpu',
+      variant: 'webgpu',
+      device: expect.stringMatching(/\S/),
+      why: 'fastest for this design: webgpu 5.0 ms/step against wasm 50 ms',
+    });
+    expect(tf.getBackend()).toBe('webgpu');
+    const mlp = await initAutoBackend(trial('mlp', 500), { acceptSoftwareAdapter: true });
+    expect(mlp).toMatchObject({
+      variant: 'wasm',
+      why: 'fastest for this design: wasm 50 ms/step against webgpu 500 ms',
+    });
+    expect(tf.getBackend()).toBe('wasm');
+    // The decision is kept per signature: no second trial.
+    expect((await initAutoBackend(trial('cnn', 5), { acceptSoftwareAdapter: true })).variant).toBe('webgpu');
+    expect(timed).toEqual(['cnn:wasm', 'cnn:webgpu', 'mlp:wasm', 'mlp:webgpu']);
+  });
+});
+
 describe('webgpu without an adapter', () => {
   it('fails `train --backend webgpu` with exit 1 and the reason, no stack trace', async () => {
     const root = join(import.meta.dirname, '../../..');
@@ -136,6 +203,45 @@ describe('webgpu without an adapter', () => {
     );
     // Dawn and the Vulkan loader print their own warnings (native, with .cpp locations); no JavaScript stack.
     expect(failure.stderr).not.toMatch(/\n\s+at .*\.(ts|js|mjs):\d+/);
+  });
+});
+
+describe('noGpuDevice', () => {
+  const machine = (files: Record<string, string[]>) => (folder: string) => files[folder] ?? [];
+
+  it('lets auto skip Dawn on a Linux machine without a GPU device node', () => {
+    expect(noGpuDevice('linux', machine({ '/dev': ['null', 'tty'] }), {})).toMatch(/no GPU device/);
+    expect(noGpuDevice('linux', machine({ '/dev/dri': ['card0', 'renderD128'] }), {})).toBeUndefined();
+    expect(noGpuDevice('linux', machine({ '/dev': ['nvidia0'] }), {})).toBeUndefined();
+    expect(noGpuDevice('linux', machine({ '/dev': ['dxg'] }), {})).toBeUndefined();
+    // A Vulkan driver named explicitly is tried; other platforms always ask Dawn.
+    expect(noGpuDevice('linux', machine({}), { VK_ICD_FILENAMES: '/x.json' })).toBeUndefined();
+    expect(noGpuDevice('darwin', machine({}), {})).toBeUndefined();
+    expect(noGpuDevice('win32', machine({}), {})).toBeUndefined();
+  });
+});
+
+describe('shapeSignature', () => {
+  const [, design, data] = NETWORKS.find(([name]) => name === 'residual add')!;
+
+  it('is the same for a renamed design and differs when a step would cost differently', () => {
+    const renamed: Design = {
+      ...design,
+      name: 'other',
+      graph: {
+        nodes: design.graph.nodes.map((n) => ({ ...n, id: `x-${n.id}`, position: { x: 1, y: 2 } })),
+        edges: design.graph.edges.map((e) => ({
+          ...e,
+          id: `x-${e.id}`,
+          source: `x-${e.source}`,
+          target: `x-${e.target}`,
+        })),
+      },
+    };
+    expect(shapeSignature(renamed, data)).toBe(shapeSignature(design, data));
+    const bigger = { ...design, training: { ...design.training, batchSize: design.training.batchSize * 2 } };
+    expect(shapeSignature(bigger, data)).not.toBe(shapeSignature(design, data));
+    expect(shapeSignature(design, { ...data, inputShape: [7] })).not.toBe(shapeSignature(design, data));
   });
 });
 

@@ -5,6 +5,7 @@
  * platform) loaded only when this candidate is tried, so a machine without it
  * gets a clear attempt failure instead of an engine that does not start.
  */
+import { readdirSync } from 'node:fs';
 import { tf } from './tf';
 
 /** What the adapter says it is, for reports and for telling software adapters apart. */
@@ -78,12 +79,18 @@ const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 let loaded: Promise<WebGpuLoad> | undefined;
 
 /**
- * Creates a Dawn GPU, checks it has an adapter, and makes tfjs's `webgpu`
- * backend the active one. The outcome is kept: Dawn is set up once per process.
+ * Creates a Dawn GPU, checks it has an adapter and registers tfjs's `webgpu`
+ * backend, without making it the active one. The outcome is kept: Dawn is set
+ * up once per process.
  */
-export function loadWebGpu(): Promise<WebGpuLoad> {
+export function prepareWebGpu(): Promise<WebGpuLoad> {
   loaded ??= setUp();
-  return loaded.then(async (result) => {
+  return loaded;
+}
+
+/** {@link prepareWebGpu}, then makes `webgpu` tfjs's active backend. */
+export function loadWebGpu(): Promise<WebGpuLoad> {
+  return prepareWebGpu().then(async (result) => {
     if (!result.ok) return result;
     return (await tf.setBackend('webgpu'))
       ? result
@@ -141,6 +148,32 @@ async function setUp(): Promise<WebGpuLoad> {
     return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing)' };
   }
   return { ok: true, adapter: summary };
+}
+
+/**
+ * Why `auto` should not even load Dawn here, or undefined to try it: on Linux
+ * without a GPU device node Dawn finds nothing and its Vulkan loader prints
+ * warnings on every run. A configured Vulkan driver (VK_ICD_FILENAMES) is tried.
+ */
+export function noGpuDevice(
+  platform: NodeJS.Platform = process.platform,
+  list: (folder: string) => string[] = listOrNothing,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (platform !== 'linux' || env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) return undefined;
+  const dev = list('/dev');
+  // A DRM render node (Mesa, AMD, Intel, NVIDIA with nvidia-drm), NVIDIA's own node, WSL2's GPU.
+  if (list('/dev/dri').some((name) => name.startsWith('renderD'))) return undefined;
+  if (dev.includes('nvidia0') || dev.includes('dxg')) return undefined;
+  return 'no GPU device on this machine (no /dev/dri render node)';
+}
+
+function listOrNothing(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
 }
 
 /** What a user can do when Dawn finds no adapter, by platform. */

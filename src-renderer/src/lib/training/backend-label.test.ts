@@ -28,6 +28,40 @@ describe('backendLabel', () => {
     expect(backendLabel(gpu).tooltip).not.toContain('Not used');
   });
 
+  it('names the WebGPU adapter and says how auto chose for the design', () => {
+    const label = backendLabel({
+      name: 'webgpu',
+      variant: 'webgpu',
+      device: 'nvidia ampere (NVIDIA GeForce RTX 3060)',
+      why: 'fastest for this design: webgpu 120 ms/step against wasm 850 ms',
+      attempts: [{ candidate: 'webgpu', ok: true }],
+    });
+    expect(label.chip).toBe('WebGPU · GPU');
+    expect(label.tooltip.split('\n')).toEqual([
+      'Training on the GPU through WebGPU (nvidia ampere (NVIDIA GeForce RTX 3060)).',
+      'Auto: fastest for this design: webgpu 120 ms/step against wasm 850 ms.',
+    ]);
+  });
+
+  it('says why auto stayed on the CPU, software adapter included', () => {
+    const label = backendLabel({
+      name: 'wasm',
+      variant: 'wasm',
+      why: 'no GPU to time against wasm',
+      attempts: [
+        { candidate: 'wasm', ok: true },
+        {
+          candidate: 'webgpu',
+          ok: false,
+          reason: 'software adapter (google swiftshader, software): only --backend webgpu uses it',
+        },
+      ],
+    });
+    expect(label.chip).toBe('WASM · CPU');
+    expect(label.tooltip).toContain('Auto: no GPU to time against wasm.');
+    expect(label.tooltip).toContain('• webgpu: software adapter');
+  });
+
   it('says "Auto" and how the engine chooses before any run', () => {
     const label = backendLabel(null);
     expect(label.chip).toBe('Auto');

@@ -8,6 +8,7 @@ import type { BackendReport } from '../../../../src-shared/protocol';
 const CHIP: Record<string, string> = {
   'tensorflow-gpu': 'TF · GPU',
   tensorflow: 'TF · CPU',
+  webgpu: 'WebGPU · GPU',
   wasm: 'WASM · CPU',
   cpu: 'JS · CPU',
 };
@@ -15,6 +16,7 @@ const CHIP: Record<string, string> = {
 const LONG: Record<string, string> = {
   'tensorflow-gpu': 'native TensorFlow with CUDA',
   tensorflow: 'native TensorFlow on the CPU',
+  webgpu: 'the GPU through WebGPU',
   wasm: 'WebAssembly on the CPU',
   cpu: 'plain JavaScript on the CPU (the slowest)',
 };
@@ -30,11 +32,13 @@ export function backendLabel(report: BackendReport | null): BackendLabel {
     return {
       chip: 'Auto',
       tooltip:
-        'The engine picks the fastest backend that loads: TensorFlow with CUDA, TensorFlow on the CPU, WebAssembly, then plain JavaScript. Train to see which one this machine uses.',
+        'The engine picks the fastest backend for the design: the best CPU backend that loads (TensorFlow with CUDA, TensorFlow on the CPU, WebAssembly, then plain JavaScript), timed against a WebGPU GPU when there is one. Train to see which one this machine uses.',
     };
   const used = report.variant || report.name;
   const refused = report.attempts.filter((a) => !a.ok);
-  const lines = [`Training on ${LONG[used] ?? used}.`];
+  const device = report.device ? ` (${report.device})` : '';
+  const lines = [`Training on ${LONG[used] ?? used}${device}.`];
+  if (report.why) lines.push(`Auto: ${report.why}.`);
   if (refused.length) {
     lines.push('Not used:');
     for (const a of refused) lines.push(`• ${a.candidate}: ${a.reason ?? 'unavailable'}`);
