@@ -61,12 +61,16 @@ let current: BackendChoice | undefined;
  * without the native binding), with every reason in the message.
  */
 export function initBackend(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
-  // One at a time: the service handles requests as they arrive (a preview's `auto` while a run asks
-  // for `wasm`), and two choices interleaved would switch tfjs's backend under each other.
-  const chosen = choosing.then(
-    () => chooseBackend(preference),
-    () => chooseBackend(preference),
-  );
+  return oneAtATime(() => chooseBackend(preference));
+}
+
+/**
+ * Runs `choose` after every choice asked for before it. The service handles requests as they
+ * arrive (a preview's `auto` while a run asks for `wasm`), and two choices interleaved would
+ * switch tfjs's backend under each other; `auto`'s timed trials are one such choice.
+ */
+function oneAtATime(choose: () => Promise<BackendChoice>): Promise<BackendChoice> {
+  const chosen = choosing.then(choose, choose);
   choosing = chosen.catch(() => undefined);
   return chosen;
 }
@@ -112,14 +116,18 @@ const autoDecisions = new Map<string, AutoDecision>();
  * (SwiftShader, llvmpipe, WARP) is skipped: it is never faster than the CPU
  * backends and would slow every run's start; `--backend webgpu` still uses it.
  */
-export async function initAutoBackend(
+export function initAutoBackend(
   trial: AutoTrial,
   options: { acceptSoftwareAdapter?: boolean } = {},
 ): Promise<BackendChoice> {
-  const base = await initBackend('auto');
+  return oneAtATime(() => chooseAuto(trial, options.acceptSoftwareAdapter === true));
+}
+
+async function chooseAuto(trial: AutoTrial, acceptSoftwareAdapter: boolean): Promise<BackendChoice> {
+  const base = await chooseBackend('auto');
   // Native TensorFlow with CUDA already is the GPU: nothing to compare.
   if (base.variant === 'tensorflow-gpu') return base;
-  const gpu = await hardwareWebGpu(options.acceptSoftwareAdapter === true);
+  const gpu = await hardwareWebGpu(acceptSoftwareAdapter);
   const attempts = [...base.attempts.filter((a) => a.candidate !== 'webgpu'), gpu.attempt];
   if (!gpu.attempt.ok) {
     const choice: BackendChoice = { ...base, attempts, why: `no GPU to time against ${base.variant}` };
