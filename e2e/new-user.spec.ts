@@ -1,0 +1,35 @@
+/**
+ * What a first-time user reads before and around their first run, at the
+ * smallest supported window (1024×640): the progress counters say how long
+ * the design will train before it has trained, and stay on one line.
+ */
+import { expect, test } from './helpers/fixtures';
+import { openExample } from './helpers/training';
+
+test.use({ viewport: { width: 1024, height: 640 } });
+test.use(process.env.BACKFLOW_SERVE_URL ? { baseURL: process.env.BACKFLOW_SERVE_URL } : {});
+
+test("before the first run the progress line counts to the design's epochs, on one line", async ({
+  page,
+  shot,
+}) => {
+  await openExample(page, 'Deep sigmoid MLP');
+  const epoch = page.getByTestId('training-epoch');
+  // The example trains for 20 epochs; "Epoch 0/0" read as though it would train for none.
+  await expect(epoch).toHaveText('Epoch 0/20');
+  await expect(page.getByTestId('training-step')).toHaveText('Step 0');
+
+  // Editing the setting shows at once.
+  const field = page.getByRole('textbox', { name: 'Epochs' });
+  await field.fill('5');
+  await field.press('Tab');
+  await expect(epoch).toHaveText('Epoch 0/5');
+
+  // Not broken over two lines in a 1024-px window: as tall as the "Idle" label beside it.
+  const idle = await page.getByTestId('training-progress').boundingBox();
+  const box = await epoch.boundingBox();
+  const lineHeight = await epoch.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 16);
+  expect(box && idle).toBeTruthy();
+  expect(box!.height).toBeLessThan(lineHeight * 1.5);
+  await shot('new-user-progress-1024');
+});
