@@ -33,3 +33,35 @@ test("before the first run the progress line counts to the design's epochs, on o
   expect(box!.height).toBeLessThan(lineHeight * 1.5);
   await shot('new-user-progress-1024');
 });
+
+test('the .zip an export downloads imports back as it is, without unpacking it first', async ({
+  page,
+  shot,
+}, testInfo) => {
+  await openExample(page, 'Deep sigmoid MLP');
+  // The second import replaces the first, unsaved, imported design: discard it.
+  page.on('dialog', (d) => void d.accept());
+  for (const [format, modelFile] of [
+    ['Keras 3', 'model.keras'],
+    ['ONNX', 'model.onnx'],
+  ] as const) {
+    await page.getByRole('button', { name: 'More commands' }).click();
+    await page.getByRole('menuitem', { name: /^Export/ }).click();
+    const dialog = page.getByRole('dialog', { name: /^Export/ });
+    await dialog.getByRole('radio', { name: new RegExp(`^${format}`) }).check();
+    const downloading = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const download = await downloading;
+    const zip = testInfo.outputPath(download.suggestedFilename());
+    await download.saveAs(zip);
+
+    const choosing = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'More commands' }).click();
+    await page.getByRole('menuitem', { name: /^Import/ }).click();
+    await (await choosing).setFiles(zip);
+    // Before: "Import failed: no model file among …-keras.zip".
+    await expect(page.getByTestId('pretrained-badge')).toContainText(modelFile);
+    await expect(page.getByText(/Import failed/)).toHaveCount(0);
+  }
+  await shot('new-user-imported-zip');
+});

@@ -4,6 +4,7 @@
  * private temporary folder under their (already checked) bare names, the
  * model is imported from there by the same code as `backflow import`, and
  * the folder is removed. Messages name the uploaded files, never the folder.
+ * A single .zip (browser mode's export download) is imported as its contents.
  */
 import { open } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -11,12 +12,16 @@ import { serializeDesign } from '../../../src-shared/design';
 import type { EngineResult, FilePayload, ImportedDesign } from '../../../src-shared/protocol';
 import { KERAS_FILES } from '../export/keras';
 import { BINARY_MODEL_EXTENSIONS, encodeWeightValues, importModelFile } from '../import';
+import { unpackExportZip } from './export-zip';
 import { withTempDir } from './temp-dir';
 
 /** Imports the model among `files` (names checked by parseEngineRequest); never throws. */
 export async function importUploadedFiles(
-  files: readonly FilePayload[],
+  uploaded: readonly FilePayload[],
 ): Promise<EngineResult<ImportedDesign>> {
+  // The .zip a browser export downloads, chosen as it is.
+  const files = unpackExportZip(uploaded);
+  if (typeof files === 'string') return failure('file', files);
   const model = pickModelFile(files);
   if (typeof model === 'string') return failure('file', model);
   const needed = isBinaryModel(model.name) ? [] : weightFilesOf(model);

@@ -13,9 +13,9 @@ import { createZip } from '../../../../src-shared/zip';
 import { readPickedFile, type FileHost, type FileResult, type OpenedFile } from './host';
 
 export const DESIGN_ACCEPT = '.json,.backflow.json,application/json';
-/** What File → Import offers: model JSON, tfjs weight shards, safetensors, Keras .keras and .h5 models, ONNX. */
+/** What File → Import offers: model JSON, tfjs weight shards, safetensors, Keras .keras and .h5 models, ONNX, and an export's .zip. */
 export const MODEL_ACCEPT =
-  '.json,.bin,.safetensors,.keras,.h5,.hdf5,.onnx,application/json,application/octet-stream';
+  '.json,.bin,.safetensors,.keras,.h5,.hdf5,.onnx,.zip,application/json,application/octet-stream,application/zip';
 
 /** Shows the browser's file chooser; resolves with the chosen files (none when it is dismissed). */
 function chooseFiles(doc: Document, accept: string, multiple: boolean): Promise<File[]> {
