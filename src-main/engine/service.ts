@@ -21,10 +21,11 @@ import type { GraphAnalysis } from '../../src-shared/graph';
 import { currentBackend, initBackend, type BackendChoice } from './backend/backend';
 import type { LoadedData } from './data';
 import type { InterruptSource } from './model/interrupt';
-import { buildNetwork, snapshotWeights, type WeightValues } from './model/network';
+import { buildNetwork, readWeightsAhead, snapshotWeights, type WeightValues } from './model/network';
 import { initBackendForRun } from './auto-trial';
 import { checkRunMemory, prepareRun, type PreparedRun } from './prepare-run';
-import { previewAtInit } from './train/init-preview';
+import { previewAtInit, previewAtInitAsync } from './train/init-preview';
+import { readsAsync } from './backend/readback';
 import { createTrainer, type Trainer, type TrainerEvent } from './train/trainer';
 import { exportAsFiles } from './transfer/export-files';
 import { importUploadedFiles } from './transfer/import-files';
@@ -162,7 +163,8 @@ export function createEngineService(
     const tooLarge = checkRunMemory(ready.value, currentBackend()!.name);
     if (tooLarge) return { ok: false, error: tooLarge };
     const { design, data, analysis, weights } = ready.value;
-    const preview = previewAtInit({ design, data, analysis, seed: request.seed, initialWeights: weights });
+    const previewOptions = { design, data, analysis, seed: request.seed, initialWeights: weights };
+    const preview = readsAsync() ? await previewAtInitAsync(previewOptions) : previewAtInit(previewOptions);
     return { ok: true, value: preview };
   };
 
@@ -174,6 +176,7 @@ export function createEngineService(
       return { ok: false as const, error: { type: 'gone' as const, message } };
     }
     // A copy, read between two steps: the run may go on while the files are written.
+    await readWeightsAhead(held.trainer.network);
     const weights = snapshotWeights(held.trainer.network);
     const network = buildNetwork(held.design, held.analysis, held.seed, { initialWeights: weights });
     try {

@@ -9,6 +9,7 @@ import { saveLayersModel } from '../../engine/export/save-tfjs';
 import { toLayersModel } from '../../engine/export/layers-model';
 import { checkRunMemory, prepareRunFromFile } from '../../engine/prepare-run';
 import { createTrainer } from '../../engine/train/trainer';
+import { readWeightsAhead } from '../../engine/model/network';
 import { backendFailure } from '../../engine/worker/backend-failure';
 import { printJson, reportFailure, reportRunError } from '../diagnostics';
 import { EXIT, UsageError, type CliIO } from '../io';
@@ -213,6 +214,7 @@ export async function trainCommand(
       );
     if (out) {
       try {
+        await readWeightsAhead(trainer.network);
         await saveLayersModel(toLayersModel(trainer.network, safeName(design.name)), out.dir, {
           backflow: { design: design.name, seed: runSeed, trained: true },
         });

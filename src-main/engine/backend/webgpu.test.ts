@@ -18,6 +18,9 @@ import type { Design } from '../../../src-shared/design/types';
 import { analyzeGraph } from '../../../src-shared/graph';
 import type { LoadedData } from '../data/types';
 import { NETWORKS } from '../reference/networks';
+import { exportAsFiles } from '../transfer/export-files';
+import { buildNetwork, readWeightsAhead, snapshotWeights } from '../model/network';
+import { previewAtInit, previewAtInitAsync } from '../train/init-preview';
 import { createTrainer } from '../train/trainer';
 import { designTrial, initBackendForRun, shapeSignature } from '../auto-trial';
 import { initAutoBackend, initBackend } from './backend';
@@ -116,6 +119,58 @@ describe.skipIf(!webgpu.ok)(`webgpu matches cpu (${webgpu.ok ? webgpu.device : '
       expect(differences(cpu, gpu)).toEqual([]);
     });
   }
+});
+
+describe.skipIf(!webgpu.ok)('reading on webgpu outside the training step', () => {
+  const [, design, data] = NETWORKS.find(
+    ([name]) => name === 'conv → batch norm (per channel over batch and space)',
+  )!;
+  const analysis = () =>
+    analyzeGraph(design.graph, { outputUnits: data.outputUnits, dataInputShape: data.inputShape });
+
+  it('computes the gradient at initialisation as the cpu backend does', async () => {
+    await initBackend('cpu');
+    const cpu = previewAtInit({ design, data, analysis: analysis() });
+    await initBackend('webgpu');
+    const gpu = await previewAtInitAsync({ design, data, analysis: analysis() });
+    // The same comparison as the runs' (histogram counts may move a value across a bin edge).
+    const record = (p: typeof cpu) => stepRecord(p, p.layers)!;
+    expect(
+      differences(
+        { records: [record(cpu)], moving: new Map() },
+        { records: [record(gpu)], moving: new Map() },
+      ),
+    ).toEqual([]);
+  });
+
+  it('exports a network held on webgpu, and snapshots its weights once read ahead', async () => {
+    await initBackend('cpu');
+    const onCpu = buildNetwork(design, analysis(), 7);
+    const expected = snapshotWeights(onCpu);
+    onCpu.dispose();
+    await initBackend('webgpu');
+    const network = buildNetwork(design, analysis(), 7);
+    try {
+      // Values computed on the GPU, as training leaves them (a fresh network's came from the CPU, and
+      // tfjs-webgpu computes small ops on CPU-held values on the CPU unless told not to).
+      tf.env().set('WEBGPU_CPU_FORWARD', false);
+      for (const w of network.weights) w.variable.assign(tf.tidy(() => tf.mul(w.variable, 1)));
+      tf.env().set('WEBGPU_CPU_FORWARD', true);
+      await readWeightsAhead(network);
+      const values = snapshotWeights(network);
+      expect([...values.keys()]).toEqual([...expected.keys()]);
+      for (const [key, { values: v }] of expected)
+        expect(Array.from(values.get(key)!.values), key).toEqual(Array.from(v));
+      const exported = await exportAsFiles(network, 'onnx', {
+        designName: design.name,
+        seed: 7,
+        trained: false,
+      });
+      expect(exported.files.map((f) => f.name)).toContain('model.onnx');
+    } finally {
+      network.dispose();
+    }
+  });
 });
 
 describe.skipIf(!webgpu.ok)('auto with a WebGPU adapter', () => {

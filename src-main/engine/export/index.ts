@@ -7,7 +7,14 @@
 import type { Design } from '../../../src-shared/design/types';
 import type { EngineExportFormat } from '../../../src-shared/protocol';
 import type { GraphAnalysis } from '../../../src-shared/graph';
-import { buildNetwork, outputNode, snapshotWeights, type Network, type WeightValues } from '../model/network';
+import {
+  buildNetwork,
+  outputNode,
+  readWeightsAhead,
+  snapshotWeights,
+  type Network,
+  type WeightValues,
+} from '../model/network';
 import { writeWeightValues } from '../import/weight-file';
 import { saveKeras3Model } from './keras3';
 import { toLayersModel } from './layers-model';
@@ -46,6 +53,8 @@ export async function exportNetwork(
   dir: string,
   info: ExportInfo,
 ): Promise<ExportResult> {
+  // WebGPU reads only asynchronously: every format below reads the weights synchronously.
+  await readWeightsAhead(network);
   if (format === 'pytorch') {
     return { format, dir, files: await savePytorchModel(network, dir, info) };
   }

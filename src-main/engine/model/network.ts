@@ -15,6 +15,7 @@ import type { Design } from '../../../src-shared/design/types';
 import { orderedInputs, type GraphAnalysis } from '../../../src-shared/graph';
 import { mergePaths, type MergePaths } from '../../../src-shared/graph/merge-paths';
 import { deriveSeed } from '../data/random';
+import { readsAsync } from '../backend/readback';
 import { variableFrom } from '../backend/scope';
 import { tf, type Tensor, type Variable } from '../backend/tf';
 import { initialValues } from './initializers';
@@ -189,6 +190,21 @@ export function outputNode(network: Network): Extract<NetworkNode, { type: 'outp
   const node = network.nodes[network.outputIndex];
   if (node.type !== 'output') throw new Error('the network has no output node');
   return node;
+}
+
+/**
+ * On a backend that reads only asynchronously (WebGPU), reads every weight and
+ * moving statistic of `network` ahead: the backend keeps what it read on the
+ * CPU, so {@link snapshotWeights} and the exports can then read synchronously.
+ * Does nothing elsewhere.
+ */
+export async function readWeightsAhead(network: Network): Promise<void> {
+  if (!readsAsync()) return;
+  const tensors = [
+    ...network.weights.map((w) => w.variable),
+    ...network.movingStats.flatMap((m) => [m.mean, m.variance]),
+  ];
+  await Promise.all(tensors.map((t) => t.data()));
 }
 
 /** Reads every weight back as plain arrays, keyed `nodeId/role`. */

@@ -14,7 +14,7 @@ import { tf } from '../backend/tf';
 import { gatherBatch } from '../data/batch';
 import type { LoadedData } from '../data/types';
 import { buildNetwork, type WeightValues } from '../model/network';
-import { trainingStep } from './step';
+import { trainingStep, trainingStepAsync, type StepOutcome } from './step';
 import { createStepContext, epochOrder, observedLayers, runBatchSize, stepDropoutSeed } from './trainer';
 
 /** What {@link previewAtInit} needs: what a run of the design would be started with. */
@@ -36,6 +36,26 @@ export interface InitPreviewOptions {
  * the statistics of an exploding initialisation are what the user wants to see.
  */
 export function previewAtInit(options: InitPreviewOptions): InitPreview {
+  const setup = previewSetup(options);
+  try {
+    return setup.result(trainingStep(setup.context, setup.x, setup.y, setup.stepOptions));
+  } finally {
+    setup.dispose();
+  }
+}
+
+/** {@link previewAtInit} on a backend that reads only asynchronously (WebGPU). */
+export async function previewAtInitAsync(options: InitPreviewOptions): Promise<InitPreview> {
+  const setup = previewSetup(options);
+  try {
+    return setup.result(await trainingStepAsync(setup.context, setup.x, setup.y, setup.stepOptions));
+  } finally {
+    setup.dispose();
+  }
+}
+
+/** The network, step context and first batch of a preview, what to report of its step, and how to free it all. */
+function previewSetup(options: InitPreviewOptions) {
   const { design, data, analysis } = options;
   const seed = options.seed ?? design.training.seed;
   const network = buildNetwork(design, analysis, seed, { initialWeights: options.initialWeights });
@@ -43,9 +63,12 @@ export function previewAtInit(options: InitPreviewOptions): InitPreview {
   const batchSize = runBatchSize(design, data);
   const rows = epochOrder(seed, data.train.n, 0).subarray(0, batchSize);
   const { x, y } = gatherBatch(data.train, rows, data.inputShape);
-  try {
-    const outcome = trainingStep(context, x, y, { telemetry: true, dropoutSeed: stepDropoutSeed(seed, 0) });
-    return {
+  return {
+    context,
+    x,
+    y,
+    stepOptions: { telemetry: true, dropoutSeed: stepDropoutSeed(seed, 0) },
+    result: (outcome: StepOutcome): InitPreview => ({
       step: 0,
       epoch: 0,
       loss: outcome.loss,
@@ -55,10 +78,11 @@ export function previewAtInit(options: InitPreviewOptions): InitPreview {
       layers: observedLayers(network),
       seed,
       batchSize,
-    };
-  } finally {
-    tf.dispose([x, y]);
-    context.optimizer.dispose();
-    network.dispose();
-  }
+    }),
+    dispose: () => {
+      tf.dispose([x, y]);
+      context.optimizer.dispose();
+      network.dispose();
+    },
+  };
 }
