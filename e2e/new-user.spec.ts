@@ -65,3 +65,28 @@ test('the .zip an export downloads imports back as it is, without unpacking it f
   }
   await shot('new-user-imported-zip');
 });
+
+test('unfinished text in a number field stays when the user clicks back into it, or another field commits', async ({
+  page,
+}) => {
+  await openExample(page, 'Deep sigmoid MLP');
+  const epochs = page.getByRole('textbox', { name: 'Epochs' });
+  const rate = page.getByRole('textbox', { name: 'Learning rate' });
+  await epochs.fill('-');
+  await rate.click();
+  await expect(page.getByTestId('train-blocked')).toHaveText('Train waits for a valid Epochs');
+  // Another field's value committed (Enter) while Epochs is unfinished.
+  await rate.fill('0.05');
+  await rate.press('Enter');
+  await expect(epochs).toHaveValue('-');
+  // Coming back to finish it: before, focusing put the old "20" back (and a quick type gave "20300").
+  await epochs.click();
+  await expect(epochs).toHaveValue('-');
+  await epochs.press('End');
+  await epochs.press('Backspace');
+  await epochs.pressSequentially('300');
+  await epochs.press('Tab');
+  await expect(epochs).toHaveValue('300');
+  await expect(page.getByTestId('training-epoch')).toHaveText('Epoch 0/300');
+  await expect(page.getByTestId('train-blocked')).toHaveCount(0);
+});
