@@ -16,7 +16,39 @@ const fuses = Object.fromEntries(
   ]),
 );
 
+/** The `files:` block's patterns, in order (a leading ! excludes). */
+const filePatterns = [
+  ...(/^files:\n((?: {2}.*\n)+)/m.exec(config)?.[1] ?? '').matchAll(/^ {2}- '?([^'\n]+)'?$/gm),
+].map((m) => m[1]);
+
+/** Whether electron-builder packs `path`: the last matching pattern decides, as in its glob lists. */
+function packs(path: string): boolean {
+  let packed = false;
+  for (const pattern of filePatterns) {
+    const negated = pattern.startsWith('!');
+    const glob = (negated ? pattern.slice(1) : pattern)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .split(/\*\*\/?/)
+      .map((part) => part.replace(/\*/g, '[^/]*'))
+      .join('.*');
+    if (new RegExp(`^${glob}$`).test(path)) packed = !negated;
+  }
+  return packed;
+}
+
 describe('electron-builder.yml', () => {
+  it('packs the desktop bundles and not the command line or the browser-mode renderer', () => {
+    for (const path of [
+      'out/main/index.js',
+      'out/main/engine-worker.js',
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+    ])
+      expect(packs(path), path).toBe(true);
+    for (const path of ['out/cli/backflow.js', 'out/renderer-web/index.html', 'out/main/index.js.map'])
+      expect(packs(path), path).toBe(false);
+  });
+
   it('flips the fuses that harden the packaged binary', () => {
     expect(fuses).toMatchObject({
       runAsNode: 'false',
