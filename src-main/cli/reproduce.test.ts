@@ -31,4 +31,10 @@ describe('backflow reproduce', () => {
     expect(await main(['reproduce', 'nope'], io)).toBe(2);
     expect(io.stderr()).toContain('known: deep-sigmoid');
   });
+
+  it('refuses --backend webgpu with the backends it runs on (exit 2), instead of failing mid-experiment', async () => {
+    const io = captureIO();
+    expect(await main(['reproduce', '--backend', 'webgpu'], io)).toBe(2);
+    expect(io.stderr()).toContain('reproduce runs on auto, tensorflow, wasm or cpu');
+  });
 });

@@ -38,6 +38,11 @@ export async function reproduceCommand(
   const quick = values.quick === true;
   const outDir = resolve(io.cwd, typeof values.out === 'string' ? values.out : REPRODUCE_DEFAULT_OUT);
   const preference = backendOption(values);
+  // The experiments read each step back synchronously, which WebGPU cannot do in Node.
+  if (preference === 'webgpu')
+    throw new UsageError(
+      'reproduce runs on auto, tensorflow, wasm or cpu; --backend webgpu is for train, serve and bench',
+    );
   const selected = names.length ? EXPERIMENTS.filter((e) => names.includes(e.name)) : EXPERIMENTS;
   let backend;
   try {
