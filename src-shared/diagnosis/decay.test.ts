@@ -179,8 +179,18 @@ describe('describeInitFlow', () => {
     )!;
     expect(flow.severity).toBe('ok');
     expect(flow.text).toBe(
-      'd1 gets about as much gradient as d6 at initialisation: the gradient flows. Going back through d1–d6, ‖∂L/∂h‖ shrinks ×1.00 per layer (closed form for relu with He: 1.00).',
+      'd1 gets about as much gradient as d6 at initialisation: the gradient flows. Going back through d1–d6, ‖∂L/∂h‖ keeps its size, ×1.00 per layer (closed form for relu with He: 1.00).',
     );
+  });
+
+  it('a gradient that grows by less than half a percent per layer keeps its size, not "grows ×1.00"', () => {
+    const design = mlp(6, 32, 'relu', 'randomNormal');
+    const flow = describeInitFlow(
+      record(design, (id) => 1.001 ** (11 - depth(id))),
+      design,
+      analysisOf(design),
+    )!;
+    expect(flow.text).toContain('‖∂L/∂h‖ keeps its size, ×1.00 per layer');
   });
 
   it('a gradient that grows towards the input is said to grow', () => {

@@ -173,6 +173,12 @@ export function closedFormText(factor: number): string {
   return `√${whole} ≈ ${factor.toFixed(2)}`;
 }
 
+/** How ‖∂L/∂h‖ changes per layer in words: "shrinks ×6.94", "grows ×2.10", or "keeps its size, ×1.00" (not "shrinks ×1.00"). */
+function change(shrink: number): string {
+  if (shrink.toFixed(2) === '1.00' || (1 / shrink).toFixed(2) === '1.00') return 'keeps its size, ×1.00';
+  return shrink >= 1 ? `shrinks ×${shrink.toFixed(2)}` : `grows ×${(1 / shrink).toFixed(2)}`;
+}
+
 /** What the preview says about the gradient at initialisation. */
 export interface InitFlow {
   decays: LayerDecay[];
@@ -237,7 +243,7 @@ export function describeInitFlow(
   const predictedPerLayer = same ? predictions[0] : undefined;
   const { text, severity } = verdict(first, last, ratio);
   const measured = Number.isFinite(shrinkPerLayer)
-    ? ` Going back through ${layerList(hidden, hidden)}, ‖∂L/∂h‖ ${shrinkPerLayer >= 1 ? `shrinks ×${shrinkPerLayer.toFixed(2)}` : `grows ×${(1 / shrinkPerLayer).toFixed(2)}`} per layer`
+    ? ` Going back through ${layerList(hidden, hidden)}, ‖∂L/∂h‖ ${change(shrinkPerLayer)} per layer`
     : '';
   const closed =
     measured && predictedPerLayer !== undefined
