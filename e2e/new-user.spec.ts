@@ -90,3 +90,35 @@ test('unfinished text in a number field stays when the user clicks back into it,
   await expect(page.getByTestId('training-epoch')).toHaveText('Epoch 0/300');
   await expect(page.getByTestId('train-blocked')).toHaveCount(0);
 });
+
+test('notices do not cover the training controls or the settings strip in a 1024×640 window', async ({
+  page,
+}) => {
+  await openExample(page, 'Deep sigmoid MLP');
+  await page.getByRole('button', { name: 'More commands' }).click();
+  await page.getByRole('menuitem', { name: /^Export/ }).click();
+  const downloading = page.waitForEvent('download');
+  await page
+    .getByRole('dialog', { name: /^Export/ })
+    .getByRole('button', { name: 'Export', exact: true })
+    .click();
+  await downloading;
+  const notice = page.getByTestId('notice');
+  await expect(notice).toContainText('Exported TensorFlow.js');
+  const box = (await notice.boundingBox())!;
+  for (const covered of [
+    page.getByRole('toolbar', { name: 'Training controls' }),
+    page.getByRole('textbox', { name: 'Epochs' }),
+    page.getByRole('button', { name: 'More commands' }),
+  ]) {
+    const other = (await covered.boundingBox())!;
+    const overlap =
+      box.x < other.x + other.width &&
+      other.x < box.x + box.width &&
+      box.y < other.y + other.height &&
+      other.y < box.y + box.height;
+    expect(overlap, `the notice covers ${await covered.evaluate((el) => el.outerHTML.slice(0, 80))}`).toBe(
+      false,
+    );
+  }
+});
