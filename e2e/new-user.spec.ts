@@ -122,3 +122,23 @@ test('notices do not cover the training controls or the settings strip in a 1024
     );
   }
 });
+
+test('a run row names the design once: "Run 1 · Deep sigmoid MLP", then "this design · finished"', async ({
+  page,
+}) => {
+  await openExample(page, 'Deep sigmoid MLP');
+  const epochs = page.getByRole('textbox', { name: 'Epochs' });
+  await epochs.fill('1');
+  await epochs.press('Enter');
+  await page.getByRole('button', { name: /^▶ Train/ }).click();
+  await expect(page.getByTestId('training-epoch')).toHaveText('Epoch 1/1', { timeout: 30_000 });
+  await expect(page.getByRole('button', { name: /^▶ Train again/ })).toBeEnabled({ timeout: 30_000 });
+  // With the loss shown too, the progress bar keeps its place in a 1024-px window.
+  const bar = (await page.getByRole('progressbar', { name: 'Training progress' }).boundingBox())!;
+  expect(bar.width).toBeGreaterThanOrEqual(40);
+  await page.getByRole('button', { name: /^Runs \(/ }).click();
+  const row = page.getByTestId('run-row');
+  await expect(row.locator('strong')).toHaveText('Run 1 · Deep sigmoid MLP');
+  // Before: "Deep sigmoid MLP this design · finished" under a name that already said it.
+  await expect(row.locator('.sub').first()).toHaveText(/^\s*this design · (finished|stopped)\s*$/);
+});
