@@ -18,8 +18,8 @@ for (const [width, height] of [
     await openExample(page, 'Deep sigmoid MLP');
     await trainButton(page).click();
     await waitForRecords(page, 3);
-    await page.getByRole('button', { name: /Stop$/ }).click();
-    await expect(trainingState(page)).toHaveAttribute('data-state', 'stopped');
+    // To the end (160 steps): on a fast machine a Stop can arrive after the run has finished.
+    await expect(trainingState(page)).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
     await page.getByRole('button', { name: /^Runs \(/ }).click();
     const list = page.getByTestId('runs-view').locator('section.list');
     await expect(page.getByTestId('run-row')).toHaveCount(1);
