@@ -107,7 +107,9 @@ export type EngineRequest =
   | { type: 'export.run'; requestId: number; runId: number; format: EngineExportFormat }
   /**
    * Import a model from uploaded files: a TensorFlow.js model.json with its
-   * weight files, or a Keras JSON with `weights.safetensors`. Answered by `import.onResult`.
+   * weight files, a Keras 3 `.keras` or Keras 2 `.h5` file, an `.onnx` file, an
+   * export's `.zip` as the browser downloads it, or an older Keras JSON with
+   * `weights.safetensors`. Answered by `import.onResult`.
    */
   | { type: 'import.model'; requestId: number; files: FilePayload[] }
   /**
