@@ -163,9 +163,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   import: {
-    usage: 'import <model.json|model.keras|model.h5|model.onnx> --out design.backflow.json',
+    usage: 'import <model.json|model.keras|model.h5|model.onnx|export.zip> --out design.backflow.json',
     summary:
-      'a TensorFlow.js LayersModel, Keras JSON, Keras 3 .keras, Keras 2 .h5 or ONNX model as a design (weights written beside it)',
+      'a TensorFlow.js LayersModel, Keras JSON, Keras 3 .keras, Keras 2 .h5 or ONNX model, or the .zip browser mode exports, as a design (weights written beside it)',
     options: {
       out: {
         type: 'string',

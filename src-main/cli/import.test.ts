@@ -3,11 +3,12 @@
  * beside it) that `validate` accepts; unsupported models fail with exit 1
  * and the importer's message.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDesign } from '../../src-shared/design';
+import { createZip } from '../../src-shared/zip';
 import { readWeightValues } from '../engine/import';
 import { main } from './main';
 import { captureIO } from './test-io';
@@ -28,6 +29,42 @@ describe('import', () => {
     expect([...weights.keys()]).toEqual(['hidden/kernel', 'hidden/bias', 'probs/kernel', 'probs/bias']);
     const check = captureIO();
     expect(await main(['validate', out], check), check.stderr()).toBe(0);
+  });
+
+  it('imports the .zip browser mode exports as the model inside it, and names a .zip that is not one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backflow-import-zip-'));
+    // The tfjs model as browser mode's Export zips it (model.json and its weight files, no folders).
+    const model = join(MODELS, 'tfjs-sequential');
+    const zip = join(dir, 'spiral-tfjs.zip');
+    writeFileSync(
+      zip,
+      createZip(
+        readdirSync(model).map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(model, name))) })),
+      ),
+    );
+    const fromZip = captureIO();
+    expect(
+      await main(['import', zip, '--out', join(dir, 'zip.backflow.json')], fromZip),
+      fromZip.stderr(),
+    ).toBe(0);
+    const direct = captureIO();
+    expect(
+      await main(['import', join(model, 'model.json'), '--out', join(dir, 'direct.backflow.json')], direct),
+    ).toBe(0);
+    // The same design and the same weights as importing the unpacked files.
+    const design = (name: string) => parseDesign(readFileSync(join(dir, name), 'utf8'));
+    expect(design('zip.backflow.json')).toEqual(design('direct.backflow.json'));
+    const zipWeights = await readWeightValues(join(dir, 'zip.weights.safetensors'));
+    const directWeights = await readWeightValues(join(dir, 'direct.weights.safetensors'));
+    expect([...zipWeights.keys()]).toEqual([...directWeights.keys()]);
+    for (const [key, tensor] of directWeights) expect(zipWeights.get(key)).toEqual(tensor);
+
+    const notAZip = join(dir, 'notes.zip');
+    writeFileSync(notAZip, 'hello');
+    const refused = captureIO();
+    expect(await main(['import', notAZip, '--out', join(dir, 'x.backflow.json')], refused)).toBe(1);
+    expect(refused.stderr()).toMatch(/^.*notes\.zip: notes\.zip cannot be read: /m);
+    expect(refused.stderr()).not.toMatch(/\n\s+at /);
   });
 
   it('writes no weights file for a topology without weights, and prints the warnings', async () => {
