@@ -106,6 +106,7 @@ function differences(cpu: Trained, gpu: Trained): string[] {
   return problems;
 }
 
+// Skipped only where Dawn finds no WebGPU adapter (no `webgpu` package, no Vulkan loader or no SwiftShader ICD); .ci/run installs them and webgpu.reason says which is missing.
 describe.skipIf(!webgpu.ok)(`webgpu matches cpu (${webgpu.ok ? webgpu.device : 'skipped'})`, () => {
   it('finds an adapter and names it', () => {
     expect(webgpu.ok && webgpu.device).toMatch(/\S/);
@@ -121,6 +122,7 @@ describe.skipIf(!webgpu.ok)(`webgpu matches cpu (${webgpu.ok ? webgpu.device : '
   }
 });
 
+// Skipped only where Dawn finds no WebGPU adapter (no `webgpu` package, no Vulkan loader or no SwiftShader ICD); .ci/run installs them and webgpu.reason says which is missing.
 describe.skipIf(!webgpu.ok)('reading on webgpu outside the training step', () => {
   const [, design, data] = NETWORKS.find(
     ([name]) => name === 'conv → batch norm (per channel over batch and space)',
@@ -173,6 +175,7 @@ describe.skipIf(!webgpu.ok)('reading on webgpu outside the training step', () =>
   });
 });
 
+// Skipped only where Dawn finds no WebGPU adapter (no `webgpu` package, no Vulkan loader or no SwiftShader ICD); .ci/run installs them and webgpu.reason says which is missing.
 describe.skipIf(!webgpu.ok)('auto with a WebGPU adapter', () => {
   const [, design, data] = NETWORKS.find(([name]) => name === 'conv → max pool same')!;
 

@@ -14,10 +14,27 @@
  * layer's kernel rows reordered to Backflow's (h, w, c) order.
  */
 import { LOSSES, type LossName } from '../../../src-shared/layers';
-import { tfPadding } from '../export/pytorch-layers';
 import type { NamedWeights } from './import-model';
 import { ImportError, type KerasGraph, type KerasLayer } from './keras-topology';
-import { channelsFirst, f32, geluPattern, idMaker, identity, same, transpose2d } from './onnx-ops';
+import {
+  ACTIVATIONS,
+  channelsFirst,
+  f32,
+  failAt,
+  geluPattern,
+  idMaker,
+  identity,
+  isFinalOutput,
+  outSize,
+  padding,
+  requireChannelsFirstImage,
+  requireFlat,
+  requireLast,
+  same,
+  SUPPORTED,
+  transpose2d,
+  type Value,
+} from './onnx-ops';
 import type { OnnxAttribute, OnnxModelValue, OnnxNodeValue, OnnxTensorValue } from './onnx-read';
 
 /** The graph, its weights (`<layer>/kernel`…), and the loss the file says, if any. */
@@ -28,30 +45,6 @@ export interface OnnxAsKeras {
   name?: string;
   warnings: string[];
 }
-
-/** A value of the ONNX graph: the Backflow layer that makes it, its shape (channels last) and the view. */
-interface Value {
-  layer: string;
-  shape: number[];
-  /** ONNX axis i holds Backflow axis perm[i] (batch included). */
-  perm: number[];
-  /** A channels-first image flattened: [C, H, W], for the Gemm / MatMul that must take it. */
-  flattenedChw?: [number, number, number];
-  /** GlobalAveragePool's [N, C, 1, 1]: Backflow's [C] with two unit axes. */
-  unitSpatial?: boolean;
-}
-
-const ACTIVATIONS: Record<string, string> = {
-  Relu: 'relu',
-  Sigmoid: 'sigmoid',
-  Tanh: 'tanh',
-  Elu: 'elu',
-  Selu: 'selu',
-  Softplus: 'softplus',
-};
-
-const SUPPORTED =
-  'Gemm, MatMul (+ Add), Conv, MaxPool, AveragePool, GlobalAveragePool, ReduceMean, BatchNormalization, LayerNormalization, Add, Sum, Concat, Flatten, Reshape, Transpose, Dropout, Identity, Relu, LeakyRelu, Sigmoid, Tanh, Elu, Selu, Softplus, Softmax, swish and GELU';
 
 /** Converts the model; throws ImportError naming what cannot be imported. */
 export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
@@ -101,10 +94,6 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
     x.layer = id;
     return true;
   };
-  const described = (node: OnnxNodeValue) => `${node.opType} node '${node.name || node.outputs[0]}'`;
-  const fail = (node: OnnxNodeValue, why: string): never => {
-    throw new ImportError(`${described(node)}: ${why}`);
-  };
   const addLayer = (
     name: string,
     className: string,
@@ -119,7 +108,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
   };
   const constant = (node: OnnxNodeValue, name: string | undefined, what: string): OnnxTensorValue => {
     const found = name ? constants.get(name) : undefined;
-    return found ?? fail(node, `its ${what} must be a constant (an initializer) for Backflow to import it`);
+    return found ?? failAt(node, `its ${what} must be a constant (an initializer) for Backflow to import it`);
   };
   const floats = (node: OnnxNodeValue, name: string | undefined, what: string): Float32Array => {
     const t = constant(node, name, what);
@@ -158,39 +147,8 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
 
   const valueOf = (node: OnnxNodeValue, name: string): Value =>
     values.get(name) ??
-    fail(node, `its input '${name}' is not computed from the model's input by operators Backflow reads`);
+    failAt(node, `its input '${name}' is not computed from the model's input by operators Backflow reads`);
   const set = (node: OnnxNodeValue, value: Value) => values.set(node.outputs[0], value);
-  const requireLast = (node: OnnxNodeValue, v: Value) => {
-    if (!same(v.perm, identity(v.perm.length)) || v.flattenedChw || v.unitSpatial)
-      fail(node, 'works on a transposed tensor here, which Backflow has no layer for');
-  };
-  const requireChannelsFirstImage = (node: OnnxNodeValue, v: Value) => {
-    if (v.shape.length !== 3 || !same(v.perm, channelsFirst(4)))
-      fail(node, 'needs a channels-first image ([N, C, H, W])');
-  };
-
-  /** A 2-D padding as Backflow names it: `valid` (none) or `same` (TensorFlow's). */
-  const padding = (
-    node: OnnxNodeValue,
-    inShape: number[],
-    kernel: number[],
-    strides: number[],
-  ): 'same' | 'valid' => {
-    const auto = attr(node, 'auto_pad')?.s ?? 'NOTSET';
-    if (auto === 'VALID') return 'valid';
-    if (auto === 'SAME_UPPER') return 'same';
-    if (auto !== 'NOTSET') fail(node, `auto_pad ${auto} has no Backflow equivalent`);
-    const pads = ints(node, 'pads', [0, 0, 0, 0]);
-    if (pads.every((p) => p === 0)) return 'valid';
-    const [l, r, t, b] = tfPadding(inShape, kernel as [number, number], strides as [number, number], 'same');
-    if (same(pads, [t, l, b, r])) return 'same';
-    return fail(
-      node,
-      `pads [${pads.join(', ')}] are neither none (valid) nor TensorFlow's same padding [${[t, l, b, r].join(', ')}]`,
-    );
-  };
-  const outSize = (size: number, k: number, s: number, p: 'same' | 'valid') =>
-    p === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
 
   /** Dense from a kernel [in, out] (rows reordered for a flattened channels-first input) and optional bias. */
   const dense = (
@@ -202,7 +160,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
     bias?: Float32Array,
   ) => {
     if (x.shape.length !== 1 || x.shape[0] !== rows)
-      fail(node, `multiplies a tensor of shape [${x.shape.join(', ')}] by a [${rows}, ${cols}] matrix`);
+      failAt(node, `multiplies a tensor of shape [${x.shape.join(', ')}] by a [${rows}, ${cols}] matrix`);
     let k = kernel;
     if (x.flattenedChw) {
       const [c, h, w] = x.flattenedChw;
@@ -228,7 +186,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
   for (const node of nodes) {
     if (done.has(node) || node.opType === 'Constant') continue;
     if (node.domain && node.domain !== 'ai.onnx')
-      fail(node, `is from the '${node.domain}' operator set, which Backflow does not read`);
+      failAt(node, `is from the '${node.domain}' operator set, which Backflow does not read`);
     const [first] = node.inputs;
     const out = node.outputs[0];
     switch (node.opType) {
@@ -236,7 +194,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const x = valueOf(node, first);
         const p = ints(node, 'perm', identity(x.perm.length).reverse());
         if (x.flattenedChw || x.unitSpatial || p.length !== x.perm.length)
-          fail(node, 'transposes a tensor Backflow cannot');
+          failAt(node, 'transposes a tensor Backflow cannot');
         const value = { ...x, perm: p.map((i) => x.perm[i]) };
         renameTo(value, out);
         set(node, value);
@@ -276,7 +234,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
           break;
         }
         if (node.opType === 'Elu' && Math.abs((attr(node, 'alpha')?.f ?? 1) - 1) > 1e-6)
-          fail(node, 'has alpha other than 1; Backflow’s elu uses 1');
+          failAt(node, 'has alpha other than 1; Backflow’s elu uses 1');
         const className = node.opType === 'LeakyRelu' ? 'LeakyReLU' : 'Activation';
         const config =
           node.opType === 'LeakyRelu'
@@ -304,7 +262,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
       case 'Softmax': {
         const x = valueOf(node, first);
         if (!isFinalOutput(model, out))
-          fail(node, 'is not the model’s last operator; Backflow has softmax only as the output’s loss');
+          failAt(node, 'is not the model’s last operator; Backflow has softmax only as the output’s loss');
         const renamed = renameTo(x, out, ['logits']);
         const layer = addLayer(renamed ? `${out}/softmax` : out, 'Activation', { activation: 'softmax' }, [
           x.layer,
@@ -316,7 +274,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const [a, b] = node.inputs;
         const sigmoid = nodes.find((n) => n.opType === 'Sigmoid' && n.outputs[0] === b && n.inputs[0] === a);
         const gelu = geluPattern(node, nodes, constants);
-        if (!sigmoid && !gelu) fail(node, 'is not part of an activation Backflow knows (swish, GELU)');
+        if (!sigmoid && !gelu) failAt(node, 'is not part of an activation Backflow knows (swish, GELU)');
         const x = valueOf(node, gelu ? gelu.input : a);
         const activation = gelu ? 'gelu' : 'swish';
         const fusable = layers.find((l) => l.name === x.layer);
@@ -332,32 +290,32 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
       }
       case 'Div':
       case 'Erf':
-        fail(node, 'is not part of a GELU, the only use Backflow reads');
+        failAt(node, 'is not part of a GELU, the only use Backflow reads');
         break;
       case 'Gemm': {
         const x = valueOf(node, first);
-        requireFlat(node, x, fail);
+        requireFlat(node, x);
         const b = constant(node, node.inputs[1], 'weight matrix B');
-        if ((attr(node, 'transA')?.i ?? 0) !== 0) fail(node, 'transposes its input (transA)');
+        if ((attr(node, 'transA')?.i ?? 0) !== 0) failAt(node, 'transposes its input (transA)');
         if ((attr(node, 'alpha')?.f ?? 1) !== 1 || (attr(node, 'beta')?.f ?? 1) !== 1)
-          fail(node, 'scales by alpha or beta');
+          failAt(node, 'scales by alpha or beta');
         const transB = (attr(node, 'transB')?.i ?? 0) === 1;
         const [r, c] = b.dims;
         const rows = transB ? c : r;
         const cols = transB ? r : c;
-        const raw = b.floats ?? fail(node, 'has an integer weight matrix');
+        const raw = b.floats ?? failAt(node, 'has an integer weight matrix');
         const kernel = transB ? transpose2d(raw, r, c) : raw;
         const bias = node.inputs[2] ? floats(node, node.inputs[2], 'bias C') : undefined;
         if (bias && bias.length !== cols)
-          fail(node, `has a bias of ${bias.length} values for ${cols} outputs`);
+          failAt(node, `has a bias of ${bias.length} values for ${cols} outputs`);
         set(node, dense(node, x, kernel, rows, cols, bias));
         break;
       }
       case 'MatMul': {
         const x = valueOf(node, first);
-        requireFlat(node, x, fail);
+        requireFlat(node, x);
         const b = constant(node, node.inputs[1], 'weight matrix');
-        if (b.dims.length !== 2) fail(node, 'has a weight tensor that is not a matrix');
+        if (b.dims.length !== 2) failAt(node, 'has a weight tensor that is not a matrix');
         const [rows, cols] = b.dims;
         // MatMul then Add of a constant vector: PyTorch's Linear when it does not use Gemm.
         const uses = consumers.get(out) ?? [];
@@ -367,7 +325,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const value = dense(
           node,
           x,
-          b.floats ?? fail(node, 'has an integer weight matrix'),
+          b.floats ?? failAt(node, 'has an integer weight matrix'),
           rows,
           cols,
           bias,
@@ -384,11 +342,11 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         requireChannelsFirstImage(node, x);
         const w = constant(node, node.inputs[1], 'kernel');
         const [cout, cin, kh, kw] = w.dims;
-        if (w.dims.length !== 4) fail(node, 'is not a 2-D convolution');
-        if ((attr(node, 'group')?.i ?? 1) !== 1) fail(node, 'is grouped; Backflow’s conv2d is not');
+        if (w.dims.length !== 4) failAt(node, 'is not a 2-D convolution');
+        if ((attr(node, 'group')?.i ?? 1) !== 1) failAt(node, 'is grouped; Backflow’s conv2d is not');
         if (ints(node, 'dilations', [1, 1]).some((d) => d !== 1))
-          fail(node, 'is dilated; Backflow’s conv2d is not');
-        if (cin !== x.shape[2]) fail(node, `takes ${cin} channels but gets ${x.shape[2]}`);
+          failAt(node, 'is dilated; Backflow’s conv2d is not');
+        if (cin !== x.shape[2]) failAt(node, `takes ${cin} channels but gets ${x.shape[2]}`);
         const strides = ints(node, 'strides', [1, 1]);
         const pad = padding(node, x.shape, [kh, kw], strides);
         const kernel = new Float32Array(w.floats!.length);
@@ -425,8 +383,8 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
       case 'AveragePool': {
         const x = valueOf(node, first);
         requireChannelsFirstImage(node, x);
-        if ((attr(node, 'ceil_mode')?.i ?? 0) !== 0) fail(node, 'rounds its output size up (ceil_mode)');
-        if (ints(node, 'dilations', [1, 1]).some((d) => d !== 1)) fail(node, 'is dilated');
+        if ((attr(node, 'ceil_mode')?.i ?? 0) !== 0) failAt(node, 'rounds its output size up (ceil_mode)');
+        if (ints(node, 'dilations', [1, 1]).some((d) => d !== 1)) failAt(node, 'is dilated');
         const kernel = ints(node, 'kernel_shape', []);
         const strides = ints(node, 'strides', [1, 1]);
         const pad = padding(node, x.shape, kernel, strides);
@@ -435,7 +393,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
           pad === 'same' &&
           (attr(node, 'count_include_pad')?.i ?? 0) !== 0
         )
-          fail(
+          failAt(
             node,
             'counts the padding in its averages (count_include_pad); Backflow averages the cells it covers',
           );
@@ -464,7 +422,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const keep = (attr(node, 'keepdims')?.i ?? 1) === 1;
         const spatial = axes.map((a) => x.perm[a < 0 ? a + x.perm.length : a]).sort();
         if (x.shape.length !== 3 || !same(spatial, [1, 2]))
-          fail(node, 'averages other axes than an image’s height and width');
+          failAt(node, 'averages other axes than an image’s height and width');
         const id = addLayer(out, 'GlobalAveragePooling2D', {}, [x.layer]);
         set(node, { layer: id, shape: [x.shape[2]], perm: [0, 1], unitSpatial: keep });
         break;
@@ -476,28 +434,28 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const size = x.shape.reduce((a, b) => a * b, 1);
         let target: number[] | undefined;
         if (node.opType === 'Flatten') {
-          if ((attr(node, 'axis')?.i ?? 1) !== 1) fail(node, 'keeps more than the batch axis');
+          if ((attr(node, 'axis')?.i ?? 1) !== 1) failAt(node, 'keeps more than the batch axis');
           target = [size];
         } else if (node.opType === 'Squeeze') {
-          if (!x.unitSpatial) fail(node, 'squeezes a tensor Backflow cannot');
+          if (!x.unitSpatial) failAt(node, 'squeezes a tensor Backflow cannot');
           target = [size];
         } else {
-          const raw = constant(node, node.inputs[1], 'shape').ints ?? fail(node, 'has a float shape');
+          const raw = constant(node, node.inputs[1], 'shape').ints ?? failAt(node, 'has a float shape');
           if (raw[0] !== 0 && raw[0] !== -1 && raw.length > 1 && raw[0] > 0)
-            fail(node, 'changes the batch size');
+            failAt(node, 'changes the batch size');
           const rest = raw.slice(1);
           const known = rest.filter((d) => d > 0).reduce((a, b) => a * b, 1);
           target = rest.map((d) => (d === -1 ? size / known : d));
           if (target.some((d) => !Number.isInteger(d) || d <= 0))
-            fail(node, `reshapes ${size} values to [${raw.join(', ')}]`);
+            failAt(node, `reshapes ${size} values to [${raw.join(', ')}]`);
         }
         if (x.unitSpatial) {
           if (target.length !== 1)
-            fail(node, 'reshapes a pooled image into other than one value per channel');
+            failAt(node, 'reshapes a pooled image into other than one value per channel');
           set(node, { ...x, unitSpatial: false });
         } else if (!same(x.perm, identity(x.perm.length))) {
           if (target.length !== 1 || !same(x.perm, channelsFirst(4)))
-            fail(node, 'reshapes a transposed tensor');
+            failAt(node, 'reshapes a transposed tensor');
           const id = addLayer(out, 'Flatten', {}, [x.layer]);
           const [h, w, c] = x.shape;
           set(node, { layer: id, shape: target, perm: [0, 1], flattenedChw: [c, h, w] });
@@ -514,7 +472,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const x = valueOf(node, first);
         const rank = x.shape.length + 1;
         if (rank > 2 && !same(x.perm, channelsFirst(rank)))
-          fail(node, 'normalizes an axis that is not the channels');
+          failAt(node, 'normalizes an axis that is not the channels');
         if (rank === 2) requireLast(node, x);
         const id = addLayer(
           out,
@@ -536,7 +494,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         const x = valueOf(node, first);
         requireLast(node, x);
         const axis = attr(node, 'axis')?.i ?? -1;
-        if (axis !== -1 && axis !== x.shape.length) fail(node, 'normalizes more than the last axis');
+        if (axis !== -1 && axis !== x.shape.length) failAt(node, 'normalizes more than the last axis');
         const id = addLayer(
           out,
           'LayerNormalization',
@@ -557,9 +515,9 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
       case 'Add':
       case 'Sum': {
         const xs = node.inputs.map((name) => valueOf(node, name));
-        if (xs.length < 2) fail(node, 'adds fewer than two tensors');
+        if (xs.length < 2) failAt(node, 'adds fewer than two tensors');
         if (xs.some((v) => !same(v.perm, xs[0].perm) || !same(v.shape, xs[0].shape) || v.flattenedChw))
-          fail(node, 'adds tensors of different shapes or layouts');
+          failAt(node, 'adds tensors of different shapes or layouts');
         const id = addLayer(
           out,
           'Add',
@@ -572,11 +530,11 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
       case 'Concat': {
         const xs = node.inputs.map((name) => valueOf(node, name));
         if (xs.some((v) => !same(v.perm, xs[0].perm) || v.flattenedChw || v.unitSpatial))
-          fail(node, 'joins tensors of different layouts');
+          failAt(node, 'joins tensors of different layouts');
         const rank = xs[0].perm.length;
-        const raw = attr(node, 'axis')?.i ?? fail(node, 'has no axis');
+        const raw = attr(node, 'axis')?.i ?? failAt(node, 'has no axis');
         const axis = xs[0].perm[raw < 0 ? raw + rank : raw];
-        if (axis === 0) fail(node, 'joins along the batch axis');
+        if (axis === 0) failAt(node, 'joins along the batch axis');
         const shapeOut = [...xs[0].shape];
         shapeOut[axis - 1] = xs.reduce((n, v) => n + v.shape[axis - 1], 0);
         const id = addLayer(
@@ -589,7 +547,7 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
         break;
       }
       default:
-        fail(node, `is not an operator Backflow imports (it reads ${SUPPORTED})`);
+        failAt(node, `is not an operator Backflow imports (it reads ${SUPPORTED})`);
     }
   }
   const output = model.outputs[0];
@@ -625,13 +583,4 @@ export function onnxToKeras(model: OnnxModelValue): OnnxAsKeras {
     name,
     warnings,
   };
-}
-
-function requireFlat(node: OnnxNodeValue, x: Value, fail: (node: OnnxNodeValue, why: string) => never): void {
-  if (x.shape.length !== 1 || x.unitSpatial)
-    fail(node, `multiplies a tensor of shape [${x.shape.join(', ')}]; Backflow’s dense layers take vectors`);
-}
-
-function isFinalOutput(model: OnnxModelValue, name: string): boolean {
-  return model.outputs[0]?.name === name;
 }

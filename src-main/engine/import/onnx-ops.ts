@@ -1,9 +1,24 @@
 /**
- * Helpers of the ONNX import (onnx-graph.ts): permutations, ids, float
+ * Helpers of the ONNX import (onnx-graph.ts): permutations, ids, errors that
+ * name the node, padding and output sizes, activations, float
  * attributes, a matrix transpose, and the GELU pattern exporters write
  * without a Gelu operator (opset 17 has none).
  */
-import type { OnnxNodeValue, OnnxTensorValue } from './onnx-read';
+import { tfPadding } from '../export/pytorch-layers';
+import { ImportError } from './keras-topology';
+import type { OnnxModelValue, OnnxNodeValue, OnnxTensorValue } from './onnx-read';
+
+/** A value of the ONNX graph: the Backflow layer that makes it, its shape (channels last) and the view. */
+export interface Value {
+  layer: string;
+  shape: number[];
+  /** ONNX axis i holds Backflow axis perm[i] (batch included). */
+  perm: number[];
+  /** A channels-first image flattened: [C, H, W], for the Gemm / MatMul that must take it. */
+  flattenedChw?: [number, number, number];
+  /** GlobalAveragePool's [N, C, 1, 1]: Backflow's [C] with two unit axes. */
+  unitSpatial?: boolean;
+}
 
 /** The identity permutation of `rank` axes. */
 export const identity = (rank: number) => Array.from({ length: rank }, (_, i) => i);
@@ -77,4 +92,74 @@ export function geluPattern(
     if (inner && inner.x === product.inputs[0]) return { input: inner.x, inner: [product, ...inner.nodes] };
   }
   return undefined;
+}
+
+/** Throws the ImportError that names `node` by operator and name, and says why. */
+export function failAt(node: OnnxNodeValue, why: string): never {
+  throw new ImportError(`${node.opType} node '${node.name || node.outputs[0]}': ${why}`);
+}
+
+/** ONNX activation operators and the Backflow activation each is. */
+export const ACTIVATIONS: Record<string, string> = {
+  Relu: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Elu: 'elu',
+  Selu: 'selu',
+  Softplus: 'softplus',
+};
+
+/** What the import reads, for the message refusing anything else. */
+export const SUPPORTED =
+  'Gemm, MatMul (+ Add), Conv, MaxPool, AveragePool, GlobalAveragePool, ReduceMean, BatchNormalization, LayerNormalization, Add, Sum, Concat, Flatten, Reshape, Transpose, Dropout, Identity, Relu, LeakyRelu, Sigmoid, Tanh, Elu, Selu, Softplus, Softmax, swish and GELU';
+
+/** A 2-D padding as Backflow names it: `valid` (none) or `same` (TensorFlow's); else an ImportError. */
+export function padding(
+  node: OnnxNodeValue,
+  inShape: number[],
+  kernel: number[],
+  strides: number[],
+): 'same' | 'valid' {
+  const auto = node.attributes.get('auto_pad')?.s ?? 'NOTSET';
+  if (auto === 'VALID') return 'valid';
+  if (auto === 'SAME_UPPER') return 'same';
+  if (auto !== 'NOTSET') failAt(node, `auto_pad ${auto} has no Backflow equivalent`);
+  const pads = node.attributes.get('pads')?.ints ?? [0, 0, 0, 0];
+  if (pads.every((p) => p === 0)) return 'valid';
+  const [l, r, t, b] = tfPadding(inShape, kernel as [number, number], strides as [number, number], 'same');
+  if (same(pads, [t, l, b, r])) return 'same';
+  return failAt(
+    node,
+    `pads [${pads.join(', ')}] are neither none (valid) nor TensorFlow's same padding [${[t, l, b, r].join(', ')}]`,
+  );
+}
+
+/** A convolution's or pooling's output size along one axis. */
+export const outSize = (size: number, k: number, s: number, p: 'same' | 'valid') =>
+  p === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
+
+/** Refuses a dense layer's input that is not a vector. */
+export function requireFlat(node: OnnxNodeValue, x: Value): void {
+  if (x.shape.length !== 1 || x.unitSpatial)
+    failAt(
+      node,
+      `multiplies a tensor of shape [${x.shape.join(', ')}]; Backflow’s dense layers take vectors`,
+    );
+}
+
+/** True when `name` is the model's output. */
+export function isFinalOutput(model: OnnxModelValue, name: string): boolean {
+  return model.outputs[0]?.name === name;
+}
+
+/** Refuses an operator on a value Backflow does not hold in the layout the operator means. */
+export function requireLast(node: OnnxNodeValue, v: Value): void {
+  if (!same(v.perm, identity(v.perm.length)) || v.flattenedChw || v.unitSpatial)
+    failAt(node, 'works on a transposed tensor here, which Backflow has no layer for');
+}
+
+/** Refuses an image operator on anything but a channels-first image. */
+export function requireChannelsFirstImage(node: OnnxNodeValue, v: Value): void {
+  if (v.shape.length !== 3 || !same(v.perm, channelsFirst(4)))
+    failAt(node, 'needs a channels-first image ([N, C, H, W])');
 }
