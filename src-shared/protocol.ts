@@ -34,6 +34,8 @@ export interface BackendReport {
   device?: string;
   /** How `auto` chose for this design: "fastest for this design: wasm 3.1 ms/step against webgpu 12 ms". */
   why?: string;
+  /** On wasm: the threads it computes on for this design (all cores, or one where that is faster). */
+  threads?: number;
   attempts: { candidate: string; ok: boolean; reason?: string }[];
 }
 

@@ -13,6 +13,7 @@ import {
   type BackendPreference,
 } from './backend/backend';
 import type { LoadedData } from './data/types';
+import { chooseWasmThreads } from './backend/thread-choice';
 import { checkRunMemory, type PreparedRun } from './prepare-run';
 import { createTrainer } from './train/trainer';
 
@@ -47,10 +48,19 @@ export async function initBackendForRun(
   preference: BackendPreference,
   run: Pick<PreparedRun, 'design' | 'data' | 'analysis'>,
 ): Promise<BackendChoice> {
-  if (preference !== 'auto') return initBackend(preference);
-  const base = await initBackend('auto');
+  const choice = await chooseBackendForRun(preference, run);
   // A design too large for the CPU backend is refused by the memory check with its numbers,
   // not timed: past the WebAssembly heap a step aborts instead of failing.
+  if (choice.name !== 'wasm' || checkRunMemory(run, choice.name)) return choice;
+  return chooseWasmThreads(choice, designTrial(run.design, run.data, run.analysis));
+}
+
+async function chooseBackendForRun(
+  preference: BackendPreference,
+  run: Pick<PreparedRun, 'design' | 'data' | 'analysis'>,
+): Promise<BackendChoice> {
+  if (preference !== 'auto') return initBackend(preference);
+  const base = await initBackend('auto');
   if (checkRunMemory(run, base.name)) return base;
   return initAutoBackend(designTrial(run.design, run.data, run.analysis));
 }

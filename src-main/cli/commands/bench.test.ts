@@ -88,6 +88,9 @@ describe('bench on WebGPU', () => {
     telemetryOverhead: stepsPerSec / stepsPerSecTelemetry - 1,
     numTensorsStart: 0,
     numTensorsEnd: 0,
+    threads: 1,
+    threadsTelemetry: 1,
+    byThreads: [{ threads: 1, stepsPerSec, stepsPerSecTelemetry }],
   });
 
   it('puts a workload on the GPU beside the CPU run it is compared with', () => {

@@ -15,7 +15,9 @@ import {
   PREVIEW_EDITS,
   type PreviewLatencyResult,
 } from '../../engine/bench/preview-latency';
-import { runWorkload, type WorkloadResult } from '../../engine/bench/run-bench';
+import { runWorkload, type BenchOptions, type WorkloadResult } from '../../engine/bench/run-bench';
+import { threadPool } from '../../engine/backend/wasm-threads';
+import { tf } from '../../engine/backend/tf';
 import { WORKLOADS } from '../../engine/bench/workloads';
 import { statsImplementation } from '../../engine/telemetry/stats-kernel';
 import { BENCH_DEFAULT_STEPS, BENCH_DEFAULT_WINDOWS } from '../command-table';
@@ -49,6 +51,13 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
       .map((a) => ` (${a.candidate} unavailable: ${a.reason})`)
       .join('')}`,
   );
+  const pool = backend.name === 'wasm' ? threadPool() : undefined;
+  if (pool && pool.size > 1)
+    log(
+      process.env.BACKFLOW_WASM_THREADS
+        ? `threads: ${pool.size} (BACKFLOW_WASM_THREADS)`
+        : `threads: each workload timed on 1 and ${pool.size} (the threaded SIMD build's pool), the better kept`,
+    );
   log(`telemetry statistics: ${STATISTICS_BY[statsImplementation()]}`);
   let pytorchSession: PytorchSession | undefined;
   if (values.pytorch === true) {
@@ -66,7 +75,8 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
   const results: WorkloadResult[] = [];
   let pytorch: PytorchRun | undefined;
   for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
-    const result = await runWorkload(workload, { steps, windows });
+    const result = await runWorkload(workload, { steps, windows, ...threadSweep() });
+    pool?.useAll(true);
     results.push(result);
     if (!json) log(formatRow(result));
     if (!pytorchSession) continue;
@@ -158,10 +168,31 @@ const STATISTICS_BY = {
 } as const;
 
 function formatRow(r: WorkloadResult): string {
+  const swept = r.byThreads.length > 1;
+  const counts = (pick: (t: WorkloadResult['byThreads'][number]) => number) =>
+    r.byThreads.map((t) => `${t.threads}: ${pick(t).toFixed(1)}`).join(', ');
+  const plainThreads = swept ? ` with ${plural(r.threads)} (by threads ${counts((t) => t.stepsPerSec)})` : '';
+  const telemetryThreads = swept
+    ? ` with ${plural(r.threadsTelemetry)} (${counts((t) => t.stepsPerSecTelemetry)})`
+    : '';
   return (
-    `${r.name} ${r.description}: ${r.stepsPerSec.toFixed(1)} steps/s, ${r.stepsPerSecTelemetry.toFixed(1)} with telemetry ` +
+    `${r.name} ${r.description}: ${r.stepsPerSec.toFixed(1)} steps/s${plainThreads}, ${r.stepsPerSecTelemetry.toFixed(1)} with telemetry${telemetryThreads} ` +
     `(overhead ${(r.telemetryOverhead * 100).toFixed(1)} %), tensors ${r.numTensorsStart} → ${r.numTensorsEnd}`
   );
+}
+
+/**
+ * On the threaded WebAssembly backend every workload is timed on one thread and on the
+ * whole pool, and the better kept (as PyTorch gets the best of 1..N), unless
+ * BACKFLOW_WASM_THREADS fixed the count. Restores the whole pool afterwards.
+ */
+function threadSweep(): Pick<BenchOptions, 'threadCounts' | 'setThreads'> {
+  const pool = threadPool();
+  if (tf.getBackend() !== 'wasm' || !pool || pool.size === 1 || process.env.BACKFLOW_WASM_THREADS) return {};
+  return {
+    threadCounts: [1, pool.size],
+    setThreads: (threads) => pool.useAll(threads > 1),
+  };
 }
 
 function formatPytorchRow(r: WorkloadResult, p: PytorchResult, torch: string): string {

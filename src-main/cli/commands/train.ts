@@ -49,6 +49,8 @@ export async function trainCommand(
   // Only when a GPU was timed against the CPU: what auto measured for this design.
   if (backend.why && backend.attempts.some((a) => a.candidate === 'webgpu' && a.ok))
     io.err(`note: auto chose ${backend.variant}: ${backend.why}\n`);
+  else if (backend.why && backend.threads !== undefined)
+    io.err(`note: ${backend.variant} on ${backend.why.split('; ').at(-1)}\n`);
   const tooLarge = checkRunMemory(prepared.value, backend.name);
   if (tooLarge) return reportRunError(io, json, path, tooLarge);
   const pretrained = await pretrainedWeightsFor(path, design, analysis);

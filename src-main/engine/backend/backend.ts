@@ -7,7 +7,9 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { nativeAddonProblem } from './native-addon';
+import { createThreadedWasmBackend, type WasmPackage } from './wasm-threads';
 import { tf } from './tf';
 import { chooseFastest, type AutoDecision, type Trial } from './auto-choice';
 import { describeAdapter, loadWebGpu, noGpuDevice, prepareWebGpu } from './webgpu';
@@ -37,6 +39,8 @@ export interface BackendChoice {
   attempts: BackendAttempt[];
   /** How `auto` chose for the design at hand: the timings, or why there was nothing to time. */
   why?: string;
+  /** On wasm: the threads its products and convolutions run on for the design at hand. */
+  threads?: number;
 }
 
 // Not named `require`: electron-vite's ESM shim declares that name at the top of the bundle.
@@ -209,14 +213,8 @@ async function tryCpuCandidate(candidate: string): Promise<string | undefined> {
         return await loadNative('@tensorflow/tfjs-node-gpu');
       case 'tensorflow':
         return await loadNative('@tensorflow/tfjs-node');
-      case 'wasm': {
-        const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        const unpacked = unpackedWasmFolder();
-        if (unpacked) wasm.setWasmPaths(unpacked);
-        // The threaded build needs cross-origin isolation and fails in Node workers.
-        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-        return (await tf.setBackend('wasm')) ? undefined : 'the WebAssembly backend failed to initialise';
-      }
+      case 'wasm':
+        return await loadWasm();
       case 'cpu':
         return (await tf.setBackend('cpu')) ? undefined : 'the CPU backend failed to initialise';
       default:
@@ -225,6 +223,65 @@ async function tryCpuCandidate(candidate: string): Promise<string | undefined> {
   } catch (error) {
     return error instanceof Error ? error.message.split('\n')[0] : String(error);
   }
+}
+
+/**
+ * The WebAssembly backend: the threaded build on {@link wasmThreads} threads where there is
+ * more than one, else (or where the threaded build fails to start) the single-threaded SIMD
+ * build. Either way it is tfjs's `wasm` backend.
+ */
+async function loadWasm(): Promise<string | undefined> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const unpacked = unpackedWasmFolder();
+  if (unpacked) wasm.setWasmPaths(unpacked);
+  // The stock loader's threaded path starts its pthreads from blob: URLs, which Node refuses.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const threads = wasmThreads();
+  // Once registered, the threaded backend is reactivated like any other (after webgpu, say):
+  // registering it again would dispose the instance, its heap and every tensor on it.
+  if (threads > 1 && !threadedFailure && !threadedRegistered) {
+    let threaded: object | undefined;
+    try {
+      threaded = await createThreadedWasmBackend(wasm as unknown as WasmPackage, threads, unpacked ?? undefined);
+    } catch (error) {
+      // The single-threaded build below still serves; the reason is kept for the bench and the note.
+      threadedFailure = `the threaded WebAssembly build failed to start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    }
+    if (threaded) {
+      threadedRegistered = true;
+      tf.removeBackend('wasm');
+      tf.registerBackend('wasm', () => threaded as never, WASM_PRIORITY);
+      wasmThreadsInUse = threads;
+    }
+  }
+  if (!(await tf.setBackend('wasm'))) return 'the WebAssembly backend failed to initialise';
+  wasmThreadsInUse ??= 1;
+  return undefined;
+}
+
+/** tfjs-wasm registers itself at this priority. */
+const WASM_PRIORITY = 2;
+let threadedFailure: string | undefined;
+let threadedRegistered = false;
+let wasmThreadsInUse: number | undefined;
+
+/**
+ * How many threads the WebAssembly backend runs on: `BACKFLOW_WASM_THREADS` when set (1 for
+ * the single-threaded build), else every core the machine has, up to the eight pthreads the
+ * threaded build starts.
+ */
+export function wasmThreads(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const asked = Number(env.BACKFLOW_WASM_THREADS);
+  const wanted = Number.isInteger(asked) && asked >= 1 ? asked : cores;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, wanted));
+}
+
+const MAX_WASM_THREADS = 8;
+
+/** The threads the WebAssembly backend started with, once it has; with why it is one thread if the threaded build failed. */
+export function wasmThreadsStatus(): { threads: number; failure?: string } | undefined {
+  if (wasmThreadsInUse === undefined) return undefined;
+  return threadedFailure ? { threads: wasmThreadsInUse, failure: threadedFailure } : { threads: wasmThreadsInUse };
 }
 
 /**

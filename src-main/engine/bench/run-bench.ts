@@ -12,13 +12,22 @@ import type { Workload } from './workloads';
 export interface WorkloadResult {
   name: string;
   description: string;
+  /** The best thread count's median, plain and with every-step telemetry. */
   stepsPerSec: number;
   stepsPerSecTelemetry: number;
-  /** (time per step with telemetry − without) / without, the median over windows; 0.07 is 7 %. */
+  /** (time per step with telemetry − without) / without, the median over windows at `threads`; 0.07 is 7 %. */
   telemetryOverhead: number;
   numTensorsStart: number;
   numTensorsEnd: number;
+  /** The thread counts behind `stepsPerSec` and `stepsPerSecTelemetry` (1 without a thread pool). */
+  threads: number;
+  threadsTelemetry: number;
+  /** Each thread count's medians, as PyTorch's are reported. */
+  byThreads: { threads: number; stepsPerSec: number; stepsPerSecTelemetry: number }[];
 }
+
+/** Runs the workload's steps on `threads` threads (the WASM backend's pool: all of it, or one). */
+export type SetThreads = (threads: number) => void;
 
 export interface BenchOptions {
   /** Timed steps per measurement window. */
@@ -26,6 +35,9 @@ export interface BenchOptions {
   /** Windows per mode; the median is reported. */
   windows: number;
   onProgress?: (text: string) => void;
+  /** The thread counts to time, each in every window (default: [1], the pool as it is). */
+  threadCounts?: number[];
+  setThreads?: SetThreads;
 }
 
 export async function runWorkload(workload: Workload, options: BenchOptions): Promise<WorkloadResult> {
@@ -38,30 +50,50 @@ export async function runWorkload(workload: Workload, options: BenchOptions): Pr
   });
   if (!analysis.trainable) throw new Error(`${workload.name}: ${analysis.problems[0]?.message}`);
   const numTensorsStart = tf.memory().numTensors;
-  const plain: number[] = [];
-  const withTelemetry: number[] = [];
+  const counts = options.threadCounts ?? [1];
+  const plain = new Map<number, number[]>(counts.map((c) => [c, []]));
+  const withTelemetry = new Map<number, number[]>(counts.map((c) => [c, []]));
   for (let window = 0; window < options.windows; window++) {
-    // Alternating which mode goes first cancels what a window leaves to the next (GC debt, caches).
-    for (const telemetry of window % 2 ? [true, false] : [false, true]) {
-      const rate = await timeSteps(workload, data.value, analysis, telemetry, options.steps);
-      (telemetry ? withTelemetry : plain).push(rate);
-      options.onProgress?.(
-        `${workload.name} window ${window + 1}/${options.windows} ${telemetry ? 'telemetry' : 'plain'}: ${rate.toFixed(1)} steps/s`,
-      );
+    // Alternating which mode (and thread count) goes first cancels what a window leaves to the
+    // next (GC debt, caches, a thread pool's spin).
+    const order = window % 2 ? [...counts].reverse() : counts;
+    for (const threads of order) {
+      options.setThreads?.(threads);
+      for (const telemetry of window % 2 ? [true, false] : [false, true]) {
+        const rate = await timeSteps(workload, data.value, analysis, telemetry, options.steps);
+        (telemetry ? withTelemetry : plain).get(threads)!.push(rate);
+        const on = counts.length > 1 ? ` on ${threads} thread${threads === 1 ? '' : 's'}` : '';
+        options.onProgress?.(
+          `${workload.name} window ${window + 1}/${options.windows} ${telemetry ? 'telemetry' : 'plain'}${on}: ${rate.toFixed(1)} steps/s`,
+        );
+      }
     }
   }
-  const stepsPerSec = median(plain);
-  const stepsPerSecTelemetry = median(withTelemetry);
+  const byThreads = counts.map((threads) => ({
+    threads,
+    stepsPerSec: median(plain.get(threads)!),
+    stepsPerSecTelemetry: median(withTelemetry.get(threads)!),
+  }));
+  // The highest median wins; a tie goes to fewer threads (as PyTorch's sweep decides).
+  const best = (pick: (t: (typeof byThreads)[number]) => number) =>
+    [...byThreads].sort((a, b) => pick(b) - pick(a) || a.threads - b.threads)[0];
+  const bestPlain = best((t) => t.stepsPerSec);
+  const bestTelemetry = best((t) => t.stepsPerSecTelemetry);
+  const pairs = plain.get(bestPlain.threads)!;
+  const pairedTelemetry = withTelemetry.get(bestPlain.threads)!;
   return {
     name: workload.name,
     description: workload.description,
-    stepsPerSec,
-    stepsPerSecTelemetry,
+    stepsPerSec: bestPlain.stepsPerSec,
+    stepsPerSecTelemetry: bestTelemetry.stepsPerSecTelemetry,
     // Each window's pair was timed back to back, so its ratio sees one machine load; the
     // median of the ratios resists load that drifts between windows better than a ratio of medians.
-    telemetryOverhead: median(plain.map((rate, i) => rate / withTelemetry[i] - 1)),
+    telemetryOverhead: median(pairs.map((rate, i) => rate / pairedTelemetry[i] - 1)),
     numTensorsStart,
     numTensorsEnd: tf.memory().numTensors,
+    threads: bestPlain.threads,
+    threadsTelemetry: bestTelemetry.threads,
+    byThreads,
   };
 }
 

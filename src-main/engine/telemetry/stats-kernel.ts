@@ -24,7 +24,9 @@ import { wasmLayerStats, type LayerOffsets, type WasmLayerStats } from './stats-
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 
 interface WasmBackend {
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number };
+  // The single-threaded build exports its memory (asm.memory); the threaded build imports a
+  // shared one, which Emscripten keeps as wasmMemory.
+  wasm: { asm: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -209,7 +211,8 @@ const KERNELS: Record<string, StatsKernel> = {
 };
 
 function simdFor(wasm: WasmBackend): WasmLayerStats | undefined {
-  return wasmLayerStats(wasm.wasm.asm.memory, (bytes) => wasm.wasm._malloc(bytes));
+  const memory = wasm.wasm.asm.memory ?? wasm.wasm.wasmMemory;
+  return memory ? wasmLayerStats(memory, (bytes) => wasm.wasm._malloc(bytes)) : undefined;
 }
 
 /** How the active backend computes the statistics (reported by the bench, checked by a test). */

@@ -62,6 +62,22 @@ describe('backendLabel', () => {
     expect(label.tooltip).toContain('• webgpu: software adapter');
   });
 
+  it('counts the threads WebAssembly trains on when it uses more than one', () => {
+    const report = {
+      name: 'wasm' as const,
+      variant: 'wasm',
+      why: 'no GPU to time against wasm; 2 threads for this design: 61 ms/step against 1 thread\'s 83 ms',
+      attempts: [{ candidate: 'wasm', ok: true }],
+    };
+    const two = backendLabel({ ...report, threads: 2 });
+    expect(two.chip).toBe('WASM · CPU ×2');
+    expect(two.tooltip.split('\n')).toEqual([
+      'Training on WebAssembly on the CPU, 2 threads.',
+      "Auto: no GPU to time against wasm; 2 threads for this design: 61 ms/step against 1 thread's 83 ms.",
+    ]);
+    expect(backendLabel({ ...report, threads: 1 }).chip).toBe('WASM · CPU');
+  });
+
   it('says "Auto" and how the engine chooses before any run', () => {
     const label = backendLabel(null);
     expect(label.chip).toBe('Auto');

@@ -37,11 +37,13 @@ export function backendLabel(report: BackendReport | null): BackendLabel {
   const used = report.variant || report.name;
   const refused = report.attempts.filter((a) => !a.ok);
   const device = report.device ? ` (${report.device})` : '';
-  const lines = [`Training on ${LONG[used] ?? used}${device}.`];
+  const threads = report.threads && report.threads > 1 ? `, ${report.threads} threads` : '';
+  const lines = [`Training on ${LONG[used] ?? used}${device}${threads}.`];
   if (report.why) lines.push(`Auto: ${report.why}.`);
   if (refused.length) {
     lines.push('Not used:');
     for (const a of refused) lines.push(`• ${a.candidate}: ${a.reason ?? 'unavailable'}`);
   }
-  return { chip: CHIP[used] ?? used.toUpperCase(), tooltip: lines.join('\n') };
+  const chip = CHIP[used] ?? used.toUpperCase();
+  return { chip: threads ? `${chip} ×${report.threads}` : chip, tooltip: lines.join('\n') };
 }

@@ -1,0 +1,66 @@
+/**
+ * How many threads the WebAssembly backend trains a design on: all of the
+ * pool, or one. XNNPACK splits each product and convolution across the pool,
+ * which pays where operations are large (a CNN, a wide MLP on a big batch)
+ * and loses where they are small: waking a thread costs more than a
+ * 64×64 product. So, as `auto` does for a GPU, the design is timed both ways
+ * at the start of its first run, and the decision is kept for its shape.
+ * The numbers do not depend on it: each output tile is computed whole by one
+ * thread with the same kernel (wasm-threads.test.ts compares whole runs).
+ */
+import type { AutoTrial, BackendChoice } from './backend';
+import { threadPool, type ThreadPool } from './wasm-threads';
+
+/** All threads must take at most this share of one thread's time per step to be used. */
+export const THREADS_MARGIN = 0.9;
+
+interface ThreadDecision {
+  all: boolean;
+  why: string;
+}
+
+const decisions = new Map<string, ThreadDecision>();
+
+/**
+ * `choice` (on wasm) with the pool set for `trial`'s design and the threads it trains on.
+ * `BACKFLOW_WASM_THREADS` (a count chosen by hand) is not second-guessed.
+ */
+export async function chooseWasmThreads(
+  choice: BackendChoice,
+  trial: AutoTrial,
+  env: NodeJS.ProcessEnv = process.env,
+  pool: ThreadPool | undefined = threadPool(),
+): Promise<BackendChoice> {
+  if (!pool || pool.size === 1) return { ...choice, threads: 1 };
+  if (env.BACKFLOW_WASM_THREADS) {
+    pool.useAll(true);
+    return { ...choice, threads: pool.size };
+  }
+  let decision = decisions.get(trial.signature);
+  if (!decision) {
+    // The pool as it is first, so a design that keeps it switches nothing.
+    const order = pool.threads() === 1 ? [false, true] : [true, false];
+    const ms = new Map<boolean, number>();
+    for (const all of order) {
+      pool.useAll(all);
+      ms.set(all, await trial.time());
+    }
+    decision = decideThreads(pool.size, ms.get(true)!, ms.get(false)!);
+    decisions.set(trial.signature, decision);
+  }
+  pool.useAll(decision.all);
+  const why = choice.why ? `${choice.why}; ${decision.why}` : decision.why;
+  return { ...choice, threads: decision.all ? pool.size : 1, why };
+}
+
+/** All `size` threads when they take at most {@link THREADS_MARGIN} of one thread's time. */
+export function decideThreads(size: number, msAll: number, msOne: number): ThreadDecision {
+  const all = msAll <= THREADS_MARGIN * msOne;
+  const [won, lost] = all ? [`${size} threads`, `1 thread's`] : ['1 thread', `${size} threads'`];
+  const [wonMs, lostMs] = all ? [msAll, msOne] : [msOne, msAll];
+  return { all, why: `${won} for this design: ${ms(wonMs)}/step against ${lost} ${ms(lostMs)}` };
+}
+
+function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+}
