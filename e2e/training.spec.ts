@@ -90,7 +90,7 @@ test('controls: pause, step, resume, stop and reset weights', async ({ page, con
   await expect(trainingState(page)).toHaveAttribute('data-state', 'stopped');
   const ms = Number(await trainingState(page).getAttribute('data-control-ms'));
   test.info().annotations.push({ type: 'stop latency', description: `${ms.toFixed(0)} ms` });
-  await expect(page.getByTestId('training-backend')).toHaveText(/^(WASM|JS|TF) · (CPU|GPU)$/);
+  await expect(page.getByTestId('training-backend')).toHaveText(/^(WASM|JS|TF) · (CPU|GPU)( ×\d+)?$/);
   await page.getByRole('button', { name: 'Reset weights' }).click();
   await expect(heatmaps(page)).toHaveCount(0);
   await expect(trainingState(page)).toHaveAttribute('data-state', 'idle');
