@@ -43,6 +43,7 @@ interface EmscriptenModule {
   cwrap(name: string, returns: string | null, args: string[]): (...args: number[]) => number;
   tfjs?: Record<string, (...args: number[]) => number>;
   wasmMemory: WebAssembly.Memory;
+  PThread: { runningWorkers: { unref(): void }[] };
 }
 
 /** The started threaded module's pool: how many threads it has, and the switch to one and back. */
@@ -159,6 +160,10 @@ export async function createThreadedWasmBackend(
   };
   wasm.setThreadsCount(threads);
   const backend = new wasm.BackendWasm(module);
+  // The pool's pthreads run for the life of the module, and Emscripten keeps a running
+  // pthread's worker referenced: the process would never exit on its own (a CLI run ended by
+  // Ctrl-C, a test's fork). They only ever serve the calling thread, so they need not keep it alive.
+  for (const worker of module.PThread.runningWorkers) worker.unref();
   pool = switchablePool(module, readFileSync(join(wasmFolder, `${THREADED}.wasm`)));
   return backend;
 }
