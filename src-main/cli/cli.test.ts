@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -166,6 +166,20 @@ describe('backflow CLI', () => {
         10,
       );
       expect(w.numTensorsEnd).toBe(w.numTensorsStart);
+      // Every thread count timed (1, and the pool's size on a machine with more than one core),
+      // and the reported rates are the reported count's.
+      const byThreads = w.byThreads as {
+        threads: number;
+        stepsPerSec: number;
+        stepsPerSecTelemetry: number;
+      }[];
+      expect(byThreads.map((t) => t.threads)).toEqual(
+        availableParallelism() > 1 ? [1, Math.min(8, availableParallelism())] : [1],
+      );
+      expect(byThreads.find((t) => t.threads === w.threads)).toMatchObject({
+        stepsPerSec: w.stepsPerSec,
+        stepsPerSecTelemetry: w.stepsPerSecTelemetry,
+      });
     }
     // Progress and the backend line go to stderr, so stdout is the one JSON object.
     expect(io.stderr()).toContain('telemetry statistics:');

@@ -89,7 +89,6 @@ describe('bench on WebGPU', () => {
     numTensorsStart: 0,
     numTensorsEnd: 0,
     threads: 1,
-    threadsTelemetry: 1,
     byThreads: [{ threads: 1, stepsPerSec, stepsPerSecTelemetry }],
   });
 

@@ -56,7 +56,7 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
     log(
       process.env.BACKFLOW_WASM_THREADS
         ? `threads: ${pool.size} (BACKFLOW_WASM_THREADS)`
-        : `threads: each workload timed on 1 and ${pool.size} (the threaded SIMD build's pool), the better kept`,
+        : `threads: each workload timed on 1 and ${pool.size} (the threaded SIMD build's pool); the faster with telemetry is reported`,
     );
   log(`telemetry statistics: ${STATISTICS_BY[statsImplementation()]}`);
   let pytorchSession: PytorchSession | undefined;
@@ -168,15 +168,14 @@ const STATISTICS_BY = {
 } as const;
 
 function formatRow(r: WorkloadResult): string {
-  const swept = r.byThreads.length > 1;
   const counts = (pick: (t: WorkloadResult['byThreads'][number]) => number) =>
     r.byThreads.map((t) => `${t.threads}: ${pick(t).toFixed(1)}`).join(', ');
-  const plainThreads = swept ? ` with ${plural(r.threads)} (by threads ${counts((t) => t.stepsPerSec)})` : '';
-  const telemetryThreads = swept
-    ? ` with ${plural(r.threadsTelemetry)} (${counts((t) => t.stepsPerSecTelemetry)})`
-    : '';
+  const threads =
+    r.byThreads.length > 1
+      ? ` on ${plural(r.threads)} (by threads ${counts((t) => t.stepsPerSec)} plain, ${counts((t) => t.stepsPerSecTelemetry)} with telemetry)`
+      : '';
   return (
-    `${r.name} ${r.description}: ${r.stepsPerSec.toFixed(1)} steps/s${plainThreads}, ${r.stepsPerSecTelemetry.toFixed(1)} with telemetry${telemetryThreads} ` +
+    `${r.name} ${r.description}: ${r.stepsPerSec.toFixed(1)} steps/s, ${r.stepsPerSecTelemetry.toFixed(1)} with telemetry${threads} ` +
     `(overhead ${(r.telemetryOverhead * 100).toFixed(1)} %), tensors ${r.numTensorsStart} → ${r.numTensorsEnd}`
   );
 }

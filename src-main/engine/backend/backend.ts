@@ -242,7 +242,11 @@ async function loadWasm(): Promise<string | undefined> {
   if (threads > 1 && !threadedFailure && !threadedRegistered) {
     let threaded: object | undefined;
     try {
-      threaded = await createThreadedWasmBackend(wasm as unknown as WasmPackage, threads, unpacked ?? undefined);
+      threaded = await createThreadedWasmBackend(
+        wasm as unknown as WasmPackage,
+        threads,
+        unpacked ?? undefined,
+      );
     } catch (error) {
       // The single-threaded build below still serves; the reason is kept for the bench and the note.
       threadedFailure = `the threaded WebAssembly build failed to start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
@@ -281,7 +285,9 @@ const MAX_WASM_THREADS = 8;
 /** The threads the WebAssembly backend started with, once it has; with why it is one thread if the threaded build failed. */
 export function wasmThreadsStatus(): { threads: number; failure?: string } | undefined {
   if (wasmThreadsInUse === undefined) return undefined;
-  return threadedFailure ? { threads: wasmThreadsInUse, failure: threadedFailure } : { threads: wasmThreadsInUse };
+  return threadedFailure
+    ? { threads: wasmThreadsInUse, failure: threadedFailure }
+    : { threads: wasmThreadsInUse };
 }
 
 /**

@@ -49,11 +49,18 @@ describe('chooseWasmThreads', () => {
   it('times the pool as it is first, then one thread, and keeps the faster', async () => {
     const pool = fakePool(2);
     const cnn = trial('cnn', pool, 60, 100);
-    const chosen = await chooseWasmThreads({ ...wasm, why: 'no GPU to time against wasm' }, cnn.trial, {}, pool);
+    const chosen = await chooseWasmThreads(
+      { ...wasm, why: 'no GPU to time against wasm' },
+      cnn.trial,
+      {},
+      pool,
+    );
     expect(cnn.timed).toEqual([2, 1]);
     expect(pool.threads()).toBe(2);
     expect(chosen.threads).toBe(2);
-    expect(chosen.why).toBe("no GPU to time against wasm; 2 threads for this design: 60 ms/step against 1 thread's 100 ms");
+    expect(chosen.why).toBe(
+      "no GPU to time against wasm; 2 threads for this design: 60 ms/step against 1 thread's 100 ms",
+    );
   });
 
   it('puts a design where threads lose on one thread, and keeps each decision per shape', async () => {
@@ -69,6 +76,21 @@ describe('chooseWasmThreads', () => {
     expect((await chooseWasmThreads(wasm, mlp.trial, {}, pool)).threads).toBe(1);
     expect(mlp.timed).toEqual([2, 1]);
     expect(pool.threads()).toBe(1);
+  });
+
+  it('decides nothing when a trial fails, and leaves the failure to the run', async () => {
+    const pool = fakePool(2);
+    const failing = {
+      signature: 'breaks',
+      time: async () => {
+        if (pool.threads() === 1) throw new WebAssembly.RuntimeError('memory access out of bounds');
+        return 10;
+      },
+    };
+    const chosen = await chooseWasmThreads(wasm, failing, {}, pool);
+    expect(chosen.threads).toBe(2);
+    expect(chosen.why).toBeUndefined();
+    expect(pool.threads()).toBe(2);
   });
 
   it('leaves a count set by hand, and one thread where there is no pool', async () => {

@@ -41,9 +41,17 @@ export async function chooseWasmThreads(
     // The pool as it is first, so a design that keeps it switches nothing.
     const order = pool.threads() === 1 ? [false, true] : [true, false];
     const ms = new Map<boolean, number>();
-    for (const all of order) {
-      pool.useAll(all);
-      ms.set(all, await trial.time());
+    const before = pool.threads() > 1;
+    try {
+      for (const all of order) {
+        pool.useAll(all);
+        ms.set(all, await trial.time());
+      }
+    } catch {
+      // A trial that fails (the heap outgrown, a trap) decides nothing: the run itself then
+      // meets the failure on its first step and reports it the way a run does.
+      pool.useAll(before);
+      return { ...choice, threads: pool.threads() };
     }
     decision = decideThreads(pool.size, ms.get(true)!, ms.get(false)!);
     decisions.set(trial.signature, decision);

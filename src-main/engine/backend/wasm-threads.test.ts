@@ -53,7 +53,9 @@ describe('the shared-memory variant of the statistics kernel', () => {
   it('validates and runs over a shared memory, which the plain one refuses', () => {
     const plain = Buffer.from(STATS_WASM_BASE64, 'base64');
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-    expect(() => new WebAssembly.Instance(new WebAssembly.Module(plain), { tfjs: { memory: shared } })).toThrow();
+    expect(
+      () => new WebAssembly.Instance(new WebAssembly.Module(plain), { tfjs: { memory: shared } }),
+    ).toThrow();
     const module = new WebAssembly.Module(importingSharedMemory(plain));
     const instance = new WebAssembly.Instance(module, { tfjs: { memory: shared } });
     expect(typeof instance.exports.layerStats).toBe('function');
@@ -74,7 +76,10 @@ async function workloadData(design: Design): Promise<LoadedData> {
 
 /** Every step event of `steps` steps of `design` with every-step telemetry, on the pool as it is set. */
 async function trainRecords(design: Design, data: LoadedData, steps: number): Promise<unknown[]> {
-  const analysis = analyzeGraph(design.graph, { outputUnits: data.outputUnits, dataInputShape: data.inputShape });
+  const analysis = analyzeGraph(design.graph, {
+    outputUnits: data.outputUnits,
+    dataInputShape: data.inputShape,
+  });
   const events: unknown[] = [];
   const trainer = createTrainer({
     design,
@@ -83,7 +88,8 @@ async function trainRecords(design: Design, data: LoadedData, steps: number): Pr
     telemetryEvery: 1,
     maxSteps: steps,
     onEvent: (event: TrainerEvent) => {
-      if (event.type === 'train.onStep') events.push({ ...event, stats: event.stats && Array.from(event.stats) });
+      if (event.type === 'train.onStep')
+        events.push({ ...event, stats: event.stats && Array.from(event.stats) });
     },
   });
   try {

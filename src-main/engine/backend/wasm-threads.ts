@@ -68,8 +68,7 @@ const THREADED = 'tfjs-backend-wasm-threaded-simd';
 /** The factory and worker script of the threaded build, as installed beside the package. */
 function threadedBuild(): { factory: Factory; workerScript: string } {
   const loaded = requireFromEngine(`@tensorflow/tfjs-backend-wasm/wasm-out/${THREADED}.js`) as
-    | Factory
-    | { default: Factory };
+    Factory | { default: Factory };
   const factory = typeof loaded === 'function' ? loaded : loaded.default;
   const { wasmWorkerContents } = requireFromEngine(
     `@tensorflow/tfjs-backend-wasm/wasm-out/${THREADED}.worker.js`,
@@ -95,7 +94,9 @@ function writeScripts(factory: Factory, workerScript: string, threads: number) {
     const written = folder;
     process.once('exit', () => rmSync(written, { recursive: true, force: true }));
     writeFileSync(join(folder, 'worker.cjs'), workerScript);
-    const source = factory.toString().replace(/var pthreadPoolSize=\d+;/, `var pthreadPoolSize=${threads - 1};`);
+    const source = factory
+      .toString()
+      .replace(/var pthreadPoolSize=\d+;/, `var pthreadPoolSize=${threads - 1};`);
     // Each pthread evaluates this to get the module's code, the factory bound to the global
     // name its worker script calls (tfjs's own loader builds the same text as a Blob); this
     // thread requires it, where `module` exists.

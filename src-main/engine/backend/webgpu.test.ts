@@ -186,7 +186,8 @@ describe.skipIf(!webgpu.ok)('auto with a WebGPU adapter', () => {
     });
     const choice = await initBackendForRun('auto', { design, data, analysis });
     expect(choice.variant).toBe('wasm');
-    expect(choice.why).toBe('no GPU to time against wasm');
+    // Then, on more than one core, how many threads the design got (thread-choice.ts).
+    expect(choice.why).toMatch(/^no GPU to time against wasm(; (\d+ threads?) for this design: .*)?$/);
     expect(choice.attempts.find((a) => a.candidate === 'webgpu')).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^software adapter \(.*swiftshader.*\): only --backend webgpu uses it$/),

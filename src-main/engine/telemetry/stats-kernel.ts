@@ -26,7 +26,11 @@ type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 interface WasmBackend {
   // The single-threaded build exports its memory (asm.memory); the threaded build imports a
   // shared one, which Emscripten keeps as wasmMemory.
-  wasm: { asm: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number };
+  wasm: {
+    asm: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+    _malloc(bytes: number): number;
+  };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;

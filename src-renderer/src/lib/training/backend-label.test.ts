@@ -66,7 +66,7 @@ describe('backendLabel', () => {
     const report = {
       name: 'wasm' as const,
       variant: 'wasm',
-      why: 'no GPU to time against wasm; 2 threads for this design: 61 ms/step against 1 thread\'s 83 ms',
+      why: "no GPU to time against wasm; 2 threads for this design: 61 ms/step against 1 thread's 83 ms",
       attempts: [{ candidate: 'wasm', ok: true }],
     };
     const two = backendLabel({ ...report, threads: 2 });
