@@ -46,7 +46,7 @@ describe('decideThreads', () => {
 });
 
 describe('chooseWasmThreads', () => {
-  it('times the pool as it is first, then one thread, and keeps the faster', async () => {
+  it('times the pool as it is, one thread twice, the pool again, and keeps the faster', async () => {
     const pool = fakePool(2);
     const cnn = trial('cnn', pool, 60, 100);
     const chosen = await chooseWasmThreads(
@@ -55,7 +55,7 @@ describe('chooseWasmThreads', () => {
       {},
       pool,
     );
-    expect(cnn.timed).toEqual([2, 1]);
+    expect(cnn.timed).toEqual([2, 1, 1, 2]);
     expect(pool.threads()).toBe(2);
     expect(chosen.threads).toBe(2);
     expect(chosen.why).toBe(
@@ -71,11 +71,20 @@ describe('chooseWasmThreads', () => {
     const cnn = trial('cnn-2', pool, 60, 100);
     expect((await chooseWasmThreads(wasm, cnn.trial, {}, pool)).threads).toBe(2);
     // The pool was on one thread: that was timed first.
-    expect(cnn.timed).toEqual([1, 2]);
+    expect(cnn.timed).toEqual([1, 2, 2, 1]);
     // Back to the small MLP: no new trial, the pool set as decided.
     expect((await chooseWasmThreads(wasm, mlp.trial, {}, pool)).threads).toBe(1);
-    expect(mlp.timed).toEqual([2, 1]);
+    expect(mlp.timed).toEqual([2, 1, 1, 2]);
     expect(pool.threads()).toBe(1);
+  });
+
+  it('keeps each side’s faster trial, so a cold first trial does not decide', async () => {
+    const pool = fakePool(2);
+    // The first trial (two threads, the engine cold) is slow; the later ones show two threads win.
+    const times = [200, 100, 100, 60];
+    let i = 0;
+    const cold = { signature: 'cold-start', time: async () => times[i++] };
+    expect((await chooseWasmThreads(wasm, cold, {}, pool)).threads).toBe(2);
   });
 
   it('decides nothing when a trial fails, and leaves the failure to the run', async () => {
