@@ -87,6 +87,17 @@ describe('chooseWasmThreads', () => {
     expect((await chooseWasmThreads(wasm, cold, {}, pool)).threads).toBe(2);
   });
 
+  it('takes all threads after one trial when a step is long, not holding the run for three more', async () => {
+    const pool = fakePool(4);
+    const big = trial('big-cnn', pool, 1200, 4000);
+    const chosen = await chooseWasmThreads(wasm, big.trial, {}, pool);
+    expect(big.timed).toEqual([4]);
+    expect(chosen.threads).toBe(4);
+    expect(chosen.why).toBe(
+      '4 threads for this design: its steps take 1.2 s, long enough that threads pay (not timed further)',
+    );
+  });
+
   it('decides nothing when a trial fails, and leaves the failure to the run', async () => {
     const pool = fakePool(2);
     const failing = {

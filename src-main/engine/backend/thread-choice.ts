@@ -14,6 +14,9 @@ import { threadPool, type ThreadPool } from './wasm-threads';
 /** All threads must take at most this share of one thread's time per step to be used. */
 export const THREADS_MARGIN = 0.9;
 
+/** A first trial at least this slow per step decides for all threads without the other three. */
+export const LONG_STEP_MS = 250;
+
 interface ThreadDecision {
   all: boolean;
   why: string;
@@ -49,6 +52,15 @@ export async function chooseWasmThreads(
         pool.useAll(all);
         const time = await trial.time();
         ms.set(all, Math.min(time, ms.get(all) ?? Infinity));
+        // Four trials of a long step would hold the run's start for many seconds, and steps
+        // this long are made of operations large enough for threads to pay.
+        if (ms.size === 1 && time >= LONG_STEP_MS) {
+          decision = {
+            all: true,
+            why: `${pool.size} threads for this design: its steps take ${readable(time)}, long enough that threads pay (not timed further)`,
+          };
+          break;
+        }
       }
     } catch {
       // A trial that fails (the heap outgrown, a trap) decides nothing: the run itself then
@@ -56,7 +68,7 @@ export async function chooseWasmThreads(
       pool.useAll(before);
       return { ...choice, threads: pool.threads() };
     }
-    decision = decideThreads(pool.size, ms.get(true)!, ms.get(false)!);
+    decision ??= decideThreads(pool.size, ms.get(true)!, ms.get(false)!);
     decisions.set(trial.signature, decision);
   }
   pool.useAll(decision.all);
@@ -74,4 +86,9 @@ export function decideThreads(size: number, msAll: number, msOne: number): Threa
 
 function ms(value: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+}
+
+/** A step's time as a person reads it: "0.4 s", "1.2 s". */
+function readable(value: number): string {
+  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
 }
