@@ -116,6 +116,8 @@ export class RunLibrary {
   compared = $state.raw<string[]>([]);
   /** The last storage failure, shown in the Runs view. */
   storageError = $state<string | null>(null);
+  /** What set storageError: a failed write clears once a later write succeeds; a failed read stays until the next read. */
+  #errorFrom: 'read' | 'write' | null = null;
   /** Ended runs the store could not keep yet (desktop: their design is unsaved); kept when it is saved. */
   unkept = $state.raw<string[]>([]);
 
@@ -172,11 +174,12 @@ export class RunLibrary {
         .sort((a, b) => b.info.startedAt - a.info.startedAt);
       this.#counter = Math.max(this.#counter, older.length);
       this.runs = [...this.runs, ...older].slice(0, MAX_RUNS);
-      this.storageError = problems.length
-        ? `Some past runs could not be read ${store.place}: ${problems.join('; ')}`
-        : null;
+      this.#storageProblem(
+        'read',
+        problems.length ? `Some past runs could not be read ${store.place}: ${problems.join('; ')}` : null,
+      );
     } catch (error) {
-      this.storageError = `Past runs could not be read ${store.place}: ${(error as Error).message}`;
+      this.#storageProblem('read', `Past runs could not be read ${store.place}: ${(error as Error).message}`);
     }
   }
 
@@ -287,12 +290,14 @@ export class RunLibrary {
     this.compared = this.compared.filter((c) => c !== id);
     this.unkept = this.unkept.filter((u) => u !== id);
     if (run && this.#store)
-      void this.#store
-        .remove(run)
-        .catch(
-          (error: Error) =>
-            (this.storageError = `The run could not be deleted ${this.#store?.place}: ${error.message}`),
-        );
+      void this.#store.remove(run).then(
+        () => this.#storageProblem('write', null),
+        (error: Error) =>
+          this.#storageProblem(
+            'write',
+            `The run could not be deleted ${this.#store?.place}: ${error.message}`,
+          ),
+      );
   }
 
   /** Adds or removes a run from the comparison; false when four are compared already. */
@@ -345,8 +350,24 @@ export class RunLibrary {
       const kept = await store.save(run);
       const others = this.unkept.filter((u) => u !== id);
       this.unkept = kept || !this.get(id) ? others : [...others, id];
+      if (kept) this.#storageProblem('write', null);
     } catch (error) {
-      this.storageError = `The run could not be kept ${store.place}: ${(error as Error).message}`;
+      this.#storageProblem('write', `The run could not be kept ${store.place}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Shows `message`, or (null) clears what `from` had shown: a write that succeeds after one
+   * that failed (the disk had filled, a folder was read-only for a moment) takes its message
+   * down, but does not hide a read problem, and a read does not hide a write problem.
+   */
+  #storageProblem(from: 'read' | 'write', message: string | null): void {
+    if (message) {
+      this.storageError = message;
+      this.#errorFrom = from;
+    } else if (this.#errorFrom === from) {
+      this.storageError = null;
+      this.#errorFrom = null;
     }
   }
 }

@@ -190,6 +190,40 @@ describe('RunLibrary', () => {
     expect(again.runs.map((r) => r.info)).toEqual([run.info]);
   });
 
+  it('takes a failed save’s message down once a later save succeeds, but not a read problem’s', async () => {
+    const store = memoryStore();
+    let full = true;
+    const flaky: RunStore = {
+      ...store,
+      save: async (run) => {
+        if (full) throw new Error('no space left on device');
+        return store.save(run);
+      },
+    };
+    const library = new RunLibrary(flaky);
+    start(library, 1);
+    library.ended(1, 'finished');
+    await settle();
+    expect(library.storageError).toBe('The run could not be kept in memory: no space left on device');
+    full = false;
+    start(library, 2);
+    library.ended(2, 'finished');
+    await settle();
+    expect(library.storageError).toBeNull();
+
+    const unreadable = new RunLibrary({
+      ...store,
+      load: async () => ({ runs: [], problems: ['run-9.jsonl: not a run'] }),
+    });
+    await unreadable.restore();
+    start(unreadable, 3);
+    unreadable.ended(3, 'finished');
+    await settle();
+    expect(unreadable.storageError).toBe(
+      'Some past runs could not be read in memory: run-9.jsonl: not a run',
+    );
+  });
+
   it(`keeps at most ${MAX_RUNS} runs (the oldest go, never a live one), compares at most four`, () => {
     const library = new RunLibrary();
     for (let i = 1; i <= MAX_RUNS + 3; i++) {
