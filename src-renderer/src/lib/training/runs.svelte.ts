@@ -172,7 +172,10 @@ export class RunLibrary {
       const older = stored
         .filter((r) => !known.includes(r.info.id))
         .sort((a, b) => b.info.startedAt - a.info.startedAt);
-      this.#counter = Math.max(this.#counter, older.length);
+      // Past the highest number a kept run carries, not just their count: with Run 1 and 2
+      // deleted, a kept "Run 3" and a new "Run 2", then "Run 3" again, would read as the same run.
+      const numbered = older.map((r) => Number(/^Run (\d+) · /.exec(r.info.name)?.[1] ?? 0));
+      this.#counter = Math.max(this.#counter, older.length, ...numbered);
       this.runs = [...this.runs, ...older].slice(0, MAX_RUNS);
       this.#storageProblem(
         'read',

@@ -190,6 +190,26 @@ describe('RunLibrary', () => {
     expect(again.runs.map((r) => r.info)).toEqual([run.info]);
   });
 
+  it('numbers new runs after the highest number a kept run carries, so no name repeats', async () => {
+    const store = memoryStore();
+    const first = new RunLibrary(store);
+    for (const id of [1, 2, 3]) {
+      start(first, id);
+      first.ended(id, 'finished');
+    }
+    await settle();
+    const [third, second, firstRun] = first.runs.map((r) => r.info.id);
+    first.remove(firstRun);
+    first.remove(second);
+    await settle();
+    const later = new RunLibrary(store);
+    await later.restore();
+    expect(later.runs.map((r) => r.info.name)).toEqual(['Run 3 · net 3']);
+    expect(later.get(third)).toBeDefined();
+    start(later, 4);
+    expect(later.runs.map((r) => r.info.name)).toEqual(['Run 4 · net 4', 'Run 3 · net 3']);
+  });
+
   it('takes a failed save’s message down once a later save succeeds, but not a read problem’s', async () => {
     const store = memoryStore();
     let full = true;
