@@ -277,6 +277,8 @@ export class TrainingSession {
       await this.#client.restart();
       this.engine = { state: 'ok' };
       this.error = null;
+      // A fresh engine is as cold as the first one was: warm it while the user looks (App.svelte).
+      this.#client.send({ type: 'engine.warmUp', requestId: 0 });
     } catch (error) {
       this.engine = {
         state: 'down',

@@ -268,7 +268,7 @@ describe('TrainingSession', () => {
   });
 
   it('reports a lost engine, keeps the run, and restarts on request', async () => {
-    const { session, emit, client, runId } = started();
+    const { session, emit, client, runId, sent } = started();
     emit(stepEvent(runId, 0));
     emit({ type: 'engine.onExit', code: 1, message: 'the engine stopped unexpectedly' });
     expect(session.engine.state).toBe('down');
@@ -277,6 +277,8 @@ describe('TrainingSession', () => {
     await session.restartEngine();
     expect(client.restart).toHaveBeenCalled();
     expect(session.engine.state).toBe('ok');
+    // The fresh engine is warmed, as the first was when the window opened.
+    expect(sent.at(-1)).toEqual({ type: 'engine.warmUp', requestId: 0 });
   });
 
   it('pins a run for A/B and keeps it across the next run', () => {
