@@ -4,7 +4,7 @@
  * the design will train before it has trained, and stay on one line.
  */
 import { expect, test } from './helpers/fixtures';
-import { openExample } from './helpers/training';
+import { openExample, trainButton } from './helpers/training';
 
 test.use({ viewport: { width: 1024, height: 640 } });
 test.use(process.env.BACKFLOW_SERVE_URL ? { baseURL: process.env.BACKFLOW_SERVE_URL } : {});
@@ -32,6 +32,32 @@ test("before the first run the progress line counts to the design's epochs, on o
   expect(box && idle).toBeTruthy();
   expect(box!.height).toBeLessThan(lineHeight * 1.5);
   await shot('new-user-progress-1024');
+});
+
+test('while training in a 1024-px window the progress line shows the loss, and drops whole counters, not half of one', async ({
+  page,
+  shot,
+}) => {
+  await openExample(page, 'Conv net on MNIST: sigmoid');
+  await trainButton(page).click();
+  const line = page.getByTestId('training-progress');
+  const loss = page.getByTestId('training-loss');
+  await expect(loss).toHaveText(/^loss \d/, { timeout: 60_000 });
+  const box = (await line.boundingBox())!;
+  // Every counter is either wholly on the visible line or wholly below it (hidden).
+  for (const counter of await line.locator('span').all()) {
+    const b = (await counter.boundingBox())!;
+    const shown = b.y < box.y + box.height;
+    if (shown)
+      expect(b.x + b.width, await counter.textContent()).toBeLessThanOrEqual(box.x + box.width + 0.5);
+    else expect(b.y).toBeGreaterThanOrEqual(box.y + box.height - 0.5);
+  }
+  // The loss is among the shown ones.
+  const l = (await loss.boundingBox())!;
+  expect(l.y).toBeLessThan(box.y + box.height);
+  expect(l.x + l.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+  await shot('new-user-progress-running-1024');
+  await page.getByRole('button', { name: /Stop$/ }).click();
 });
 
 test('the .zip an export downloads imports back as it is, without unpacking it first', async ({
