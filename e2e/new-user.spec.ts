@@ -49,7 +49,7 @@ test('while training in a 1024-px window the progress line shows the loss, and d
     const b = (await counter.boundingBox())!;
     const shown = b.y < box.y + box.height;
     if (shown)
-      expect(b.x + b.width, await counter.textContent()).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      expect(b.x + b.width, (await counter.textContent()) ?? '').toBeLessThanOrEqual(box.x + box.width + 0.5);
     else expect(b.y).toBeGreaterThanOrEqual(box.y + box.height - 0.5);
   }
   // The loss is among the shown ones.

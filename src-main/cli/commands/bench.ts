@@ -52,6 +52,7 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
       .join('')}`,
   );
   const pool = backend.name === 'wasm' ? threadPool() : undefined;
+  const poolStartedAll = (pool?.threads() ?? 1) > 1;
   if (pool && pool.size > 1)
     log(
       process.env.BACKFLOW_WASM_THREADS
@@ -76,7 +77,7 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
   let pytorch: PytorchRun | undefined;
   for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
     const result = await runWorkload(workload, { steps, windows, ...threadSweep() });
-    pool?.useAll(true);
+    pool?.useAll(poolStartedAll);
     results.push(result);
     if (!json) log(formatRow(result));
     if (!pytorchSession) continue;
@@ -183,7 +184,7 @@ function formatRow(r: WorkloadResult): string {
 /**
  * On the threaded WebAssembly backend every workload is timed on one thread and on the
  * whole pool, and the better kept (as PyTorch gets the best of 1..N), unless
- * BACKFLOW_WASM_THREADS fixed the count. Restores the whole pool afterwards.
+ * BACKFLOW_WASM_THREADS fixed the count. The pool is put back as it was after each workload.
  */
 function threadSweep(): Pick<BenchOptions, 'threadCounts' | 'setThreads'> {
   const pool = threadPool();

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { nativeAddonProblem } from './native-addon';
-import { createThreadedWasmBackend, type WasmPackage } from './wasm-threads';
+import { createThreadedWasmBackend, threadPool, type WasmPackage } from './wasm-threads';
 import { tf } from './tf';
 import { chooseFastest, type AutoDecision, type Trial } from './auto-choice';
 import { describeAdapter, loadWebGpu, noGpuDevice, prepareWebGpu } from './webgpu';
@@ -256,6 +256,10 @@ async function loadWasm(): Promise<string | undefined> {
       tf.removeBackend('wasm');
       tf.registerBackend('wasm', () => threaded as never, WASM_PRIORITY);
       wasmThreadsInUse = threads;
+      // Serial until a run's trial shows its design gains from the pool (thread-choice.ts):
+      // the preview, exports, `reproduce` and the warm-up train small networks, which threads
+      // slow down. A count set by hand is used throughout.
+      if (!process.env.BACKFLOW_WASM_THREADS) threadPool()?.useAll(false);
     }
   }
   if (!(await tf.setBackend('wasm'))) return 'the WebAssembly backend failed to initialise';
