@@ -23,6 +23,7 @@ import {
   withFrozen,
 } from '../export/test-designs';
 import { importModelFile } from './files';
+import { expectSameWeights, imported } from './import-test-support';
 import { mapLayer } from './layer-map';
 
 const MODELS = join(__dirname, '../../../resources/fixtures/models');
@@ -45,12 +46,6 @@ function graphOf(design: Design, byId = false) {
   }));
 }
 
-async function imported(path: string) {
-  const result = await importModelFile(path);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
-
 describe('round trip: design → export → import', () => {
   const frozenDense = withFrozen(denseDesign, ['hidden-2', 'bn']);
   const cases: [string, () => Design, ExportFormat][] = [
@@ -68,11 +63,7 @@ describe('round trip: design → export → import', () => {
       expect(graphOf(back.design, true)).toEqual(graphOf(design, true));
       expect(back.design.name).toBe(design.name);
       const expected = snapshotWeights(network);
-      expect([...back.weights!.keys()].sort()).toEqual([...expected.keys()].sort());
-      for (const [key, value] of expected) {
-        expect(back.weights!.get(key)!.shape, key).toEqual(value.shape);
-        expect(Array.from(back.weights!.get(key)!.values), key).toEqual(Array.from(value.values));
-      }
+      expectSameWeights(back.weights, expected);
       network.dispose();
     });
   }

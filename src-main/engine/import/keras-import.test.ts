@@ -28,6 +28,7 @@ import {
 } from '../export/test-designs';
 import { buildNetwork, snapshotWeights, type Network, type WeightValues } from '../model/network';
 import { importModelFile } from './files';
+import { expectSameWeights, imported } from './import-test-support';
 
 const MODELS = join(__dirname, '../../../resources/fixtures/models');
 const PYTHON = '/usr/bin/python3';
@@ -48,12 +49,6 @@ function graphOf(design: Design) {
       trainable: node.trainable ?? true,
       inputs: orderedInputs(design.graph, node.id).map((e) => e.source),
     }));
-}
-
-async function imported(path: string) {
-  const result = await importModelFile(path);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
 }
 
 /** The logits `network` computes for `x` (inference mode: BatchNorm on its moving statistics). */
@@ -96,11 +91,7 @@ describe('round trip: design → Keras 3 .keras → import', () => {
       expect(back.design.name).toBe(design.name);
       expect(graphOf(back.design)).toEqual(graphOf(design));
       const expected = snapshotWeights(network);
-      expect([...back.weights!.keys()].sort()).toEqual([...expected.keys()].sort());
-      for (const [key, value] of expected) {
-        expect(back.weights!.get(key)!.shape, key).toEqual(value.shape);
-        expect(Array.from(back.weights!.get(key)!.values), key).toEqual(Array.from(value.values));
-      }
+      expectSameWeights(back.weights, expected);
       const again = rebuild(back.design, back.weights!);
       const x = tf.randomNormal([4, ...inputShape(design)], 0, 1, 'float32', 3);
       const before = logits(network, x);

@@ -31,6 +31,7 @@ import {
 } from '../export/test-designs';
 import { buildNetwork, snapshotWeights, type Network, type WeightValues } from '../model/network';
 import { importModelFile } from './files';
+import { expectSameWeights, imported } from './import-test-support';
 
 const MODELS = join(__dirname, '../../../resources/fixtures/models');
 
@@ -52,12 +53,6 @@ function graphOf(design: Design) {
         inputs: orderedInputs(design.graph, node.id).map((e) => e.source),
       };
     });
-}
-
-async function imported(path: string) {
-  const result = await importModelFile(path);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
 }
 
 function build(design: Design, weights: WeightValues | undefined, units: number): Network {
@@ -91,11 +86,7 @@ describe('round trip: design → ONNX → import', () => {
       expect(back.design.name).toBe(design.name);
       expect(graphOf(back.design)).toEqual(graphOf(design));
       const expected = snapshotWeights(network);
-      expect([...back.weights!.keys()].sort()).toEqual([...expected.keys()].sort());
-      for (const [key, value] of expected) {
-        expect(back.weights!.get(key)!.shape, key).toEqual(value.shape);
-        expect(Array.from(back.weights!.get(key)!.values), key).toEqual(Array.from(value.values));
-      }
+      expectSameWeights(back.weights, expected);
       const again = build(back.design, back.weights, 3);
       await exportNetwork(again, 'onnx', join(dir, 'b'), {
         designName: design.name,
