@@ -69,6 +69,7 @@ with zipfile.ZipFile(sys.argv[1]) as z:
     );
   });
 
+  // Skipped only where Debian's unzip is missing (.ci/run's machine has it).
   it.skipIf(!hasCommand('unzip'))('passes unzip -t (every CRC) and is listed by unzip -l', () => {
     expect(execFileSync('unzip', ['-t', path], { encoding: 'utf8' })).toContain('No errors detected');
     const listing = execFileSync('unzip', ['-l', path], { encoding: 'latin1' });

@@ -2,7 +2,12 @@
  * `backflow bench`: the benchmark suite, as a table or (`--json`) one JSON
  * object: how fast the command starts, then the training workloads.
  */
-import { hardwareWebGpu, initBackend, type BackendChoice } from '../../engine/backend/backend';
+import {
+  hardwareWebGpu,
+  initBackend,
+  threadsSetByHand,
+  type BackendChoice,
+} from '../../engine/backend/backend';
 import {
   describePytorch,
   openPytorchSession,
@@ -55,7 +60,7 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
   const poolStartedAll = (pool?.threads() ?? 1) > 1;
   if (pool && pool.size > 1)
     log(
-      process.env.BACKFLOW_WASM_THREADS
+      threadsSetByHand()
         ? `threads: ${pool.size} (BACKFLOW_WASM_THREADS)`
         : `threads: each workload timed on 1 and ${pool.size} (the threaded SIMD build's pool); the faster with telemetry is reported`,
     );
@@ -168,9 +173,14 @@ const STATISTICS_BY = {
   ops: 'tfjs ops on the backend, grouped by shape',
 } as const;
 
+/** "1: 43.5, 2: 53.8": each thread count's rate, as both sides' sweeps print them. */
+function byThreadsText<T extends { threads: number }>(rows: readonly T[], pick: (row: T) => number): string {
+  return rows.map((t) => `${t.threads}: ${pick(t).toFixed(1)}`).join(', ');
+}
+
 function formatRow(r: WorkloadResult): string {
   const counts = (pick: (t: WorkloadResult['byThreads'][number]) => number) =>
-    r.byThreads.map((t) => `${t.threads}: ${pick(t).toFixed(1)}`).join(', ');
+    byThreadsText(r.byThreads, pick);
   const threads =
     r.byThreads.length > 1
       ? ` on ${plural(r.threads)} (by threads ${counts((t) => t.stepsPerSec)} plain, ${counts((t) => t.stepsPerSecTelemetry)} with telemetry)`
@@ -188,7 +198,7 @@ function formatRow(r: WorkloadResult): string {
  */
 function threadSweep(): Pick<BenchOptions, 'threadCounts' | 'setThreads'> {
   const pool = threadPool();
-  if (tf.getBackend() !== 'wasm' || !pool || pool.size === 1 || process.env.BACKFLOW_WASM_THREADS) return {};
+  if (tf.getBackend() !== 'wasm' || !pool || pool.size === 1 || threadsSetByHand()) return {};
   return {
     threadCounts: [1, pool.size],
     setThreads: (threads) => pool.useAll(threads > 1),
@@ -197,7 +207,7 @@ function threadSweep(): Pick<BenchOptions, 'threadCounts' | 'setThreads'> {
 
 function formatPytorchRow(r: WorkloadResult, p: PytorchResult, torch: string): string {
   const counts = (pick: (t: PytorchResult['byThreads'][number]) => number) =>
-    p.byThreads.map((t) => `${t.threads}: ${pick(t).toFixed(1)}`).join(', ');
+    byThreadsText(p.byThreads, pick);
   return (
     `${r.name} PyTorch ${torch}: ${p.stepsPerSec.toFixed(1)} steps/s with ${plural(p.threads)} (by threads ${counts((t) => t.stepsPerSec)}), ` +
     `${p.stepsPerSecTelemetry.toFixed(1)} with the same statistics with ${plural(p.threadsTelemetry)} (${counts((t) => t.stepsPerSecTelemetry)}); ` +

@@ -64,6 +64,7 @@ export function chooseFastest(trials: readonly Trial[]): AutoDecision {
   };
 }
 
-function ms(value: number): string {
+/** Milliseconds as the reasons print them: "2.1 ms", "14 ms". */
+export function ms(value: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }

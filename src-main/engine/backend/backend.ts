@@ -248,22 +248,21 @@ async function loadWasm(): Promise<string | undefined> {
         unpacked ?? undefined,
       );
     } catch (error) {
-      // The single-threaded build below still serves; the reason is kept for the bench and the note.
+      // The single-threaded build below still serves; the reason goes with each run's report
+      // (thread-choice.ts).
       threadedFailure = `the threaded WebAssembly build failed to start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
     }
     if (threaded) {
       threadedRegistered = true;
       tf.removeBackend('wasm');
       tf.registerBackend('wasm', () => threaded as never, WASM_PRIORITY);
-      wasmThreadsInUse = threads;
       // Serial until a run's trial shows its design gains from the pool (thread-choice.ts):
       // the preview, exports, `reproduce` and the warm-up train small networks, which threads
       // slow down. A count set by hand is used throughout.
-      if (!process.env.BACKFLOW_WASM_THREADS) threadPool()?.useAll(false);
+      if (!threadsSetByHand()) threadPool()?.useAll(false);
     }
   }
   if (!(await tf.setBackend('wasm'))) return 'the WebAssembly backend failed to initialise';
-  wasmThreadsInUse ??= 1;
   return undefined;
 }
 
@@ -271,7 +270,6 @@ async function loadWasm(): Promise<string | undefined> {
 const WASM_PRIORITY = 2;
 let threadedFailure: string | undefined;
 let threadedRegistered = false;
-let wasmThreadsInUse: number | undefined;
 
 /**
  * How many threads the WebAssembly backend runs on: `BACKFLOW_WASM_THREADS` when set (1 for
@@ -286,12 +284,14 @@ export function wasmThreads(env: NodeJS.ProcessEnv = process.env, cores = availa
 
 const MAX_WASM_THREADS = 8;
 
-/** The threads the WebAssembly backend started with, once it has; with why it is one thread if the threaded build failed. */
-export function wasmThreadsStatus(): { threads: number; failure?: string } | undefined {
-  if (wasmThreadsInUse === undefined) return undefined;
-  return threadedFailure
-    ? { threads: wasmThreadsInUse, failure: threadedFailure }
-    : { threads: wasmThreadsInUse };
+/** True when `BACKFLOW_WASM_THREADS` chose the count: it is then used for everything, untimed. */
+export function threadsSetByHand(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.BACKFLOW_WASM_THREADS);
+}
+
+/** Why the WebAssembly backend runs on one thread although the machine has more, if it failed. */
+export function threadedWasmFailure(): string | undefined {
+  return threadedFailure;
 }
 
 /**

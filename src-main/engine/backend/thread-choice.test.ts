@@ -124,5 +124,16 @@ describe('chooseWasmThreads', () => {
     const none = trial('no-pool', pool, 1, 1);
     expect((await chooseWasmThreads(wasm, none.trial, {}, undefined)).threads).toBe(1);
     expect(none.timed).toEqual([]);
+    // Where the threaded build failed to start, each run's report says why it is on one thread.
+    const failed = await chooseWasmThreads(
+      { ...wasm, why: 'no GPU to time against wasm' },
+      none.trial,
+      {},
+      undefined,
+      'the threaded WebAssembly build failed to start: ENOSPC',
+    );
+    expect(failed.why).toBe(
+      'no GPU to time against wasm; 1 thread: the threaded WebAssembly build failed to start: ENOSPC',
+    );
   });
 });

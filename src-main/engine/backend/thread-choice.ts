@@ -8,7 +8,8 @@
  * The numbers do not depend on it: each output tile is computed whole by one
  * thread with the same kernel (wasm-threads.test.ts compares whole runs).
  */
-import type { AutoTrial, BackendChoice } from './backend';
+import { ms } from './auto-choice';
+import { threadedWasmFailure, threadsSetByHand, type AutoTrial, type BackendChoice } from './backend';
 import { threadPool, type ThreadPool } from './wasm-threads';
 
 /** All threads must take at most this share of one thread's time per step to be used. */
@@ -33,9 +34,14 @@ export async function chooseWasmThreads(
   trial: AutoTrial,
   env: NodeJS.ProcessEnv = process.env,
   pool: ThreadPool | undefined = threadPool(),
+  failure: string | undefined = threadedWasmFailure(),
 ): Promise<BackendChoice> {
-  if (!pool || pool.size === 1) return { ...choice, threads: 1 };
-  if (env.BACKFLOW_WASM_THREADS) {
+  if (!pool || pool.size === 1) {
+    // A machine with cores to spare whose threaded build would not start says why, in each run's report.
+    const why = failure && (choice.why ? `${choice.why}; 1 thread: ${failure}` : `1 thread: ${failure}`);
+    return { ...choice, threads: 1, ...(why ? { why } : {}) };
+  }
+  if (threadsSetByHand(env)) {
     pool.useAll(true);
     return { ...choice, threads: pool.size };
   }
@@ -82,10 +88,6 @@ export function decideThreads(size: number, msAll: number, msOne: number): Threa
   const [won, lost] = all ? [`${size} threads`, `1 thread's`] : ['1 thread', `${size} threads'`];
   const [wonMs, lostMs] = all ? [msAll, msOne] : [msOne, msAll];
   return { all, why: `${won} for this design: ${ms(wonMs)}/step against ${lost} ${ms(lostMs)}` };
-}
-
-function ms(value: number): string {
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
 
 /** A step's time as a person reads it: "0.4 s", "1.2 s". */
