@@ -18,7 +18,7 @@ import { WORKLOADS } from '../bench/workloads';
 import { NETWORKS } from '../reference/networks';
 import { statsImplementation } from '../telemetry/stats-kernel';
 import { STATS_WASM_BASE64 } from '../telemetry/stats-wasm.generated';
-import { importingSharedMemory } from '../telemetry/stats-wasm';
+import { importingSharedMemory } from './heap-module';
 import { initBackend, threadedWasmFailure, wasmThreads } from './backend';
 import { tf } from './tf';
 import { threadPool, threadpoolAddress } from './wasm-threads';

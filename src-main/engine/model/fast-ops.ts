@@ -7,9 +7,9 @@
  * same mathematics as the stock gradients (checked against float64 finite
  * differences in engine/reference).
  */
-import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
 import { throwIfInterrupted } from './interrupt';
+import { kernelAlias } from './kernel-alias';
 import { axisGeometry, conv2dFilterGradient } from './windows';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
@@ -19,24 +19,48 @@ export interface ConvOptions {
   padding: 'same' | 'valid';
 }
 
+const CONV_KERNEL = 'BackflowConv2D';
+
+const ensureConvKernel = kernelAlias(CONV_KERNEL, 'Conv2D');
+
+// A registered gradient rather than tf.customGrad: tfjs asks for each input's gradient only
+// when something upstream needs it, so a network's first convolution, whose input is the
+// data, skips its input gradient (a whole convolution), and the saved tensors are not copied.
+tf.registerGradient({
+  kernelName: CONV_KERNEL,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    // A convolution's gradient is the costliest part of a CNN's backward pass: stop before it.
+    throwIfInterrupted();
+    const [x, filter] = saved as Tensor4D[];
+    const options = attrs as unknown as ConvOptions;
+    const g = dy as Tensor4D;
+    return {
+      x: () => conv2dInputGradient(g, filter, x.shape, options),
+      filter: () => conv2dFilterGrad(x, g, filter.shape, options),
+    };
+  },
+});
+
 /**
- * 2-D convolution (NHWC input, [kh, kw, in, out] filter) whose filter
- * gradient uses Conv2DBackpropFilter where the backend has it and an im2col
- * matrix product on WASM.
+ * 2-D convolution (NHWC input, [kh, kw, in, out] filter): the backend's Conv2D,
+ * with the gradients below (Conv2DBackpropFilter where the backend has it, an
+ * im2col product on WASM).
  */
 export function conv2dFast(x: Tensor, filter: Tensor, options: ConvOptions): Tensor {
-  const op = customBinaryOp((xi, fi) => ({
-    value: tf.conv2d(xi as Tensor4D, fi as Tensor4D, options.strides, options.padding),
-    save: [xi, fi],
-    gradient: (dy, [xs, fs]) => {
-      // A convolution's gradient is the costliest part of a CNN's backward pass: stop before it.
-      throwIfInterrupted();
-      const g = dy as Tensor4D;
-      const dx = conv2dInputGradient(g, fs as Tensor4D, (xs as Tensor4D).shape, options);
-      return [dx, conv2dFilterGrad(xs as Tensor4D, g, fs.shape, options)];
-    },
-  }));
-  return op(x, filter);
+  ensureConvKernel();
+  return tf.engine().runKernel(
+    CONV_KERNEL,
+    { x, filter } as never,
+    {
+      strides: options.strides,
+      padding: options.padding,
+      // The attributes the backend's Conv2D reads.
+      pad: options.padding,
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    } as never,
+  ) as Tensor;
 }
 
 function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: number[], options: ConvOptions): Tensor {

@@ -15,6 +15,7 @@ import { conv2dFast } from './fast-ops';
 import { throwIfInterrupted } from './interrupt';
 import type { Network, NetworkNode } from './network';
 import { tap } from './tap-kernel';
+import { addBiasOnHeap } from './pool-kernels';
 import { averagePool, maxPool } from './windows';
 
 export interface ForwardOptions {
@@ -141,7 +142,8 @@ export function forward(
 }
 
 function withBias(z: Tensor, bias: Tensor | undefined): Tensor {
-  return bias ? tf.add(z, bias) : z;
+  if (!bias) return z;
+  return addBiasOnHeap(z, bias) ?? tf.add(z, bias);
 }
 
 function normalize(x: Tensor, mean: Tensor, variance: Tensor, w: Tensor[], epsilon: number): Tensor {

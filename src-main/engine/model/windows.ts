@@ -8,6 +8,7 @@
  */
 import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { maxPoolOnHeap } from './pool-kernels';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
 export type Padding = 'same' | 'valid';
@@ -31,43 +32,10 @@ export function extractWindows(
   padding: Padding,
   padValue: number,
 ): Tensor {
-  const [batch, height, width, channels] = x.shape;
-  const rows = axisGeometry(height, kernel[0], strides[0], padding);
-  const cols = axisGeometry(width, kernel[1], strides[1], padding);
-  // Each offset's slice spans out·stride rows; pad the far side so it fits.
-  const extraRows = Math.max(0, kernel[0] - 1 + rows.out * strides[0] - (rows.before + height + rows.after));
-  const extraCols = Math.max(0, kernel[1] - 1 + cols.out * strides[1] - (cols.before + width + cols.after));
-  const padded = tf.pad(
-    x,
-    [
-      [0, 0],
-      [rows.before, rows.after + extraRows],
-      [cols.before, cols.after + extraCols],
-      [0, 0],
-    ],
-    padValue,
-  );
+  const { padded, rows, cols } = padForWindows(x, kernel, strides, padding, padValue, [1, 2]);
   const windows: Tensor[] = [];
-  for (let a = 0; a < kernel[0]; a++) {
-    for (let b = 0; b < kernel[1]; b++) {
-      let slice = tf.slice(
-        padded,
-        [0, a, b, 0],
-        [batch, rows.out * strides[0], cols.out * strides[1], channels],
-      );
-      if (strides[0] > 1 || strides[1] > 1) {
-        // Keep every stride-th row and column: split each axis into (out, stride) and take index 0.
-        const split = tf.reshape(slice, [batch, rows.out, strides[0], cols.out, strides[1], channels]);
-        slice = tf.reshape(tf.slice(split, [0, 0, 0, 0, 0, 0], [batch, rows.out, 1, cols.out, 1, channels]), [
-          batch,
-          rows.out,
-          cols.out,
-          channels,
-        ]);
-      }
-      windows.push(slice);
-    }
-  }
+  for (let a = 0; a < kernel[0]; a++)
+    for (let b = 0; b < kernel[1]; b++) windows.push(offsetSlice(padded, [a, b], strides, rows, cols));
   return windows.length === 1 ? tf.expandDims(windows[0], 4) : tf.stack(windows, 4);
 }
 
@@ -97,13 +65,16 @@ export interface PoolOptions {
 
 /**
  * Max pooling. Native kernels are used where their gradient is right (CPU,
- * TensorFlow); on WASM the window max is taken over windows built from
- * reshapes (non-overlapping windows, the usual 2×2 / stride 2) or slices.
+ * TensorFlow); on WASM, pool.wat's (pool-kernels.ts), or where WebAssembly
+ * SIMD is missing the window max over windows built from reshapes
+ * (non-overlapping windows, the usual 2×2 / stride 2) or slices.
  */
 export function maxPool(x: Tensor, options: PoolOptions): Tensor {
   if (tf.getBackend() !== 'wasm') {
     return tf.maxPool(x as Tensor4D, options.poolSize, options.strides, options.padding);
   }
+  const onHeap = maxPoolOnHeap(x, options);
+  if (onHeap) return onHeap;
   const tiled = options.poolSize[0] === options.strides[0] && options.poolSize[1] === options.strides[1];
   const windows = tiled
     ? tiledWindows(x, options.poolSize, options.padding, -Infinity)
@@ -193,7 +164,8 @@ export function conv2dFilterGradient(
   strides: [number, number],
   padding: Padding,
 ): Tensor {
-  const [kh, kw] = filterShape;
+  const [kh, kw, inChannels] = filterShape;
+  if (inChannels <= FEW_INPUT_CHANNELS) return filterGradientByProduct(x, dy, filterShape, strides, padding);
   const [, height, width] = x.shape;
   const rows = axisGeometry(height, kh, strides[0], padding);
   const cols = axisGeometry(width, kw, strides[1], padding);
@@ -211,6 +183,102 @@ export function conv2dFilterGradient(
   let grad = tf.conv2d(input, filter, 1, 'valid', 'NHWC', strides); // [ci, ≥kh, ≥kw, co]
   if (grad.shape[1] !== kh || grad.shape[2] !== kw) grad = tf.slice(grad, [0, 0, 0, 0], [-1, kh, kw, -1]);
   return tf.transpose(grad, [1, 2, 0, 3]);
+}
+
+/**
+ * With one to four input channels (an image's first layer), the convolution
+ * above has ci output rows of kh·kw pixels: too small an output for Conv2D to
+ * run fast (W4's 28×28×1 input: 6 ms for 7 M multiply-adds). The same sum as one
+ * plain matrix product instead: dW as [kh·kw·ci, co] = P · dy as [B·OH·OW, co],
+ * where row (a·kw + b)·ci + c of P is the input channel c seen at window offset
+ * (a, b) by every output pixel: a slice of the padded input per offset.
+ */
+const FEW_INPUT_CHANNELS = 4;
+
+function filterGradientByProduct(
+  x: Tensor,
+  dy: Tensor,
+  filterShape: number[],
+  strides: [number, number],
+  padding: Padding,
+): Tensor {
+  const [kh, kw, inChannels, outChannels] = filterShape;
+  const [batch, height, width] = x.shape;
+  // [ci·B, H, W]: each offset's slice is then channel by channel, rows of B·OH·OW, and is
+  // copied in runs of OW values (tfjs-wasm's Slice copies runs of the last axis; runs of
+  // one value were ten times slower).
+  const channelsFirst = inChannels === 1 ? x : tf.transpose(x, [3, 0, 1, 2]);
+  const planes = tf.reshape(channelsFirst, [inChannels * batch, height, width]);
+  const { padded, rows, cols } = padForWindows(planes, [kh, kw], strides, padding, 0, [1, 2]);
+  const pixels = batch * rows.out * cols.out;
+  const offsets: Tensor[] = [];
+  for (let a = 0; a < kh; a++)
+    for (let b = 0; b < kw; b++)
+      offsets.push(tf.reshape(offsetSlice(padded, [a, b], strides, rows, cols), [inChannels, pixels]));
+  const product = tf.matMul(
+    (offsets.length === 1 ? offsets[0] : tf.concat(offsets, 0)) as Tensor2D,
+    tf.reshape(dy, [pixels, outChannels]) as Tensor2D,
+  );
+  return tf.reshape(product, filterShape);
+}
+
+type Tensor2D = ReturnType<typeof tf.tensor2d>;
+
+/**
+ * `x` padded along its two spatial axes (`axes`, [1, 2] for NHWC) so that every
+ * window offset's slice of out·stride rows and columns fits: TensorFlow's
+ * padding, and on the far side as much more as the last offset's slice needs.
+ */
+function padForWindows(
+  x: Tensor,
+  kernel: [number, number],
+  strides: [number, number],
+  padding: Padding,
+  padValue: number,
+  axes: [number, number],
+) {
+  const height = x.shape[axes[0]];
+  const width = x.shape[axes[1]];
+  const rows = axisGeometry(height, kernel[0], strides[0], padding);
+  const cols = axisGeometry(width, kernel[1], strides[1], padding);
+  // Each offset's slice spans out·stride rows; pad the far side so it fits.
+  const extraRows = Math.max(0, kernel[0] - 1 + rows.out * strides[0] - (rows.before + height + rows.after));
+  const extraCols = Math.max(0, kernel[1] - 1 + cols.out * strides[1] - (cols.before + width + cols.after));
+  const paddings = x.shape.map((): [number, number] => [0, 0]);
+  paddings[axes[0]] = [rows.before, rows.after + extraRows];
+  paddings[axes[1]] = [cols.before, cols.after + extraCols];
+  const needed = paddings.some(([before, after]) => before || after);
+  return { padded: needed ? tf.pad(x, paddings, padValue) : x, rows, cols };
+}
+
+/**
+ * One window offset's values: rows a, a + s, …, columns b, b + s, … of the
+ * padded tensor's spatial axes 1 and 2, whatever comes before and after them
+ * (one leading axis, at most one trailing).
+ */
+function offsetSlice(
+  padded: Tensor,
+  [a, b]: [number, number],
+  strides: [number, number],
+  rows: { out: number },
+  cols: { out: number },
+): Tensor {
+  const [lead, , , ...trail] = padded.shape;
+  const zeros = trail.map(() => 0);
+  let slice = tf.slice(
+    padded,
+    [0, a, b, ...zeros],
+    [lead, rows.out * strides[0], cols.out * strides[1], ...trail],
+  );
+  if (strides[0] > 1 || strides[1] > 1) {
+    // Keep every stride-th row and column: split each axis into (out, stride) and take index 0.
+    const split = tf.reshape(slice, [lead, rows.out, strides[0], cols.out, strides[1], ...trail]);
+    slice = tf.reshape(
+      tf.slice(split, [0, 0, 0, 0, 0, ...zeros], [lead, rows.out, 1, cols.out, 1, ...trail]),
+      [lead, rows.out, cols.out, ...trail],
+    );
+  }
+  return slice;
 }
 
 export type { Tensor4D };

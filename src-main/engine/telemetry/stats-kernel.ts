@@ -15,6 +15,7 @@
  */
 import { RELU_FAMILY, type Activation } from '../../../src-shared/layers/activations';
 import { LAYER_STAT_STRIDE } from '../../../src-shared/telemetry';
+import { heapMemory, type WasmHeapBackend } from '../backend/heap-module';
 import { tf, type Tensor } from '../backend/tf';
 import { flowNormFromValues, type FlowTerm } from './flow';
 import { SATURATED_OUTPUT, type LayerObservation } from './observation';
@@ -23,18 +24,7 @@ import { wasmLayerStats, type LayerOffsets, type WasmLayerStats } from './stats-
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 
-interface WasmBackend {
-  // The single-threaded build exports its memory (asm.memory); the threaded build imports a
-  // shared one, which Emscripten keeps as wasmMemory.
-  wasm: {
-    asm: { memory?: WebAssembly.Memory };
-    wasmMemory?: WebAssembly.Memory;
-    _malloc(bytes: number): number;
-  };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
+type WasmBackend = WasmHeapBackend;
 interface CpuBackend {
   data: { get(dataId: object): { values?: unknown } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
@@ -215,7 +205,7 @@ const KERNELS: Record<string, StatsKernel> = {
 };
 
 function simdFor(wasm: WasmBackend): WasmLayerStats | undefined {
-  const memory = wasm.wasm.asm.memory ?? wasm.wasm.wasmMemory;
+  const memory = heapMemory(wasm);
   return memory ? wasmLayerStats(memory, (bytes) => wasm.wasm._malloc(bytes)) : undefined;
 }
 

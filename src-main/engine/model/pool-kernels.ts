@@ -1,0 +1,146 @@
+/**
+ * Max pooling and a convolution's bias as registered tfjs kernels on WASM,
+ * running pool.wat on the backend's heap. On W4 (a small CNN) the op chains
+ * they replace took about a sixth of the step: the window max's transpose,
+ * argMax, oneHot and multiply (tfjs-wasm's own MaxPoolGrad is wrong with more
+ * than one channel or `same` padding), and the bias gradient's Sum over
+ * batch, height and width, which tfjs-wasm runs as a transpose and a sum.
+ * Registered gradients save their inputs without the copies tf.customGrad makes.
+ */
+import { heapMemory, type WasmHeapBackend } from '../backend/heap-module';
+import { tf, type Tensor } from '../backend/tf';
+import { kernelAlias } from './kernel-alias';
+import { poolKernels, type PoolGeometry, type PoolKernels } from './pool-wasm';
+import { axisGeometry, type PoolOptions } from './windows';
+
+const MAX_POOL = 'BackflowMaxPool';
+const MAX_POOL_GRAD = 'BackflowMaxPoolGrad';
+const BIAS_ADD = 'BackflowBiasAdd';
+const CHANNEL_SUMS = 'BackflowChannelSums';
+
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+
+function kernelsOf(backend: WasmHeapBackend): PoolKernels {
+  const memory = heapMemory(backend);
+  const kernels = memory && poolKernels(memory);
+  if (!kernels) throw new Error('pool kernels: this runtime cannot compile pool.wat');
+  return kernels;
+}
+
+function geometry(shape: number[], attrs: Record<string, unknown>): PoolGeometry {
+  const { poolSize, strides, padding } = attrs as unknown as PoolOptions;
+  const [batch, height, width, channels] = shape;
+  const rows = axisGeometry(height, poolSize[0], strides[0], padding);
+  const cols = axisGeometry(width, poolSize[1], strides[1], padding);
+  return {
+    batch,
+    height,
+    width,
+    channels,
+    poolH: poolSize[0],
+    poolW: poolSize[1],
+    strideH: strides[0],
+    strideW: strides[1],
+    padTop: rows.before,
+    padLeft: cols.before,
+    outH: rows.out,
+    outW: cols.out,
+  };
+}
+
+function checkFloat32(kernel: string, ...tensors: TensorInfo[]): void {
+  for (const t of tensors)
+    if (t.dtype !== 'float32') throw new Error(`${kernel}: ${t.dtype} input, expected float32`);
+}
+
+const ensureBiasAdd = kernelAlias(BIAS_ADD, 'Add');
+let registered = false;
+
+/** Registers the kernels on the wasm backend (once); false where pool.wat cannot run there. */
+function ensureRegistered(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  const memory = heapMemory(tf.backend() as unknown as WasmHeapBackend);
+  if (!memory || !poolKernels(memory)) return false;
+  ensureBiasAdd();
+  if (registered) return true;
+  const offset = (backend: WasmHeapBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  tf.registerKernel({
+    kernelName: MAX_POOL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+      const wasm = backend as WasmHeapBackend;
+      const { x } = inputs;
+      checkFloat32(MAX_POOL, x);
+      const g = geometry(x.shape, attrs!);
+      // Allocate first: a growing heap moves nothing, but offsets are read after it anyway.
+      const out = wasm.makeOutput([g.batch, g.outH, g.outW, g.channels], 'float32');
+      kernelsOf(wasm).maxPool(offset(wasm, x), offset(wasm, out), g);
+      return out as never;
+    },
+  } as never);
+  tf.registerKernel({
+    kernelName: MAX_POOL_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+      const wasm = backend as WasmHeapBackend;
+      const { dy, x } = inputs;
+      checkFloat32(MAX_POOL_GRAD, dy, x);
+      const dx = wasm.makeOutput(x.shape, 'float32');
+      kernelsOf(wasm).maxPoolGrad(
+        offset(wasm, dy),
+        offset(wasm, x),
+        offset(wasm, dx),
+        geometry(x.shape, attrs!),
+      );
+      return dx as never;
+    },
+  } as never);
+  tf.registerKernel({
+    kernelName: CHANNEL_SUMS,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
+      const wasm = backend as WasmHeapBackend;
+      const { x } = inputs;
+      checkFloat32(CHANNEL_SUMS, x);
+      const channels = x.shape[x.shape.length - 1];
+      const out = wasm.makeOutput([channels], 'float32');
+      const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      kernelsOf(wasm).channelSums(offset(wasm, x), offset(wasm, out), rows, channels);
+      return out as never;
+    },
+  } as never);
+  registered = true;
+  return true;
+}
+
+tf.registerGradient({
+  kernelName: MAX_POOL,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved as Tensor[];
+    return {
+      x: () => tf.engine().runKernel(MAX_POOL_GRAD, { dy: dy as Tensor, x } as never, attrs) as Tensor,
+    };
+  },
+});
+
+tf.registerGradient({
+  kernelName: BIAS_ADD,
+  gradFunc: (dy) => ({
+    a: () => dy as Tensor,
+    b: () => tf.engine().runKernel(CHANNEL_SUMS, { x: dy as Tensor } as never, {}) as Tensor,
+  }),
+});
+
+/** Max pooling of NHWC `x` on WASM's heap, or undefined where these kernels cannot run. */
+export function maxPoolOnHeap(x: Tensor, options: PoolOptions): Tensor | undefined {
+  if (!ensureRegistered()) return undefined;
+  return tf.engine().runKernel(MAX_POOL, { x } as never, { ...options } as never) as Tensor;
+}
+
+/** z + bias (one value per channel, the last axis) on WASM's heap, or undefined where these kernels cannot run. */
+export function addBiasOnHeap(z: Tensor, bias: Tensor): Tensor | undefined {
+  if (bias.rank !== 1 || bias.shape[0] !== z.shape[z.rank - 1] || !ensureRegistered()) return undefined;
+  return tf.engine().runKernel(BIAS_ADD, { a: z, b: bias } as never, {}) as Tensor;
+}
