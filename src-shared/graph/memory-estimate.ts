@@ -12,7 +12,7 @@
  *   step's scope ends (measured factors in {@link BYTES_PER_WEIGHT});
  * - per example of the batch: every layer's output, the gradient with respect
  *   to it and the layer's own temporaries (a factor of its output size), plus
- *   the windows that pooling and the convolution gradient copy;
+ *   the copies that the convolution gradient and average pooling make;
  * - the epoch's evaluation, forward only, in batches of
  *   {@link EVALUATION_BATCH} rows;
  * - the data set, which lives outside the backend (plain arrays) but in the
@@ -148,24 +148,27 @@ export function estimateTrainingMemory(input: EstimateInput): MemoryEstimate {
 
 /**
  * Values beyond {@link TRAINING_VALUES_PER_OUTPUT} that a layer's backward
- * pass holds per example: a convolution's gradient pads and transposes its
- * input and its output gradient (measured on a small CNN), and a
+ * pass holds per example: a convolution's gradient transposes its input and
+ * its output gradient (measured on a small CNN), and a
  * normalization keeps the centred, scaled and normalized values and their
  * gradients. A global average pooling's gradient is input-sized.
  */
 function trainingExtra(type: string | undefined, input: number, out: number): number {
-  if (type === 'conv2d') return 4 * input + 6 * out;
+  if (type === 'conv2d') return 2 * input + 4 * out;
   if (type === 'batchNormalization' || type === 'layerNormalization') return 6 * out;
   // Its gradient spreads the output's over the whole input (the broadcast and the division).
   if (type === 'globalAveragePooling2d') return 2 * input;
   return 0;
 }
 
-/** Pooling reads its input as windows: one output-sized slice per window offset, then their stack. */
+/**
+ * What pooling copies besides its output: max pooling reads its input in place
+ * (the engine's own kernel on WebAssembly, the backend's elsewhere); average
+ * pooling with `same` padding pads its input and rescales its output.
+ */
 function poolingWindows(layer: TypedLayer, input: number, out: number): number {
-  if (layer.type !== 'maxPooling2d' && layer.type !== 'averagePooling2d') return 0;
-  const [height, width] = pair(layer.params.poolSize);
-  return 2 * height * width * out + input;
+  if (layer.type !== 'averagePooling2d' || layer.params.padding !== 'same') return 0;
+  return input + out;
 }
 
 /** The largest batch whose step fits `budget`; 0 when even one example does not. */

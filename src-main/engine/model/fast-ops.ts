@@ -10,7 +10,7 @@
 import { tf, type Tensor } from '../backend/tf';
 import { throwIfInterrupted } from './interrupt';
 import { kernelAlias } from './kernel-alias';
-import { axisGeometry, conv2dFilterGradient } from './windows';
+import { axisGeometry, conv2dFilterGradient, conv2dPadded } from './windows';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
 
@@ -99,12 +99,11 @@ function conv2dInputGradient(
   const cols = axisGeometry(width, kw, 1, options.padding);
   const top = kh - 1 - rows.before;
   const left = kw - 1 - cols.before;
-  const padded = tf.pad(dy, [
-    [0, 0],
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
+  return conv2dPadded(
+    dy,
+    flipped,
     [top, height + kh - 1 - rows.out - top],
     [left, width + kw - 1 - cols.out - left],
-    [0, 0],
-  ]) as Tensor4D;
-  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
-  return tf.conv2d(padded, flipped, 1, 'valid');
+  );
 }
