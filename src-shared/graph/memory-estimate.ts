@@ -23,7 +23,6 @@
  */
 import type { OptimizerName, TrainingSpec } from '../design/types';
 import type { TypedLayer } from '../layers';
-import { pair } from '../layers/params';
 import type { GraphAnalysis } from './analyze';
 import { shapeSize } from './format';
 
