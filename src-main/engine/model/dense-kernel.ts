@@ -8,6 +8,7 @@
  */
 import { tf, type Tensor } from '../backend/tf';
 import { throwIfInterrupted } from './interrupt';
+import { activationGradientOnHeap, channelSumsOnHeap } from './layer-kernels';
 import { notifyObserver, observerId } from './observers';
 
 export const DENSE_KERNEL = 'BackflowDense';
@@ -89,12 +90,17 @@ tf.registerGradient({
     throwIfInterrupted();
     const activation = attrs!.activation as FusedActivation;
     notifyObserver(attrs!.observer, dy as Tensor);
-    const derivative = derivativeFromOutput(activation, y, attrs!.alpha as number);
-    const dz = (derivative ? tf.mul(dy as Tensor, derivative) : dy) as Tensor2D;
+    const alpha = attrs!.alpha as number;
+    const dz = (
+      activation === 'linear'
+        ? dy
+        : (activationGradientOnHeap(dy as Tensor, y, activation, alpha) ??
+          tf.mul(dy as Tensor, derivativeFromOutput(activation, y, alpha)!))
+    ) as Tensor2D;
     return {
       x: () => tf.matMul(dz, tf.transpose(w)),
       w: () => tf.matMul(tf.transpose(x), dz),
-      bias: () => tf.sum(dz, 0),
+      bias: () => channelSumsOnHeap(dz) ?? tf.sum(dz, 0),
     };
   },
 });

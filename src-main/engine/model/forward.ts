@@ -15,7 +15,7 @@ import { conv2dFast } from './fast-ops';
 import { throwIfInterrupted } from './interrupt';
 import type { Network, NetworkNode } from './network';
 import { tap } from './tap-kernel';
-import { addBiasOnHeap } from './pool-kernels';
+import { addBiasOnHeap } from './layer-kernels';
 import { averagePool, maxPool } from './windows';
 
 export interface ForwardOptions {

@@ -8,7 +8,7 @@
  */
 import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
-import { maxPoolOnHeap } from './pool-kernels';
+import { maxPoolOnHeap } from './layer-kernels';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
 export type Padding = 'same' | 'valid';
@@ -65,7 +65,7 @@ export interface PoolOptions {
 
 /**
  * Max pooling. Native kernels are used where their gradient is right (CPU,
- * TensorFlow); on WASM, pool.wat's (pool-kernels.ts), or where WebAssembly
+ * TensorFlow); on WASM, layer-kernels.wat's (layer-kernels.ts), or where WebAssembly
  * SIMD is missing the window max over windows built from reshapes
  * (non-overlapping windows, the usual 2×2 / stride 2) or slices.
  */

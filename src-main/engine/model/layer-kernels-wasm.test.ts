@@ -1,5 +1,5 @@
 /**
- * pool.wat against plain JavaScript written from the definitions (TensorFlow's
+ * layer-kernels.wat against plain JavaScript written from the definitions (TensorFlow's
  * window geometry, the gradient to each window's first maximal pixel in
  * row-major order, sums in float64), over geometries chosen to break it:
  * channel counts that are not multiples of four or sixteen, `same` padding
@@ -10,15 +10,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
 import { describe, expect, it } from 'vitest';
-import { poolKernels, type PoolGeometry } from './pool-wasm';
+import { layerKernels, type PoolGeometry } from './layer-kernels-wasm';
 import { axisGeometry, type Padding } from './windows';
 
-const GENERATED_HEADER = `// Generated from pool.wat by pool-wasm.test.ts (\`npx vitest run src-main/engine/model/pool-wasm.test.ts --update\`): do not edit.\n`;
+const GENERATED_HEADER = `// Generated from layer-kernels.wat by layer-kernels-wasm.test.ts (\`npx vitest run src-main/engine/model/layer-kernels-wasm.test.ts --update\`): do not edit.\n`;
 
 async function compilePoolWat(): Promise<Uint8Array> {
   const wabt = await wabtFactory();
-  const source = readFileSync(fileURLToPath(new URL('./pool.wat', import.meta.url)), 'utf8');
-  const module = wabt.parseWat('pool.wat', source, { simd: true, bulk_memory: true });
+  const source = readFileSync(fileURLToPath(new URL('./layer-kernels.wat', import.meta.url)), 'utf8');
+  const module = wabt.parseWat('layer-kernels.wat', source, { simd: true, bulk_memory: true });
   try {
     module.validate();
     return module.toBinary({ log: false, write_debug_names: false }).buffer;
@@ -100,7 +100,7 @@ function heap(bytes: number) {
     else view().fill(12345); // garbage the kernel must overwrite
     return { at, view };
   };
-  const kernels = poolKernels(memory);
+  const kernels = layerKernels(memory);
   if (!kernels) throw new Error('WebAssembly SIMD is not available in this Node');
   return { kernels, place };
 }
@@ -127,11 +127,11 @@ const CASES: [string, number[], [number, number], [number, number], Padding][] =
   ['4×4 / 3 same, 17 channels', [1, 10, 11, 17], [4, 4], [3, 3], 'same'],
 ];
 
-describe('pool.wat', () => {
-  it('is compiled in pool-wasm.generated.ts', async () => {
+describe('layer-kernels.wat', () => {
+  it('is compiled in layer-kernels-wasm.generated.ts', async () => {
     const bytes = await compilePoolWat();
-    const text = `${GENERATED_HEADER}export const POOL_WASM_BASE64 =\n  '${Buffer.from(bytes).toString('base64')}';\n`;
-    await expect(text).toMatchFileSnapshot('./pool-wasm.generated.ts');
+    const text = `${GENERATED_HEADER}export const LAYER_KERNELS_WASM_BASE64 =\n  '${Buffer.from(bytes).toString('base64')}';\n`;
+    await expect(text).toMatchFileSnapshot('./layer-kernels-wasm.generated.ts');
   });
 
   describe.each(CASES)('%s', (_, shape, pool, strides, padding) => {
@@ -189,6 +189,32 @@ describe('pool.wat', () => {
     expect(at(0, 2, 1)).toBe(6); // window 2's NaN, not the +∞ of window 1
     expect(at(1, 0, 3)).toBe(4); // the first of two tied 9s
     expect(at(1, 1, 3)).toBe(0);
+  });
+
+  describe.each(['sigmoid', 'relu', 'leakyrelu', 'elu'] as const)('the %s gradient', (activation) => {
+    const f = Math.fround;
+    // The op chain of dense-kernel.ts's derivativeFromOutput, one float32 rounding per op.
+    const derivative = (y: number, alpha: number): number => {
+      const step = Number.isNaN(y) ? NaN : y > 0 ? 1 : 0;
+      if (activation === 'sigmoid') return f(y * f(1 - y));
+      if (activation === 'relu') return step;
+      if (activation === 'leakyrelu') return f(f(step * f(1 - alpha)) + f(alpha));
+      return Math.min(f(y + 1), 1);
+    };
+
+    it.each([1, 7, 64, 131])('equals dy times the op chain bit for bit (%i values)', (n) => {
+      const y = randomValues(n, n + 3).map((v, i) => (i % 5 === 0 ? 0 : activation === 'sigmoid' ? (v + 1) / 2 : v));
+      if (n > 4) y[3] = NaN;
+      const dy = randomValues(n, n + 17);
+      const alpha = 0.3; // not a float32: 1 − α rounds differently in float64 and float32
+      const { kernels, place } = heap(n * 12 + 256);
+      const dyAt = place(dy);
+      const yAt = place(y);
+      const out = place(n);
+      kernels.activationGradient(dyAt.at, yAt.at, out.at, n, activation, alpha);
+      const expected = Array.from(y, (v, i) => f(dy[i] * derivative(v, alpha)));
+      expect(Array.from(out.view())).toEqual(expected);
+    });
   });
 
   it.each([1, 3, 4, 16, 21, 36])('sums %i channels over many rows in float64', (channels) => {

@@ -1,30 +1,38 @@
 /**
- * Max pooling and a convolution's bias as registered tfjs kernels on WASM,
- * running pool.wat on the backend's heap. On W4 (a small CNN) the op chains
- * they replace took about a sixth of the step: the window max's transpose,
- * argMax, oneHot and multiply (tfjs-wasm's own MaxPoolGrad is wrong with more
- * than one channel or `same` padding), and the bias gradient's Sum over
- * batch, height and width, which tfjs-wasm runs as a transpose and a sum.
- * Registered gradients save their inputs without the copies tf.customGrad makes.
+ * Max pooling, a convolution's bias and a dense layer's activation gradient as
+ * registered tfjs kernels on WASM, running layer-kernels.wat on the backend's
+ * heap. On W4 (a small CNN) the op chains they replace took about a sixth of
+ * the step: the window max's transpose, argMax, oneHot and multiply
+ * (tfjs-wasm's own MaxPoolGrad is wrong with more than one channel or `same`
+ * padding), and the bias gradient's Sum over batch, height and width, which
+ * tfjs-wasm runs as a transpose and a sum. On MLPs each layer's backward pass
+ * loses three to four dispatched ops. Registered gradients save their inputs
+ * without the copies tf.customGrad makes.
  */
 import { heapMemory, type WasmHeapBackend } from '../backend/heap-module';
 import { tf, type Tensor } from '../backend/tf';
 import { kernelAlias } from './kernel-alias';
-import { poolKernels, type PoolGeometry, type PoolKernels } from './pool-wasm';
+import {
+  layerKernels,
+  type LayerKernels,
+  type OutputDerivative,
+  type PoolGeometry,
+} from './layer-kernels-wasm';
 import { axisGeometry, type PoolOptions } from './windows';
 
 const MAX_POOL = 'BackflowMaxPool';
 const MAX_POOL_GRAD = 'BackflowMaxPoolGrad';
 const BIAS_ADD = 'BackflowBiasAdd';
 const CHANNEL_SUMS = 'BackflowChannelSums';
+const ACTIVATION_GRAD = 'BackflowActivationGrad';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 
-function kernelsOf(backend: WasmHeapBackend): PoolKernels {
+function kernelsOf(backend: WasmHeapBackend): LayerKernels {
   const memory = heapMemory(backend);
-  const kernels = memory && poolKernels(memory);
-  if (!kernels) throw new Error('pool kernels: this runtime cannot compile pool.wat');
+  const kernels = memory && layerKernels(memory);
+  if (!kernels) throw new Error('pool kernels: this runtime cannot compile layer-kernels.wat');
   return kernels;
 }
 
@@ -57,11 +65,11 @@ function checkFloat32(kernel: string, ...tensors: TensorInfo[]): void {
 const ensureBiasAdd = kernelAlias(BIAS_ADD, 'Add');
 let registered = false;
 
-/** Registers the kernels on the wasm backend (once); false where pool.wat cannot run there. */
+/** Registers the kernels on the wasm backend (once); false where layer-kernels.wat cannot run there. */
 function ensureRegistered(): boolean {
   if (tf.getBackend() !== 'wasm') return false;
   const memory = heapMemory(tf.backend() as unknown as WasmHeapBackend);
-  if (!memory || !poolKernels(memory)) return false;
+  if (!memory || !layerKernels(memory)) return false;
   ensureBiasAdd();
   if (registered) return true;
   const offset = (backend: WasmHeapBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
@@ -110,6 +118,27 @@ function ensureRegistered(): boolean {
       return out as never;
     },
   } as never);
+  tf.registerKernel({
+    kernelName: ACTIVATION_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+      const wasm = backend as WasmHeapBackend;
+      const { dy, y } = inputs;
+      checkFloat32(ACTIVATION_GRAD, dy, y);
+      const out = wasm.makeOutput(y.shape, 'float32');
+      const size = y.shape.reduce((a, b) => a * b, 1);
+      const { activation, alpha } = attrs as { activation: OutputDerivative; alpha: number };
+      kernelsOf(wasm).activationGradient(
+        offset(wasm, dy),
+        offset(wasm, y),
+        offset(wasm, out),
+        size,
+        activation,
+        alpha,
+      );
+      return out as never;
+    },
+  } as never);
   registered = true;
   return true;
 }
@@ -132,6 +161,26 @@ tf.registerGradient({
     b: () => tf.engine().runKernel(CHANNEL_SUMS, { x: dy as Tensor } as never, {}) as Tensor,
   }),
 });
+
+/** Σ over every axis but the last (a bias's gradient) on WASM's heap, or undefined where these kernels cannot run. */
+export function channelSumsOnHeap(t: Tensor): Tensor | undefined {
+  if (!ensureRegistered()) return undefined;
+  return tf.engine().runKernel(CHANNEL_SUMS, { x: t } as never, {}) as Tensor;
+}
+
+/**
+ * dy · f′ for a layer's output y = f(z), f′ written from y, on WASM's heap (one
+ * pass instead of three or four ops), or undefined where these kernels cannot run.
+ */
+export function activationGradientOnHeap(
+  dy: Tensor,
+  y: Tensor,
+  activation: OutputDerivative,
+  alpha: number,
+): Tensor | undefined {
+  if (!ensureRegistered()) return undefined;
+  return tf.engine().runKernel(ACTIVATION_GRAD, { dy, y } as never, { activation, alpha } as never) as Tensor;
+}
 
 /** Max pooling of NHWC `x` on WASM's heap, or undefined where these kernels cannot run. */
 export function maxPoolOnHeap(x: Tensor, options: PoolOptions): Tensor | undefined {

@@ -1,5 +1,5 @@
-;; Max pooling, its gradient, and a bias gradient's per-channel sums, run
-;; directly on the memory of tfjs's WASM backend (imported, so no tensor is
+;; Max pooling, its gradient, a bias gradient's per-channel sums, and a dense
+;; layer's activation gradient, run directly on the memory of tfjs's WASM backend (imported, so no tensor is
 ;; copied). Tensors are float32 NHWC at byte offsets; the callers pass the
 ;; geometry (TensorFlow's: window rows top + [0, poolH), clipped to the image,
 ;; so padding never takes part).
@@ -8,10 +8,11 @@
 ;; arithmetic: the window max built from a transpose, a reduction, an argMax,
 ;; a oneHot and a multiply (tfjs-wasm's own MaxPoolGrad is wrong with more
 ;; than one channel or `same` padding), and the bias gradient's Sum over
-;; [batch, height, width], which tfjs-wasm runs as a transpose then a sum.
+;; [batch, height, width], which tfjs-wasm runs as a transpose then a sum,
+;; and the three or four elementwise ops of an activation's derivative.
 ;;
-;; pool-wasm.generated.ts is this file compiled, kept so by a unit test
-;; (pool-wasm.test.ts, which rewrites it with `--update`).
+;; layer-kernels-wasm.generated.ts is this file compiled, kept so by a unit test
+;; (layer-kernels-wasm.test.ts, which rewrites it with `--update`).
 (module
   (import "tfjs" "memory" (memory 0))
 
@@ -313,4 +314,56 @@
     (f32.store offset=4 (local.get $p) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $low))))
     (f32.store offset=8 (local.get $p) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $high))))
     (f32.store offset=12 (local.get $p) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $high)))))
+
+  ;; out = dy · f′, f′ written in terms of the output y = f(z) with the same
+  ;; float32 operations, in the same order, as the op chain it replaces
+  ;; (dense-kernel.ts derivativeFromOutput), so the result is bit for bit the
+  ;; same. kind 0: sigmoid, y·(1 − y); 1: ReLU, [y > 0]; 2: leaky ReLU,
+  ;; [y > 0]·(1 − α) + α; 3: ELU, min(y + 1, 1). A NaN output gives a NaN
+  ;; derivative, as tf.step's does.
+  (func (export "activationGradient")
+    (param $dy i32) (param $y i32) (param $out i32) (param $n i32) (param $kind i32)
+    (param $alpha f32) (param $oneMinusAlpha f32)
+    (local $i i32) (local $stop i32) (local $v v128) (local $d v128)
+    (local $scalar f32) (local $derivative f32)
+    (local.set $stop (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vectorsDone (loop $vectorsNext
+      (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $stop)))
+      (local.set $v (v128.load align=4 (i32.add (local.get $y) (local.get $i))))
+      (local.set $d (call $derivative4 (local.get $v) (local.get $kind)
+                      (local.get $alpha) (local.get $oneMinusAlpha)))
+      (v128.store align=4 (i32.add (local.get $out) (local.get $i))
+        (f32x4.mul (v128.load align=4 (i32.add (local.get $dy) (local.get $i))) (local.get $d)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vectorsNext)))
+    (local.set $stop (i32.shl (local.get $n) (i32.const 2)))
+    (block $scalarsDone (loop $scalarsNext
+      (br_if $scalarsDone (i32.ge_u (local.get $i) (local.get $stop)))
+      ;; The last n mod 4 values through the same vector code, one lane used.
+      (local.set $d (call $derivative4
+                      (f32x4.splat (f32.load (i32.add (local.get $y) (local.get $i))))
+                      (local.get $kind) (local.get $alpha) (local.get $oneMinusAlpha)))
+      (f32.store (i32.add (local.get $out) (local.get $i))
+        (f32.mul (f32.load (i32.add (local.get $dy) (local.get $i)))
+                 (f32x4.extract_lane 0 (local.get $d))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $scalarsNext)))
+  )
+
+  (func $derivative4 (param $y v128) (param $kind i32) (param $alpha f32) (param $oneMinusAlpha f32)
+                     (result v128)
+    (local $step v128)
+    (if (i32.eqz (local.get $kind))
+      (then (return (f32x4.mul (local.get $y) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $y))))))
+    (if (i32.eq (local.get $kind) (i32.const 3))
+      (then (return (f32x4.min (f32x4.add (local.get $y) (f32x4.splat (f32.const 1)))
+                               (f32x4.splat (f32.const 1))))))
+    ;; [y > 0], NaN where y is NaN.
+    (local.set $step (v128.bitselect
+      (local.get $y)
+      (v128.and (f32x4.gt (local.get $y) (f32x4.splat (f32.const 0))) (f32x4.splat (f32.const 1)))
+      (f32x4.ne (local.get $y) (local.get $y))))
+    (if (i32.eq (local.get $kind) (i32.const 1)) (then (return (local.get $step))))
+    (f32x4.add (f32x4.mul (local.get $step) (f32x4.splat (local.get $oneMinusAlpha)))
+               (f32x4.splat (local.get $alpha))))
 )

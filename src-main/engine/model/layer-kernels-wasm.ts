@@ -1,9 +1,10 @@
 /**
- * The kernels of pool.wat over a WebAssembly memory (tfjs-wasm's heap, or a
- * test's), taking byte offsets: max pooling, its gradient, and per-channel sums.
+ * The kernels of layer-kernels.wat over a WebAssembly memory (tfjs-wasm's heap, or a
+ * test's), taking byte offsets: max pooling, its gradient, per-channel sums, and
+ * a dense layer's activation gradient.
  */
 import { instantiateOnHeap } from '../backend/heap-module';
-import { POOL_WASM_BASE64 } from './pool-wasm.generated';
+import { LAYER_KERNELS_WASM_BASE64 } from './layer-kernels-wasm.generated';
 
 /** A pooling window's geometry over an NHWC tensor, by TensorFlow's rules (see windows.ts axisGeometry). */
 export interface PoolGeometry {
@@ -21,14 +22,27 @@ export interface PoolGeometry {
   outW: number;
 }
 
-export interface PoolKernels {
+export interface LayerKernels {
   /** out = the window maxima of x. */
   maxPool(x: number, out: number, g: PoolGeometry): void;
   /** dx = dy routed to each window's first maximal pixel of x. */
   maxPoolGrad(dy: number, x: number, dx: number, g: PoolGeometry): void;
   /** out[c] = Σ_r values[r, c]. */
   channelSums(values: number, out: number, rows: number, channels: number): void;
+  /** out = dy · f′(y) over n values, f′ from the output y (see layer-kernels.wat). */
+  activationGradient(
+    dy: number,
+    y: number,
+    out: number,
+    n: number,
+    activation: OutputDerivative,
+    alpha: number,
+  ): void;
 }
+
+/** The activations whose derivative the kernel writes from the output. */
+export type OutputDerivative = 'sigmoid' | 'relu' | 'leakyrelu' | 'elu';
+const DERIVATIVE_KIND: Record<OutputDerivative, number> = { sigmoid: 0, relu: 1, leakyrelu: 2, elu: 3 };
 
 type Geometry = [
   number,
@@ -45,10 +59,10 @@ type Geometry = [
   number,
 ];
 
-const instances = new WeakMap<WebAssembly.Memory, PoolKernels | null>();
+const instances = new WeakMap<WebAssembly.Memory, LayerKernels | null>();
 
 /** The kernels over `memory`, or undefined where this runtime cannot compile them. */
-export function poolKernels(memory: WebAssembly.Memory): PoolKernels | undefined {
+export function layerKernels(memory: WebAssembly.Memory): LayerKernels | undefined {
   let found = instances.get(memory);
   if (found === undefined) {
     found = instantiate(memory);
@@ -57,13 +71,22 @@ export function poolKernels(memory: WebAssembly.Memory): PoolKernels | undefined
   return found ?? undefined;
 }
 
-function instantiate(memory: WebAssembly.Memory): PoolKernels | null {
-  const instance = instantiateOnHeap(POOL_WASM_BASE64, memory);
+function instantiate(memory: WebAssembly.Memory): LayerKernels | null {
+  const instance = instantiateOnHeap(LAYER_KERNELS_WASM_BASE64, memory);
   if (!instance) return null;
   const exports = instance.exports as {
     maxPool(x: number, out: number, ...g: Geometry): void;
     maxPoolGrad(dy: number, x: number, dx: number, ...g: Geometry): void;
     channelSums(values: number, out: number, rows: number, channels: number): void;
+    activationGradient(
+      dy: number,
+      y: number,
+      out: number,
+      n: number,
+      kind: number,
+      alpha: number,
+      oneMinusAlpha: number,
+    ): void;
   };
   const flat = (g: PoolGeometry): Geometry => [
     g.batch,
@@ -83,5 +106,8 @@ function instantiate(memory: WebAssembly.Memory): PoolKernels | null {
     maxPool: (x, out, g) => exports.maxPool(x, out, ...flat(g)),
     maxPoolGrad: (dy, x, dx, g) => exports.maxPoolGrad(dy, x, dx, ...flat(g)),
     channelSums: (values, out, rows, channels) => exports.channelSums(values, out, rows, channels),
+    // 1 − α as the op chain has it: computed in float64, then made a float32 scalar.
+    activationGradient: (dy, y, out, n, activation, alpha) =>
+      exports.activationGradient(dy, y, out, n, DERIVATIVE_KIND[activation], alpha, Math.fround(1 - alpha)),
   };
 }
