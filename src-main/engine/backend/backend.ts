@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { nativeAddonProblem } from './native-addon';
 import { createThreadedWasmBackend, threadPool, type WasmPackage } from './wasm-threads';
 import { tf } from './tf';
+import { shareDataOnWasmIdentity } from './wasm-identity';
 import { chooseFastest, type AutoDecision, type Trial } from './auto-choice';
 import { describeAdapter, loadWebGpu, noGpuDevice, prepareWebGpu } from './webgpu';
 
@@ -232,6 +233,7 @@ async function tryCpuCandidate(candidate: string): Promise<string | undefined> {
  */
 async function loadWasm(): Promise<string | undefined> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  shareDataOnWasmIdentity();
   const unpacked = unpackedWasmFolder();
   if (unpacked) wasm.setWasmPaths(unpacked);
   // The stock loader's threaded path starts its pthreads from blob: URLs, which Node refuses.

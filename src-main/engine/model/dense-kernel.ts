@@ -61,7 +61,11 @@ export function ensureDenseKernel(): void {
 }
 
 /** f′ written in terms of the output y = f(z), so z need not be kept. */
-function derivativeFromOutput(activation: FusedActivation, y: Tensor, alpha: number): Tensor | undefined {
+export function derivativeFromOutput(
+  activation: FusedActivation,
+  y: Tensor,
+  alpha: number,
+): Tensor | undefined {
   switch (activation) {
     case 'linear':
       return undefined;

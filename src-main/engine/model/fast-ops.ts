@@ -63,7 +63,12 @@ export function conv2dFast(x: Tensor, filter: Tensor, options: ConvOptions): Ten
   ) as Tensor;
 }
 
-function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: number[], options: ConvOptions): Tensor {
+export function conv2dFilterGrad(
+  x: Tensor4D,
+  dy: Tensor4D,
+  filterShape: number[],
+  options: ConvOptions,
+): Tensor {
   // Backends with a native filter-gradient kernel use it; WASM has none (and its
   // Conv3DBackpropFilterV2 is wrong for strides > 1), so it gets im2col.
   if (tf.getBackend() !== 'wasm' && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined) {
@@ -84,7 +89,7 @@ function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: number[], opti
  * the backend's fast Conv2D kernel (WASM's Conv2DBackpropInput is about 3×
  * slower than its Conv2D); strided convolutions use the transposed convolution.
  */
-function conv2dInputGradient(
+export function conv2dInputGradient(
   dy: Tensor4D,
   filter: Tensor4D,
   inputShape: [number, number, number, number],

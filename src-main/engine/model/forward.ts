@@ -11,6 +11,7 @@ import { tf, type Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
 import { addSameShape } from './add-kernel';
 import { dense, fusesActivation } from './dense';
+import { conv2dBiasActivation } from './conv-fused';
 import { conv2dFast } from './fast-ops';
 import { throwIfInterrupted } from './interrupt';
 import type { Network, NetworkNode } from './network';
@@ -84,11 +85,11 @@ export function forward(
         out = dense(inputs[0], w[0], w[1], 'linear', 0, observe);
         break;
       case 'conv2d': {
-        const z = conv2dFast(inputs[0], w[0], {
-          strides: pair(node.params.strides),
-          padding: node.params.padding,
-        });
-        out = activate(withBias(z, w[1]), node.params.activation, node.params.alpha);
+        const { activation, alpha } = node.params;
+        const options = { strides: pair(node.params.strides), padding: node.params.padding };
+        out =
+          conv2dBiasActivation(inputs[0], w[0], w[1], activation, alpha, options) ??
+          activate(withBias(conv2dFast(inputs[0], w[0], options), w[1]), activation, alpha);
         break;
       }
       case 'maxPooling2d':

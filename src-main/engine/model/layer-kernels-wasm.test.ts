@@ -203,7 +203,9 @@ describe('layer-kernels.wat', () => {
     };
 
     it.each([1, 7, 64, 131])('equals dy times the op chain bit for bit (%i values)', (n) => {
-      const y = randomValues(n, n + 3).map((v, i) => (i % 5 === 0 ? 0 : activation === 'sigmoid' ? (v + 1) / 2 : v));
+      const y = randomValues(n, n + 3).map((v, i) =>
+        i % 5 === 0 ? 0 : activation === 'sigmoid' ? (v + 1) / 2 : v,
+      );
       if (n > 4) y[3] = NaN;
       const dy = randomValues(n, n + 17);
       const alpha = 0.3; // not a float32: 1 − α rounds differently in float64 and float32

@@ -162,6 +162,11 @@ tf.registerGradient({
   }),
 });
 
+/** True when the kernels here run on the active backend (wasm, with a runtime that compiles them). */
+export function layerKernelsReady(): boolean {
+  return ensureRegistered();
+}
+
 /** Σ over every axis but the last (a bias's gradient) on WASM's heap, or undefined where these kernels cannot run. */
 export function channelSumsOnHeap(t: Tensor): Tensor | undefined {
   if (!ensureRegistered()) return undefined;

@@ -3,8 +3,9 @@
  * observer: the engine "taps" the output of each layer that does not report
  * its own output gradient (dense does, from inside its backward pass), to
  * see ∂loss/∂output without changing the computation. A registered kernel
- * (`BackflowTap`, forward = the backend's Identity, which shares the data)
- * with a registered gradient: tf.customGrad did the same with four extra
+ * (`BackflowTap`, forward = the backend's Reshape to the same shape, which
+ * shares the data where Identity copies it on WASM: a whole layer output
+ * copied per layer per step) with a registered gradient: tf.customGrad did the same with four extra
  * Identity ops and a closure per call.
  */
 import { tf, type Tensor } from '../backend/tf';
@@ -14,7 +15,7 @@ import { notifyObserver, observerId } from './observers';
 
 export const TAP_KERNEL = 'BackflowTap';
 
-const ensureTapKernel = kernelAlias(TAP_KERNEL, 'Identity');
+const ensureTapKernel = kernelAlias(TAP_KERNEL, 'Reshape');
 
 tf.registerGradient({
   kernelName: TAP_KERNEL,
@@ -29,5 +30,12 @@ tf.registerGradient({
 /** x, unchanged; `observe` receives ∂loss/∂x during the backward pass (and must keep what it stores). */
 export function tap(x: Tensor, observe: (dy: Tensor) => void): Tensor {
   ensureTapKernel();
-  return tf.engine().runKernel(TAP_KERNEL, { x } as never, { observer: observerId(observe) }) as Tensor;
+  return tf.engine().runKernel(
+    TAP_KERNEL,
+    { x } as never,
+    {
+      shape: x.shape,
+      observer: observerId(observe),
+    } as never,
+  ) as Tensor;
 }
