@@ -9,23 +9,15 @@
  */
 import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
-import { derivativeFromOutput, type FusedActivation } from './dense-kernel';
+import { fusedActivationName } from './dense';
+import { throughActivation, type FusedActivation } from './dense-kernel';
 import { conv2dFilterGrad, conv2dInputGradient, type ConvOptions } from './fast-ops';
 import { throwIfInterrupted } from './interrupt';
-import { activationGradientOnHeap, channelSumsOnHeap, layerKernelsReady } from './layer-kernels';
+import { channelSumsOnHeap, layerKernelsReady } from './layer-kernels';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
 
 const FUSED_CONV_KERNEL = 'BackflowFusedConv2D';
-
-/** The activations FusedConv2D applies itself, by tfjs's names. */
-const FUSABLE: Partial<Record<Activation, FusedActivation>> = {
-  linear: 'linear',
-  relu: 'relu',
-  sigmoid: 'sigmoid',
-  elu: 'elu',
-  leakyRelu: 'leakyrelu',
-};
 
 let registered = false;
 
@@ -48,12 +40,7 @@ tf.registerGradient({
     const options = attrs as unknown as ConvOptions;
     const activation = attrs!.activation as FusedActivation;
     const alpha = attrs!.leakyreluAlpha as number;
-    const dz = (
-      activation === 'linear'
-        ? dy
-        : (activationGradientOnHeap(dy as Tensor, y, activation, alpha) ??
-          tf.mul(dy as Tensor, derivativeFromOutput(activation, y, alpha)!))
-    ) as Tensor4D;
+    const dz = throughActivation(dy as Tensor, y, activation, alpha) as Tensor4D;
     return {
       x: () => conv2dInputGradient(dz, filter, x.shape, options),
       filter: () => conv2dFilterGrad(x, dz, filter.shape, options),
@@ -75,7 +62,7 @@ export function conv2dBiasActivation(
   alpha: number,
   options: ConvOptions,
 ): Tensor | undefined {
-  const fusable = FUSABLE[activation];
+  const fusable = fusedActivationName(activation);
   if (!fusable || tf.getBackend() !== 'wasm' || !layerKernelsReady()) return undefined;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3])) return undefined;
   ensureFusedConvKernel();

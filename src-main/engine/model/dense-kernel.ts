@@ -61,11 +61,19 @@ export function ensureDenseKernel(): void {
 }
 
 /** f′ written in terms of the output y = f(z), so z need not be kept. */
-export function derivativeFromOutput(
-  activation: FusedActivation,
-  y: Tensor,
-  alpha: number,
-): Tensor | undefined {
+/**
+ * ∂loss/∂z from ∂loss/∂y for y = f(z): dy ⊙ f′, with f′ written from y. One
+ * pass of layer-kernels.wat on WASM, the op chain elsewhere.
+ */
+export function throughActivation(dy: Tensor, y: Tensor, activation: FusedActivation, alpha: number): Tensor {
+  if (activation === 'linear') return dy;
+  return (
+    activationGradientOnHeap(dy, y, activation, alpha) ??
+    tf.mul(dy, derivativeFromOutput(activation, y, alpha)!)
+  );
+}
+
+function derivativeFromOutput(activation: FusedActivation, y: Tensor, alpha: number): Tensor | undefined {
   switch (activation) {
     case 'linear':
       return undefined;
@@ -95,12 +103,7 @@ tf.registerGradient({
     const activation = attrs!.activation as FusedActivation;
     notifyObserver(attrs!.observer, dy as Tensor);
     const alpha = attrs!.alpha as number;
-    const dz = (
-      activation === 'linear'
-        ? dy
-        : (activationGradientOnHeap(dy as Tensor, y, activation, alpha) ??
-          tf.mul(dy as Tensor, derivativeFromOutput(activation, y, alpha)!))
-    ) as Tensor2D;
+    const dz = throughActivation(dy as Tensor, y, activation, alpha) as Tensor2D;
     return {
       x: () => tf.matMul(dz, tf.transpose(w)),
       w: () => tf.matMul(tf.transpose(x), dz),

@@ -12,7 +12,7 @@ import type { Tensor } from '../backend/tf';
 import { applyActivation } from './activations';
 import { denseKernel, type FusedActivation } from './dense-kernel';
 
-/** Activations the fused kernel applies itself. */
+/** Activations the fused kernels (_FusedMatMul, FusedConv2D) apply themselves. */
 const FUSABLE: Partial<Record<Activation, FusedActivation>> = {
   linear: 'linear',
   relu: 'relu',
@@ -20,6 +20,11 @@ const FUSABLE: Partial<Record<Activation, FusedActivation>> = {
   elu: 'elu',
   leakyRelu: 'leakyrelu',
 };
+
+/** tfjs's name for `activation` where a fused kernel applies it itself, else undefined. */
+export function fusedActivationName(activation: Activation): FusedActivation | undefined {
+  return FUSABLE[activation];
+}
 
 /** True when {@link dense} applies `activation` inside its own op (so its observer sees ∂loss/∂output). */
 export function fusesActivation(activation: Activation): boolean {

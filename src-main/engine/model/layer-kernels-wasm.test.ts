@@ -6,26 +6,10 @@
  * with windows cut by every border, overlapping windows, windows of tied
  * values (integers, mostly zero, as after a ReLU), NaN and ±∞.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import wabtFactory from 'wabt';
 import { describe, expect, it } from 'vitest';
+import { compileWat, generatedModule } from '../wat-test-support';
 import { layerKernels, type PoolGeometry } from './layer-kernels-wasm';
 import { axisGeometry, type Padding } from './windows';
-
-const GENERATED_HEADER = `// Generated from layer-kernels.wat by layer-kernels-wasm.test.ts (\`npx vitest run src-main/engine/model/layer-kernels-wasm.test.ts --update\`): do not edit.\n`;
-
-async function compilePoolWat(): Promise<Uint8Array> {
-  const wabt = await wabtFactory();
-  const source = readFileSync(fileURLToPath(new URL('./layer-kernels.wat', import.meta.url)), 'utf8');
-  const module = wabt.parseWat('layer-kernels.wat', source, { simd: true, bulk_memory: true });
-  try {
-    module.validate();
-    return module.toBinary({ log: false, write_debug_names: false }).buffer;
-  } finally {
-    module.destroy();
-  }
-}
 
 function geometry(
   [batch, height, width, channels]: number[],
@@ -129,8 +113,14 @@ const CASES: [string, number[], [number, number], [number, number], Padding][] =
 
 describe('layer-kernels.wat', () => {
   it('is compiled in layer-kernels-wasm.generated.ts', async () => {
-    const bytes = await compilePoolWat();
-    const text = `${GENERATED_HEADER}export const LAYER_KERNELS_WASM_BASE64 =\n  '${Buffer.from(bytes).toString('base64')}';\n`;
+    const bytes = await compileWat(new URL('./layer-kernels.wat', import.meta.url));
+    const text = generatedModule(
+      'layer-kernels.wat',
+      'layer-kernels-wasm.test.ts',
+      'npx vitest run src-main/engine/model/layer-kernels-wasm.test.ts --update',
+      'LAYER_KERNELS_WASM_BASE64',
+      bytes,
+    );
     await expect(text).toMatchFileSnapshot('./layer-kernels-wasm.generated.ts');
   });
 

@@ -5,10 +5,8 @@
  * squares underflow float32, ±∞, NaN, a mean far from zero, and values one
  * float32 step either side of every histogram edge.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import wabtFactory from 'wabt';
 import { describe, expect, it } from 'vitest';
+import { compileWat, generatedModule } from '../wat-test-support';
 import {
   HISTOGRAM_BINS,
   HISTOGRAM_LOG10_MIN,
@@ -17,20 +15,6 @@ import {
 } from '../../../src-shared/telemetry';
 import { HISTOGRAM_EDGES, layerStatsInto } from './stat-loops';
 import { wasmLayerStats } from './stats-wasm';
-
-const GENERATED_HEADER = `// Generated from stats.wat by stats-wasm.test.ts (\`npx vitest run src-main/engine/telemetry --update\`): do not edit.\n`;
-
-async function compileStatsWat(): Promise<Uint8Array> {
-  const wabt = await wabtFactory();
-  const source = readFileSync(fileURLToPath(new URL('./stats.wat', import.meta.url)), 'utf8');
-  const module = wabt.parseWat('stats.wat', source, { simd: true, mutable_globals: true });
-  try {
-    module.validate();
-    return module.toBinary({ log: false, write_debug_names: false }).buffer;
-  } finally {
-    module.destroy();
-  }
-}
 
 /** A fresh memory and a bump allocator over it (16-byte aligned, like tfjs's heap; nothing at 0). */
 function heap(bytes: number) {
@@ -176,8 +160,14 @@ function nextDown(x: number): number {
 
 describe('stats.wat', () => {
   it('is compiled in stats-wasm.generated.ts', async () => {
-    const bytes = await compileStatsWat();
-    const text = `${GENERATED_HEADER}export const STATS_WASM_BASE64 =\n  '${Buffer.from(bytes).toString('base64')}';\n`;
+    const bytes = await compileWat(new URL('./stats.wat', import.meta.url));
+    const text = generatedModule(
+      'stats.wat',
+      'stats-wasm.test.ts',
+      'npx vitest run src-main/engine/telemetry --update',
+      'STATS_WASM_BASE64',
+      bytes,
+    );
     await expect(text).toMatchFileSnapshot('./stats-wasm.generated.ts');
   });
 

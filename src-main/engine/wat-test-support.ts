@@ -1,0 +1,37 @@
+/**
+ * The engine's hand-written WebAssembly (stats.wat, layer-kernels.wat) is
+ * shipped compiled, as base64 in a generated module; each one's test compiles
+ * the text with wabt and keeps the generated module equal to it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import wabtFactory from 'wabt';
+
+/** The binary of the .wat file at `url` (SIMD, bulk memory and mutable globals allowed). */
+export async function compileWat(url: URL): Promise<Uint8Array> {
+  const wabt = await wabtFactory();
+  const path = fileURLToPath(url);
+  const module = wabt.parseWat(path, readFileSync(path, 'utf8'), {
+    simd: true,
+    bulk_memory: true,
+    mutable_globals: true,
+  });
+  try {
+    module.validate();
+    return module.toBinary({ log: false, write_debug_names: false }).buffer;
+  } finally {
+    module.destroy();
+  }
+}
+
+/** The generated module's text: `name` = the binary in base64, under a header saying how to redo it. */
+export function generatedModule(
+  wat: string,
+  test: string,
+  command: string,
+  name: string,
+  binary: Uint8Array,
+): string {
+  const header = `// Generated from ${wat} by ${test} (\`${command}\`): do not edit.\n`;
+  return `${header}export const ${name} =\n  '${Buffer.from(binary).toString('base64')}';\n`;
+}
