@@ -32,7 +32,7 @@ type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?
 function kernelsOf(backend: WasmHeapBackend): LayerKernels {
   const memory = heapMemory(backend);
   const kernels = memory && layerKernels(memory);
-  if (!kernels) throw new Error('pool kernels: this runtime cannot compile layer-kernels.wat');
+  if (!kernels) throw new Error('layer kernels: this runtime cannot compile layer-kernels.wat');
   return kernels;
 }
 
