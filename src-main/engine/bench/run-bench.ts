@@ -113,6 +113,8 @@ async function timeSteps(
     analysis,
     telemetryEvery: telemetry ? 1 : 0,
     maxSteps: warmup + steps,
+    // Steps alone, as the PyTorch twin times them (it evaluates nothing between epochs).
+    evaluateEpochs: false,
     onEvent: (event) => {
       if (event.type !== 'train.onStep') return;
       if (event.step === warmup - 1) startedAt = performance.now();

@@ -77,6 +77,24 @@ describe('trainer', () => {
     expect(state).toBe('finished');
   });
 
+  it('evaluates the data set at each epoch end unless told not to (the bench times steps alone)', async () => {
+    const design = mlpDesign({ layers: 2, units: 4, activation: 'relu' });
+    const { data } = await prepared(design);
+    const perEpoch = Math.ceil(data.train.n / design.training.batchSize);
+    const epochs = (events: TrainerEvent[]) => events.filter((e) => e.type === 'train.onEpoch').length;
+    const evaluated = await run({ design, data, telemetryEvery: 0, maxSteps: 2 * perEpoch });
+    const skipped = await run({
+      design,
+      data,
+      telemetryEvery: 0,
+      maxSteps: 2 * perEpoch,
+      evaluateEpochs: false,
+    });
+    expect(epochs(evaluated.events)).toBe(2);
+    expect(epochs(skipped.events)).toBe(0);
+    expect(skipped.events.filter((e) => e.type === 'train.onStep')).toHaveLength(2 * perEpoch);
+  });
+
   it('pauses, single-steps, resumes and stops between steps', async () => {
     const design = mlpDesign({ layers: 2, units: 4, activation: 'relu' });
     const { data } = await prepared(design);
