@@ -57,9 +57,31 @@ function geometry(shape: number[], attrs: Record<string, unknown>): PoolGeometry
   };
 }
 
-function checkFloat32(kernel: string, ...tensors: TensorInfo[]): void {
-  for (const t of tensors)
-    if (t.dtype !== 'float32') throw new Error(`${kernel}: ${t.dtype} input, expected float32`);
+const offset = (backend: WasmHeapBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+
+/**
+ * Registers `name` on wasm: `run` gets the float32 inputs, the backend and the
+ * attributes, allocates its output with makeOutput before reading any offset
+ * (allocating may grow the heap; offsets stay valid, views would not), and returns it.
+ */
+function onHeap(
+  name: string,
+  run: (
+    inputs: Record<string, TensorInfo>,
+    wasm: WasmHeapBackend,
+    attrs: Record<string, unknown>,
+  ) => TensorInfo,
+): void {
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
+      const named = inputs as Record<string, TensorInfo>;
+      for (const t of Object.values(named))
+        if (t.dtype !== 'float32') throw new Error(`${name}: ${t.dtype} input, expected float32`);
+      return run(named, backend as WasmHeapBackend, attrs ?? {}) as never;
+    },
+  } as never);
 }
 
 const ensureBiasAdd = kernelAlias(BIAS_ADD, 'Add');
@@ -72,73 +94,39 @@ function ensureRegistered(): boolean {
   if (!memory || !layerKernels(memory)) return false;
   ensureBiasAdd();
   if (registered) return true;
-  const offset = (backend: WasmHeapBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-  tf.registerKernel({
-    kernelName: MAX_POOL,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
-      const wasm = backend as WasmHeapBackend;
-      const { x } = inputs;
-      checkFloat32(MAX_POOL, x);
-      const g = geometry(x.shape, attrs!);
-      // Allocate first: a growing heap moves nothing, but offsets are read after it anyway.
-      const out = wasm.makeOutput([g.batch, g.outH, g.outW, g.channels], 'float32');
-      kernelsOf(wasm).maxPool(offset(wasm, x), offset(wasm, out), g);
-      return out as never;
-    },
-  } as never);
-  tf.registerKernel({
-    kernelName: MAX_POOL_GRAD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
-      const wasm = backend as WasmHeapBackend;
-      const { dy, x } = inputs;
-      checkFloat32(MAX_POOL_GRAD, dy, x);
-      const dx = wasm.makeOutput(x.shape, 'float32');
-      kernelsOf(wasm).maxPoolGrad(
-        offset(wasm, dy),
-        offset(wasm, x),
-        offset(wasm, dx),
-        geometry(x.shape, attrs!),
-      );
-      return dx as never;
-    },
-  } as never);
-  tf.registerKernel({
-    kernelName: CHANNEL_SUMS,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }: KernelArgs) => {
-      const wasm = backend as WasmHeapBackend;
-      const { x } = inputs;
-      checkFloat32(CHANNEL_SUMS, x);
-      const channels = x.shape[x.shape.length - 1];
-      const out = wasm.makeOutput([channels], 'float32');
-      const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-      kernelsOf(wasm).channelSums(offset(wasm, x), offset(wasm, out), rows, channels);
-      return out as never;
-    },
-  } as never);
-  tf.registerKernel({
-    kernelName: ACTIVATION_GRAD,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
-      const wasm = backend as WasmHeapBackend;
-      const { dy, y } = inputs;
-      checkFloat32(ACTIVATION_GRAD, dy, y);
-      const out = wasm.makeOutput(y.shape, 'float32');
-      const size = y.shape.reduce((a, b) => a * b, 1);
-      const { activation, alpha } = attrs as { activation: OutputDerivative; alpha: number };
-      kernelsOf(wasm).activationGradient(
-        offset(wasm, dy),
-        offset(wasm, y),
-        offset(wasm, out),
-        size,
-        activation,
-        alpha,
-      );
-      return out as never;
-    },
-  } as never);
+  onHeap(MAX_POOL, ({ x }, wasm, attrs) => {
+    const g = geometry(x.shape, attrs);
+    const out = wasm.makeOutput([g.batch, g.outH, g.outW, g.channels], 'float32');
+    kernelsOf(wasm).maxPool(offset(wasm, x), offset(wasm, out), g);
+    return out;
+  });
+  onHeap(MAX_POOL_GRAD, ({ dy, x }, wasm, attrs) => {
+    const dx = wasm.makeOutput(x.shape, 'float32');
+    const g = geometry(x.shape, attrs);
+    kernelsOf(wasm).maxPoolGrad(offset(wasm, dy), offset(wasm, x), offset(wasm, dx), g);
+    return dx;
+  });
+  onHeap(CHANNEL_SUMS, ({ x }, wasm) => {
+    const channels = x.shape[x.shape.length - 1];
+    const out = wasm.makeOutput([channels], 'float32');
+    const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    kernelsOf(wasm).channelSums(offset(wasm, x), offset(wasm, out), rows, channels);
+    return out;
+  });
+  onHeap(ACTIVATION_GRAD, ({ dy, y }, wasm, attrs) => {
+    const out = wasm.makeOutput(y.shape, 'float32');
+    const size = y.shape.reduce((a, b) => a * b, 1);
+    const { activation, alpha } = attrs as { activation: OutputDerivative; alpha: number };
+    kernelsOf(wasm).activationGradient(
+      offset(wasm, dy),
+      offset(wasm, y),
+      offset(wasm, out),
+      size,
+      activation,
+      alpha,
+    );
+    return out;
+  });
   registered = true;
   return true;
 }
