@@ -209,6 +209,19 @@ describe('layer-kernels.wat', () => {
     });
   });
 
+  it.each([1, 6, 64, 130])('takes a plain SGD step as the two ops do, bit for bit (%i values)', (n) => {
+    const f = Math.fround;
+    const w = randomValues(n, n + 1);
+    const g = randomValues(n, n + 2).map((v, i) => (i % 3 === 0 ? v * 1e-6 : v));
+    const learningRate = 0.1; // not a float32: −lr is rounded once, as tf.mul's scalar is
+    const { kernels, place } = heap(n * 16 + 256);
+    const [gAt, wAt, step, value] = [place(g), place(w), place(n), place(n)];
+    kernels.sgdStep(gAt.at, wAt.at, step.at, value.at, n, learningRate);
+    const expectedStep = Array.from(g, (v) => f(v * f(-learningRate)));
+    expect(Array.from(step.view())).toEqual(expectedStep);
+    expect(Array.from(value.view())).toEqual(Array.from(w, (v, i) => f(v + expectedStep[i])));
+  });
+
   it.each([1, 3, 4, 16, 21, 36])('sums %i channels over many rows in float64', (channels) => {
     const rows = 5003;
     const values = randomValues(rows * channels, channels).map((v, i) => (i % 7 === 0 ? v * 1e4 : v));

@@ -1,7 +1,7 @@
 /**
  * The kernels of layer-kernels.wat over a WebAssembly memory (tfjs-wasm's heap, or a
- * test's), taking byte offsets: max pooling, its gradient, per-channel sums, and
- * a dense layer's activation gradient.
+ * test's), taking byte offsets: max pooling, its gradient, per-channel sums, a
+ * dense layer's activation gradient, and a plain SGD update.
  */
 import { instantiateOnHeap } from '../backend/heap-module';
 import { LAYER_KERNELS_WASM_BASE64 } from './layer-kernels-wasm.generated';
@@ -38,6 +38,8 @@ export interface LayerKernels {
     activation: OutputDerivative,
     alpha: number,
   ): void;
+  /** step = g · (−lr), value = w + step over n values. */
+  sgdStep(g: number, w: number, step: number, value: number, n: number, learningRate: number): void;
 }
 
 /** The activations whose derivative the kernel writes from the output. */
@@ -87,6 +89,7 @@ function instantiate(memory: WebAssembly.Memory): LayerKernels | null {
       alpha: number,
       oneMinusAlpha: number,
     ): void;
+    sgdStep(g: number, w: number, step: number, value: number, n: number, negLr: number): void;
   };
   const flat = (g: PoolGeometry): Geometry => [
     g.batch,
@@ -109,5 +112,7 @@ function instantiate(memory: WebAssembly.Memory): LayerKernels | null {
     // 1 − α as the op chain has it: computed in float64, then made a float32 scalar.
     activationGradient: (dy, y, out, n, activation, alpha) =>
       exports.activationGradient(dy, y, out, n, DERIVATIVE_KIND[activation], alpha, Math.fround(1 - alpha)),
+    // −lr as the op chain has it: a float32 scalar (the parameter's own rounding).
+    sgdStep: (g, w, step, value, n, learningRate) => exports.sgdStep(g, w, step, value, n, -learningRate),
   };
 }

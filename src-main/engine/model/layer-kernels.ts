@@ -25,6 +25,7 @@ const MAX_POOL_GRAD = 'BackflowMaxPoolGrad';
 const BIAS_ADD = 'BackflowBiasAdd';
 const CHANNEL_SUMS = 'BackflowChannelSums';
 const ACTIVATION_GRAD = 'BackflowActivationGrad';
+const SGD_STEP = 'BackflowSgdStep';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
@@ -70,7 +71,7 @@ function onHeap(
     inputs: Record<string, TensorInfo>,
     wasm: WasmHeapBackend,
     attrs: Record<string, unknown>,
-  ) => TensorInfo,
+  ) => TensorInfo | TensorInfo[],
 ): void {
   tf.registerKernel({
     kernelName: name,
@@ -127,8 +128,49 @@ function ensureRegistered(): boolean {
     );
     return out;
   });
+  // Inputs w0, g0, w1, g1, …; outputs every step, then every new value.
+  onHeap(SGD_STEP, (inputs, wasm, attrs) => {
+    const count = attrs.count as number;
+    const pairs = Array.from({ length: count }, (_, i) => ({ w: inputs[`w${i}`], g: inputs[`g${i}`] }));
+    const steps = pairs.map(({ w }) => wasm.makeOutput(w.shape, 'float32'));
+    const values = pairs.map(({ w }) => wasm.makeOutput(w.shape, 'float32'));
+    const kernels = kernelsOf(wasm);
+    pairs.forEach(({ w, g }, i) => {
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const at = (t: TensorInfo) => offset(wasm, t);
+      kernels.sgdStep(at(g), at(w), at(steps[i]), at(values[i]), size, attrs.learningRate as number);
+    });
+    return [...steps, ...values];
+  });
   registered = true;
   return true;
+}
+
+/**
+ * Plain SGD's step (g · (−lr)) and new value (w + step) of every weight in one
+ * dispatched op on WASM's heap, where the op chain dispatches two per weight
+ * (W3, 100 weights: 200 ops a step); undefined where these kernels cannot run.
+ */
+export function sgdStepsOnHeap(
+  weights: readonly Tensor[],
+  grads: readonly Tensor[],
+  learningRate: number,
+): { steps: Tensor[]; values: Tensor[] } | undefined {
+  if (weights.length === 0 || !ensureRegistered()) return undefined;
+  const inputs: Record<string, Tensor> = {};
+  weights.forEach((w, i) => {
+    inputs[`w${i}`] = w;
+    inputs[`g${i}`] = grads[i];
+  });
+  const outputs = tf.engine().runKernel(
+    SGD_STEP,
+    inputs as never,
+    {
+      count: weights.length,
+      learningRate,
+    } as never,
+  ) as unknown as Tensor[];
+  return { steps: outputs.slice(0, weights.length), values: outputs.slice(weights.length) };
 }
 
 tf.registerGradient({

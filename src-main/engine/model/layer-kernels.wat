@@ -9,7 +9,8 @@
 ;; a oneHot and a multiply (tfjs-wasm's own MaxPoolGrad is wrong with more
 ;; than one channel or `same` padding), and the bias gradient's Sum over
 ;; [batch, height, width], which tfjs-wasm runs as a transpose then a sum,
-;; and the three or four elementwise ops of an activation's derivative.
+;; the three or four elementwise ops of an activation's derivative, and the
+;; two ops per weight of a plain SGD update.
 ;;
 ;; layer-kernels-wasm.generated.ts is this file compiled, kept so by a unit test
 ;; (layer-kernels-wasm.test.ts, which rewrites it with `--update`).
@@ -442,6 +443,33 @@
       (f32.store (i32.add (local.get $out) (local.get $i))
         (f32.mul (f32.load (i32.add (local.get $dy) (local.get $i)))
                  (f32x4.extract_lane 0 (f32x4.min (f32x4.add (local.get $v) (f32x4.splat (f32.const 1))) (f32x4.splat (f32.const 1))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $scalarsNext)))
+  )
+
+  ;; One plain SGD update over n values: step = g · (−lr), value = w + step, each
+  ;; rounded to float32 as the two tfjs ops it replaces round them (optimizers.ts).
+  (func (export "sgdStep")
+    (param $g i32) (param $w i32) (param $step i32) (param $value i32) (param $n i32)
+    (param $negLr f32)
+    (local $i i32) (local $stop i32) (local $lr v128) (local $s v128) (local $scalar f32)
+    (local.set $lr (f32x4.splat (local.get $negLr)))
+    (local.set $stop (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vectorsDone (loop $vectorsNext
+      (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $stop)))
+      (local.set $s (f32x4.mul (v128.load align=4 (i32.add (local.get $g) (local.get $i))) (local.get $lr)))
+      (v128.store align=4 (i32.add (local.get $step) (local.get $i)) (local.get $s))
+      (v128.store align=4 (i32.add (local.get $value) (local.get $i))
+        (f32x4.add (v128.load align=4 (i32.add (local.get $w) (local.get $i))) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $vectorsNext)))
+    (local.set $stop (i32.shl (local.get $n) (i32.const 2)))
+    (block $scalarsDone (loop $scalarsNext
+      (br_if $scalarsDone (i32.ge_u (local.get $i) (local.get $stop)))
+      (local.set $scalar (f32.mul (f32.load (i32.add (local.get $g) (local.get $i))) (local.get $negLr)))
+      (f32.store (i32.add (local.get $step) (local.get $i)) (local.get $scalar))
+      (f32.store (i32.add (local.get $value) (local.get $i))
+        (f32.add (f32.load (i32.add (local.get $w) (local.get $i))) (local.get $scalar)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $scalarsNext)))
   )

@@ -8,6 +8,7 @@
 import type { OptimizerName } from '../../../src-shared/design/types';
 import { variableFrom } from '../backend/scope';
 import { tf, type Tensor, type Variable } from '../backend/tf';
+import { sgdStepsOnHeap } from '../model/layer-kernels';
 
 export interface OptimizerSettings {
   name: OptimizerName;
@@ -58,6 +59,10 @@ export function createOptimizer(settings: OptimizerSettings): Optimizer {
     // Slots are created outside tidy so they outlive this step.
     ensureSlots(weights, SLOTS_PER_WEIGHT[settings.name]);
     return tf.tidy(() => {
+      if (settings.name === 'sgd') {
+        const fused = sgdStepsOnHeap(weights, grads, lr);
+        if (fused) return { ...fused, state: [] };
+      }
       const steps: Tensor[] = [];
       const state: Tensor[] = [];
       switch (settings.name) {
