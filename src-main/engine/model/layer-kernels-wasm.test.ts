@@ -222,6 +222,17 @@ describe('layer-kernels.wat', () => {
     expect(Array.from(value.view())).toEqual(Array.from(w, (v, i) => f(v + expectedStep[i])));
   });
 
+  it.each([0, 3, 4, 9, 1001])('sums the squares of %i values in float64', (n) => {
+    // Values whose squares float32 could not hold (1e-25) or add up (1e20 beside 1).
+    const x = randomValues(n, n + 5).map((v, i) => (i % 7 === 1 ? 1e-25 : i % 11 === 2 ? 1e10 * v : v));
+    const { kernels, place } = heap(n * 4 + 256);
+    const at = place(x);
+    let expected = 0;
+    for (const v of x) expected += v * v;
+    if (n === 0) expect(kernels.sumSquares(at.at, n)).toBe(0);
+    else expect(kernels.sumSquares(at.at, n) / expected).toBeCloseTo(1, 12);
+  });
+
   it.each([1, 3, 4, 16, 21, 36])('sums %i channels over many rows in float64', (channels) => {
     const rows = 5003;
     const values = randomValues(rows * channels, channels).map((v, i) => (i % 7 === 0 ? v * 1e4 : v));

@@ -1,7 +1,7 @@
 /**
  * The kernels of layer-kernels.wat over a WebAssembly memory (tfjs-wasm's heap, or a
  * test's), taking byte offsets: max pooling, its gradient, per-channel sums, a
- * dense layer's activation gradient, and a plain SGD update.
+ * dense layer's activation gradient, a plain SGD update, and a sum of squares.
  */
 import { instantiateOnHeap } from '../backend/heap-module';
 import { LAYER_KERNELS_WASM_BASE64 } from './layer-kernels-wasm.generated';
@@ -40,6 +40,8 @@ export interface LayerKernels {
   ): void;
   /** step = g · (−lr), value = w + step over n values. */
   sgdStep(g: number, w: number, step: number, value: number, n: number, learningRate: number): void;
+  /** Σ x² over n values, in float64. */
+  sumSquares(values: number, n: number): number;
 }
 
 /** The activations whose derivative the kernel writes from the output. */
@@ -90,6 +92,7 @@ function instantiate(memory: WebAssembly.Memory): LayerKernels | null {
       oneMinusAlpha: number,
     ): void;
     sgdStep(g: number, w: number, step: number, value: number, n: number, negLr: number): void;
+    sumSquares(values: number, n: number): number;
   };
   const flat = (g: PoolGeometry): Geometry => [
     g.batch,
@@ -114,5 +117,6 @@ function instantiate(memory: WebAssembly.Memory): LayerKernels | null {
       exports.activationGradient(dy, y, out, n, DERIVATIVE_KIND[activation], alpha, Math.fround(1 - alpha)),
     // −lr as the op chain has it: a float32 scalar (the parameter's own rounding).
     sgdStep: (g, w, step, value, n, learningRate) => exports.sgdStep(g, w, step, value, n, -learningRate),
+    sumSquares: (values, n) => exports.sumSquares(values, n),
   };
 }

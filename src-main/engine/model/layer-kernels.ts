@@ -26,6 +26,7 @@ const BIAS_ADD = 'BackflowBiasAdd';
 const CHANNEL_SUMS = 'BackflowChannelSums';
 const ACTIVATION_GRAD = 'BackflowActivationGrad';
 const SGD_STEP = 'BackflowSgdStep';
+const SUM_SQUARES = 'BackflowSumSquares';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
@@ -142,8 +143,34 @@ function ensureRegistered(): boolean {
     });
     return [...steps, ...values];
   });
+  // Inputs t0, t1, …; a float32 scalar out.
+  onHeap(SUM_SQUARES, (inputs, wasm) => {
+    const out = wasm.makeOutput([], 'float32');
+    const kernels = kernelsOf(wasm);
+    let sum = 0;
+    for (const t of Object.values(inputs))
+      sum += kernels.sumSquares(
+        offset(wasm, t),
+        t.shape.reduce((a, b) => a * b, 1),
+      );
+    wasm.typedArrayFromHeap(out)[0] = sum;
+    return out;
+  });
   registered = true;
   return true;
+}
+
+/**
+ * Σ x² over every value of every tensor, as a float32 scalar, summed in
+ * float64 on WASM's heap: one dispatched op where the op chain reshapes each
+ * tensor, concatenates them all and squares the copy (W3: 103 ops a step);
+ * undefined where these kernels cannot run.
+ */
+export function sumOfSquaresOnHeap(tensors: readonly Tensor[]): Tensor | undefined {
+  if (tensors.length === 0 || !ensureRegistered()) return undefined;
+  const inputs: Record<string, Tensor> = {};
+  tensors.forEach((t, i) => (inputs[`t${i}`] = t));
+  return tf.engine().runKernel(SUM_SQUARES, inputs as never, {}) as Tensor;
 }
 
 /**

@@ -10,7 +10,8 @@
 ;; than one channel or `same` padding), and the bias gradient's Sum over
 ;; [batch, height, width], which tfjs-wasm runs as a transpose then a sum,
 ;; the three or four elementwise ops of an activation's derivative, and the
-;; two ops per weight of a plain SGD update.
+;; two ops per weight of a plain SGD update, and the concatenation a global
+;; gradient norm squared was taken over.
 ;;
 ;; layer-kernels-wasm.generated.ts is this file compiled, kept so by a unit test
 ;; (layer-kernels-wasm.test.ts, which rewrites it with `--update`).
@@ -472,5 +473,33 @@
         (f32.add (f32.load (i32.add (local.get $w) (local.get $i))) (local.get $scalar)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $scalarsNext)))
+  )
+
+  ;; Σ x² over n float32 values, in float64 (a global gradient norm: the sum of
+  ;; every weight's gradient squared, hundreds of thousands of terms).
+  (func (export "sumSquares") (param $p i32) (param $n i32) (result f64)
+    (local $stop i32) (local $v v128) (local $lo v128) (local $hi v128)
+    (local $acc0 v128) (local $acc1 v128) (local $x f64)
+    (local.set $stop (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone (loop $vectorsNext
+      (br_if $vectorsDone (i32.ge_u (local.get $p) (local.get $stop)))
+      (local.set $v (v128.load align=4 (local.get $p)))
+      (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+      (local.set $hi (f64x2.promote_low_f32x4
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+      (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (local.get $lo) (local.get $lo))))
+      (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $hi) (local.get $hi))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $vectorsNext)))
+    (local.set $acc0 (f64x2.add (local.get $acc0) (local.get $acc1)))
+    (local.set $x (f64.add (f64x2.extract_lane 0 (local.get $acc0)) (f64x2.extract_lane 1 (local.get $acc0))))
+    (local.set $stop (i32.add (local.get $stop) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $scalarsDone (loop $scalarsNext
+      (br_if $scalarsDone (i32.ge_u (local.get $p) (local.get $stop)))
+      (local.set $x (f64.add (local.get $x)
+        (f64.mul (f64.promote_f32 (f32.load (local.get $p))) (f64.promote_f32 (f32.load (local.get $p))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $scalarsNext)))
+    (local.get $x)
   )
 )

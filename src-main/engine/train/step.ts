@@ -7,6 +7,7 @@ import type { LossName } from '../../../src-shared/layers';
 import { readFloats, readFloatsAsync } from '../backend/readback';
 import { scoped, shareData } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { sumOfSquaresOnHeap } from '../model/layer-kernels';
 import { throwIfInterrupted } from '../model/interrupt';
 import { clearObservers } from '../model/observers';
 import { forward, type ForwardResult } from '../model/forward';
@@ -155,7 +156,7 @@ export function beginStep(
       const { value: loss, grads } = tf.valueAndGrads(lossFunction)(args);
       const forwardResult = result!;
       const weightGrads = grads.slice(0, variables.length);
-      const squaredNorm = tf.sum(tf.square(tf.concat(weightGrads.map((g) => tf.reshape(g, [-1])))));
+      const squaredNorm = sumOfSquares(weightGrads);
       // Frozen weights (trainable: false) get a zero gradient, so every optimizer's step for
       // them is exactly 0 (their slots start and stay at 0) and clipping ignores them;
       // telemetry still reads their true gradient from weightGrads.
@@ -163,9 +164,7 @@ export function beginStep(
       const updatable = frozen
         ? weightGrads.map((g, i) => (network.weights[i].trainable ? g : tf.zerosLike(g)))
         : weightGrads;
-      const clipSquared = frozen
-        ? tf.sum(tf.square(tf.concat(updatable.map((g) => tf.reshape(g, [-1])))))
-        : squaredNorm;
+      const clipSquared = frozen ? sumOfSquares(updatable) : squaredNorm;
       const clipScale =
         context.clipNorm > 0
           ? tf.div(context.clipNorm, tf.maximum(tf.sqrt(clipSquared), context.clipNorm))
@@ -291,4 +290,9 @@ function updateMovingStats(network: Network, result: ForwardResult): void {
     moving.mean.assign(tf.add(tf.mul(moving.mean, m), tf.mul(batch.mean, 1 - m)));
     moving.variance.assign(tf.add(tf.mul(moving.variance, m), tf.mul(batch.variance, 1 - m)));
   });
+}
+
+/** Σ g² over every value of every tensor (the global gradient norm, squared), as a scalar. */
+function sumOfSquares(tensors: readonly Tensor[]): Tensor {
+  return sumOfSquaresOnHeap(tensors) ?? tf.sum(tf.square(tf.concat(tensors.map((g) => tf.reshape(g, [-1])))));
 }
