@@ -35,3 +35,28 @@ export function generatedModule(
   const header = `// Generated from ${wat} by ${test} (\`${command}\`): do not edit.\n`;
   return `${header}export const ${name} =\n  '${Buffer.from(binary).toString('base64')}';\n`;
 }
+
+/**
+ * A fresh memory for a test of such a module, with a bump allocator over it
+ * (16-byte aligned, like tfjs's heap, nothing at 0, a gap after each block so a
+ * kernel that writes one value too far shows) and `place`: values copied in, or
+ * `length` values of garbage a kernel must overwrite. `view()` reads them back.
+ */
+export function testHeap(bytes: number) {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes + 4096) / 65536) });
+  let next = 64;
+  const allocate = (size: number) => {
+    const at = next;
+    next += Math.ceil(size / 16) * 16 + 16;
+    return at;
+  };
+  const place = (values: ArrayLike<number> | number) => {
+    const length = typeof values === 'number' ? values : values.length;
+    const at = allocate(length * 4);
+    const view = () => new Float32Array(memory.buffer, at, length);
+    if (typeof values === 'number') view().fill(12345);
+    else view().set(values);
+    return { at, view };
+  };
+  return { memory, allocate, place };
+}

@@ -11,7 +11,7 @@ import type { Activation } from '../../../src-shared/layers/activations';
 import { tf, type Tensor } from '../backend/tf';
 import { fusedActivationName } from './dense';
 import { throughActivation, type FusedActivation } from './dense-kernel';
-import { conv2dFilterGrad, conv2dInputGradient, type ConvOptions } from './fast-ops';
+import { convAttrs, convGradients, type ConvOptions } from './fast-ops';
 import { throwIfInterrupted } from './interrupt';
 import { channelSumsOnHeap, layerKernelsReady } from './layer-kernels';
 
@@ -42,8 +42,7 @@ tf.registerGradient({
     const alpha = attrs!.leakyreluAlpha as number;
     const dz = throughActivation(dy as Tensor, y, activation, alpha) as Tensor4D;
     return {
-      x: () => conv2dInputGradient(dz, filter, x.shape, options),
-      filter: () => conv2dFilterGrad(x, dz, filter.shape, options),
+      ...convGradients(dz, x, filter, options),
       bias: () => channelSumsOnHeap(dz) ?? tf.sum(dz, [0, 1, 2]),
     };
   },
@@ -66,18 +65,11 @@ export function conv2dBiasActivation(
   if (!fusable || tf.getBackend() !== 'wasm' || !layerKernelsReady()) return undefined;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3])) return undefined;
   ensureFusedConvKernel();
-  return tf.engine().runKernel(
-    FUSED_CONV_KERNEL,
-    (bias ? { x, filter, bias } : { x, filter }) as never,
-    {
-      strides: options.strides,
-      padding: options.padding,
-      // The attributes the backend's FusedConv2D reads.
-      pad: options.padding,
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-      activation: fusable,
-      leakyreluAlpha: alpha,
-    } as never,
-  ) as Tensor;
+  return tf
+    .engine()
+    .runKernel(
+      FUSED_CONV_KERNEL,
+      (bias ? { x, filter, bias } : { x, filter }) as never,
+      { ...convAttrs(options), activation: fusable, leakyreluAlpha: alpha } as never,
+    ) as Tensor;
 }

@@ -33,12 +33,7 @@ tf.registerGradient({
     // A convolution's gradient is the costliest part of a CNN's backward pass: stop before it.
     throwIfInterrupted();
     const [x, filter] = saved as Tensor4D[];
-    const options = attrs as unknown as ConvOptions;
-    const g = dy as Tensor4D;
-    return {
-      x: () => conv2dInputGradient(g, filter, x.shape, options),
-      filter: () => conv2dFilterGrad(x, g, filter.shape, options),
-    };
+    return convGradients(dy as Tensor4D, x, filter, attrs as unknown as ConvOptions);
   },
 });
 
@@ -49,26 +44,23 @@ tf.registerGradient({
  */
 export function conv2dFast(x: Tensor, filter: Tensor, options: ConvOptions): Tensor {
   ensureConvKernel();
-  return tf.engine().runKernel(
-    CONV_KERNEL,
-    { x, filter } as never,
-    {
-      strides: options.strides,
-      padding: options.padding,
-      // The attributes the backend's Conv2D reads.
-      pad: options.padding,
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    } as never,
-  ) as Tensor;
+  return tf.engine().runKernel(CONV_KERNEL, { x, filter } as never, convAttrs(options) as never) as Tensor;
 }
 
-export function conv2dFilterGrad(
-  x: Tensor4D,
-  dy: Tensor4D,
-  filterShape: number[],
-  options: ConvOptions,
-): Tensor {
+/** The attributes tfjs's Conv2D and FusedConv2D read, and the engine's own that its gradients read. */
+export function convAttrs(options: ConvOptions) {
+  return { ...options, pad: options.padding, dataFormat: 'NHWC', dilations: [1, 1] };
+}
+
+/** A convolution's input and filter gradients from ∂loss/∂output, as lazy closures for tfjs. */
+export function convGradients(dy: Tensor4D, x: Tensor4D, filter: Tensor4D, options: ConvOptions) {
+  return {
+    x: () => conv2dInputGradient(dy, filter, x.shape, options),
+    filter: () => conv2dFilterGrad(x, dy, filter.shape, options),
+  };
+}
+
+function conv2dFilterGrad(x: Tensor4D, dy: Tensor4D, filterShape: number[], options: ConvOptions): Tensor {
   // Backends with a native filter-gradient kernel use it; WASM has none (and its
   // Conv3DBackpropFilterV2 is wrong for strides > 1), so it gets im2col.
   if (tf.getBackend() !== 'wasm' && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined) {
@@ -89,7 +81,7 @@ export function conv2dFilterGrad(
  * the backend's fast Conv2D kernel (WASM's Conv2DBackpropInput is about 3×
  * slower than its Conv2D); strided convolutions use the transposed convolution.
  */
-export function conv2dInputGradient(
+function conv2dInputGradient(
   dy: Tensor4D,
   filter: Tensor4D,
   inputShape: [number, number, number, number],

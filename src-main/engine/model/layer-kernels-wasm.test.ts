@@ -7,7 +7,7 @@
  * values (integers, mostly zero, as after a ReLU), NaN and ±∞.
  */
 import { describe, expect, it } from 'vitest';
-import { compileWat, generatedModule } from '../wat-test-support';
+import { compileWat, generatedModule, testHeap } from '../wat-test-support';
 import { layerKernels, type PoolGeometry } from './layer-kernels-wasm';
 import { axisGeometry, type Padding } from './windows';
 
@@ -73,17 +73,7 @@ function referenceMaxPoolGrad(dy: Float32Array, x: Float32Array, g: PoolGeometry
 }
 
 function heap(bytes: number) {
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes + 4096) / 65536) });
-  let next = 64;
-  const place = (values: Float32Array | number) => {
-    const length = typeof values === 'number' ? values : values.length;
-    const at = next;
-    next += Math.ceil((length * 4) / 16) * 16 + 16;
-    const view = () => new Float32Array(memory.buffer, at, length);
-    if (typeof values !== 'number') view().set(values);
-    else view().fill(12345); // garbage the kernel must overwrite
-    return { at, view };
-  };
+  const { memory, place } = testHeap(bytes);
   const kernels = layerKernels(memory);
   if (!kernels) throw new Error('WebAssembly SIMD is not available in this Node');
   return { kernels, place };

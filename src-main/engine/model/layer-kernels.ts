@@ -1,13 +1,14 @@
 /**
- * Max pooling, a convolution's bias and a dense layer's activation gradient as
- * registered tfjs kernels on WASM, running layer-kernels.wat on the backend's
- * heap. On W4 (a small CNN) the op chains they replace took about a sixth of
- * the step: the window max's transpose, argMax, oneHot and multiply
- * (tfjs-wasm's own MaxPoolGrad is wrong with more than one channel or `same`
- * padding), and the bias gradient's Sum over batch, height and width, which
- * tfjs-wasm runs as a transpose and a sum. On MLPs each layer's backward pass
- * loses three to four dispatched ops. Registered gradients save their inputs
- * without the copies tf.customGrad makes.
+ * The engine's own WASM kernels (layer-kernels.wat, run on the backend's heap)
+ * registered with tfjs: max pooling and its gradient, a convolution's bias,
+ * a layer's activation gradient, the per-channel sums of a bias gradient,
+ * plain SGD's update of every weight, and the global gradient norm. Each
+ * replaces an op chain: on W4 (a small CNN) the window max's transpose,
+ * argMax, oneHot and multiply (tfjs-wasm's own MaxPoolGrad is wrong with more
+ * than one channel or `same` padding) and the bias gradient's Sum, which
+ * tfjs-wasm runs as a transpose and a sum; on MLPs, ops dispatched per layer
+ * and per weight. Registered gradients save their inputs without the copies
+ * tf.customGrad makes.
  */
 import { heapMemory, type WasmHeapBackend } from '../backend/heap-module';
 import { tf, type Tensor } from '../backend/tf';
@@ -60,6 +61,7 @@ function geometry(shape: number[], attrs: Record<string, unknown>): PoolGeometry
 }
 
 const offset = (backend: WasmHeapBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+const sizeOf = (shape: number[]) => tf.util.sizeFromShape(shape);
 
 /**
  * Registers `name` on wasm: `run` gets the float32 inputs, the backend and the
@@ -111,19 +113,18 @@ function ensureRegistered(): boolean {
   onHeap(CHANNEL_SUMS, ({ x }, wasm) => {
     const channels = x.shape[x.shape.length - 1];
     const out = wasm.makeOutput([channels], 'float32');
-    const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const rows = sizeOf(x.shape.slice(0, -1));
     kernelsOf(wasm).channelSums(offset(wasm, x), offset(wasm, out), rows, channels);
     return out;
   });
   onHeap(ACTIVATION_GRAD, ({ dy, y }, wasm, attrs) => {
     const out = wasm.makeOutput(y.shape, 'float32');
-    const size = y.shape.reduce((a, b) => a * b, 1);
     const { activation, alpha } = attrs as { activation: OutputDerivative; alpha: number };
     kernelsOf(wasm).activationGradient(
       offset(wasm, dy),
       offset(wasm, y),
       offset(wasm, out),
-      size,
+      sizeOf(y.shape),
       activation,
       alpha,
     );
@@ -137,9 +138,15 @@ function ensureRegistered(): boolean {
     const values = pairs.map(({ w }) => wasm.makeOutput(w.shape, 'float32'));
     const kernels = kernelsOf(wasm);
     pairs.forEach(({ w, g }, i) => {
-      const size = w.shape.reduce((a, b) => a * b, 1);
       const at = (t: TensorInfo) => offset(wasm, t);
-      kernels.sgdStep(at(g), at(w), at(steps[i]), at(values[i]), size, attrs.learningRate as number);
+      kernels.sgdStep(
+        at(g),
+        at(w),
+        at(steps[i]),
+        at(values[i]),
+        sizeOf(w.shape),
+        attrs.learningRate as number,
+      );
     });
     return [...steps, ...values];
   });
@@ -148,11 +155,7 @@ function ensureRegistered(): boolean {
     const out = wasm.makeOutput([], 'float32');
     const kernels = kernelsOf(wasm);
     let sum = 0;
-    for (const t of Object.values(inputs))
-      sum += kernels.sumSquares(
-        offset(wasm, t),
-        t.shape.reduce((a, b) => a * b, 1),
-      );
+    for (const t of Object.values(inputs)) sum += kernels.sumSquares(offset(wasm, t), sizeOf(t.shape));
     wasm.typedArrayFromHeap(out)[0] = sum;
     return out;
   });

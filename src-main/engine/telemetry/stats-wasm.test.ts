@@ -6,7 +6,7 @@
  * float32 step either side of every histogram edge.
  */
 import { describe, expect, it } from 'vitest';
-import { compileWat, generatedModule } from '../wat-test-support';
+import { compileWat, generatedModule, testHeap } from '../wat-test-support';
 import {
   HISTOGRAM_BINS,
   HISTOGRAM_LOG10_MIN,
@@ -16,20 +16,8 @@ import {
 import { HISTOGRAM_EDGES, layerStatsInto } from './stat-loops';
 import { wasmLayerStats } from './stats-wasm';
 
-/** A fresh memory and a bump allocator over it (16-byte aligned, like tfjs's heap; nothing at 0). */
 function heap(bytes: number) {
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes + 4096) / 65536) });
-  let next = 64;
-  const allocate = (size: number) => {
-    const at = next;
-    next += Math.ceil(size / 16) * 16;
-    return at;
-  };
-  const place = (values: ArrayLike<number>) => {
-    const at = allocate(values.length * 4);
-    new Float32Array(memory.buffer, at, values.length).set(values);
-    return { at, array: new Float32Array(memory.buffer, at, values.length) };
-  };
+  const { memory, allocate, place } = testHeap(bytes);
   const stats = wasmLayerStats(memory, allocate);
   if (!stats) throw new Error('WebAssembly SIMD is not available in this Node');
   return { memory, allocate, place, stats };
@@ -80,11 +68,11 @@ function bothRows(layer: TestLayer): { wasm: Float32Array; loops: Float32Array }
   layerStatsInto(
     loops,
     {
-      weightGrad: grad?.array,
-      weight: weight?.array,
-      weightStep: step?.array,
-      outputGrad: outGrad?.array,
-      output: output!.array,
+      weightGrad: grad?.view(),
+      weight: weight?.view(),
+      weightStep: step?.view(),
+      outputGrad: outGrad?.view(),
+      output: output!.view(),
       batch: layer.batch,
       saturation: layer.saturation,
       countDead: layer.countDead ?? false,
