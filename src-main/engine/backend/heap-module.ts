@@ -10,14 +10,11 @@ type Kind = 'plain' | 'shared';
 const compiled = new Map<string, Map<Kind, WebAssembly.Module | null>>();
 
 /**
- * An instance of the module in `base64` over `memory`, or undefined where this
- * runtime cannot compile it (no WebAssembly SIMD). A shared memory (the threaded
- * build's heap) gets the module with its import declared shared.
+ * The module in `base64` compiled for `memory`, or undefined where this runtime
+ * cannot compile it (no WebAssembly SIMD). A shared memory (the threaded build's
+ * heap) gets the module with its import declared shared.
  */
-export function instantiateOnHeap(
-  base64: string,
-  memory: WebAssembly.Memory,
-): WebAssembly.Instance | undefined {
+export function compiledForHeap(base64: string, memory: WebAssembly.Memory): WebAssembly.Module | undefined {
   const kind: Kind = memory.buffer instanceof SharedArrayBuffer ? 'shared' : 'plain';
   let modules = compiled.get(base64);
   if (!modules) compiled.set(base64, (modules = new Map()));
@@ -31,7 +28,16 @@ export function instantiateOnHeap(
     }
     modules.set(kind, module);
   }
-  if (module === null) return undefined;
+  return module ?? undefined;
+}
+
+/** An instance of the module in `base64` over `memory` (see {@link compiledForHeap}), or undefined. */
+export function instantiateOnHeap(
+  base64: string,
+  memory: WebAssembly.Memory,
+): WebAssembly.Instance | undefined {
+  const module = compiledForHeap(base64, memory);
+  if (!module) return undefined;
   try {
     return new WebAssembly.Instance(module, { tfjs: { memory } });
   } catch {
@@ -81,6 +87,7 @@ export interface WasmHeapBackend {
   };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): { dataId: object; shape: number[]; dtype: string };
+  disposeData(dataId: object): void;
   typedArrayFromHeap(t: { dataId: object; shape: number[]; dtype: string }): Float32Array;
 }
 

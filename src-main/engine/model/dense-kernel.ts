@@ -4,9 +4,14 @@
  * entry without copying the saved tensors (customGrad adds four Identity ops
  * per call), and the gradient closures are lazy: tfjs computes ∂/∂x only when
  * something upstream needs it (not for the first layer). The kernel itself
- * delegates to the backend's own `_FusedMatMul` (product, bias, activation).
+ * delegates to the backend's own `_FusedMatMul` (product, bias, activation),
+ * except on WASM, where gemm.wat's products (heap-products.ts) are faster
+ * than XNNPACK's for a layer's fresh weights, forward and backward.
  */
+import type { WasmHeapBackend } from '../backend/heap-module';
 import { tf, type Tensor } from '../backend/tf';
+import type { TensorInfo } from './heap-kernel';
+import { matMulOnHeap, heapProductPays, productOnHeap } from './heap-products';
 import { throwIfInterrupted } from './interrupt';
 import { activationGradientOnHeap, channelSumsOnHeap } from './layer-kernels';
 import { notifyObserver, observerId } from './observers';
@@ -16,7 +21,6 @@ export const DENSE_KERNEL = 'BackflowDense';
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'elu' | 'leakyrelu';
 
 type KernelFunc = NonNullable<ReturnType<typeof tf.getKernel>>['kernelFunc'];
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type Backend = { disposeData(dataId: object): void };
 
 const registered = new Set<string>();
@@ -32,11 +36,30 @@ export function ensureDenseKernel(): void {
   };
   const fused = kernel('_FusedMatMul');
   const reshape = kernel('Reshape');
+  // The activations _FusedMatMul applies, as kernels of their own for gemm.wat's product (which fuses only a ReLU).
+  const activationKernels: Partial<Record<FusedActivation, KernelFunc>> =
+    backendName === 'wasm'
+      ? { sigmoid: kernel('Sigmoid'), elu: kernel('Elu'), leakyrelu: kernel('LeakyRelu') }
+      : {};
   tf.registerKernel({
     kernelName: DENSE_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, w, bias } = inputs as unknown as Record<string, TensorInfo>;
+      const activation = attrs!.activation as FusedActivation;
+      if (backendName === 'wasm' && heapProductPays(x.shape[0], x.shape[1], w.shape[1])) {
+        const wasm = backend as unknown as WasmHeapBackend;
+        const z = productOnHeap(wasm, x, w, bias, { relu: activation === 'relu' });
+        const apply = activationKernels[activation];
+        if (!apply) return z as never;
+        const y = apply({
+          inputs: { x: z } as never,
+          backend,
+          attrs: { alpha: attrs!.alpha },
+        }) as unknown as TensorInfo;
+        wasm.disposeData(z.dataId);
+        return y as never;
+      }
       const reshaped = (t: TensorInfo, shape: number[]) =>
         reshape({ inputs: { x: t } as never, backend, attrs: { shape } }) as unknown as TensorInfo;
       // The fused kernel multiplies batches of matrices: rank 3 in and out.
@@ -48,7 +71,7 @@ export function ensureDenseKernel(): void {
         attrs: {
           transposeA: false,
           transposeB: false,
-          activation: attrs!.activation,
+          activation,
           leakyreluAlpha: attrs!.alpha,
         },
       }) as unknown as TensorInfo;
@@ -60,7 +83,6 @@ export function ensureDenseKernel(): void {
   registered.add(backendName);
 }
 
-/** f′ written in terms of the output y = f(z), so z need not be kept. */
 /**
  * ∂loss/∂z from ∂loss/∂y for y = f(z): dy ⊙ f′, with f′ written from y. One
  * pass of layer-kernels.wat on WASM, the op chain elsewhere.
@@ -105,8 +127,8 @@ tf.registerGradient({
     const alpha = attrs!.alpha as number;
     const dz = throughActivation(dy as Tensor, y, activation, alpha) as Tensor2D;
     return {
-      x: () => tf.matMul(dz, tf.transpose(w)),
-      w: () => tf.matMul(tf.transpose(x), dz),
+      x: () => matMulOnHeap(dz, w, { transposeB: true }) ?? tf.matMul(dz, tf.transpose(w)),
+      w: () => matMulOnHeap(x, dz, { transposeA: true }) ?? tf.matMul(tf.transpose(x), dz),
       bias: () => channelSumsOnHeap(dz) ?? tf.sum(dz, 0),
     };
   },

@@ -12,6 +12,7 @@
  */
 import { heapMemory, type WasmHeapBackend } from '../backend/heap-module';
 import { tf, type Tensor } from '../backend/tf';
+import { heapOffset as offset, onHeap, type TensorInfo } from './heap-kernel';
 import { kernelAlias } from './kernel-alias';
 import {
   layerKernels,
@@ -28,9 +29,6 @@ const CHANNEL_SUMS = 'BackflowChannelSums';
 const ACTIVATION_GRAD = 'BackflowActivationGrad';
 const SGD_STEP = 'BackflowSgdStep';
 const SUM_SQUARES = 'BackflowSumSquares';
-
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 
 function kernelsOf(backend: WasmHeapBackend): LayerKernels {
   const memory = heapMemory(backend);
@@ -60,33 +58,7 @@ function geometry(shape: number[], attrs: Record<string, unknown>): PoolGeometry
   };
 }
 
-const offset = (backend: WasmHeapBackend, t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
 const sizeOf = (shape: number[]) => tf.util.sizeFromShape(shape);
-
-/**
- * Registers `name` on wasm: `run` gets the float32 inputs, the backend and the
- * attributes, allocates its output with makeOutput before reading any offset
- * (allocating may grow the heap; offsets stay valid, views would not), and returns it.
- */
-function onHeap(
-  name: string,
-  run: (
-    inputs: Record<string, TensorInfo>,
-    wasm: WasmHeapBackend,
-    attrs: Record<string, unknown>,
-  ) => TensorInfo | TensorInfo[],
-): void {
-  tf.registerKernel({
-    kernelName: name,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }: KernelArgs) => {
-      const named = inputs as Record<string, TensorInfo>;
-      for (const t of Object.values(named))
-        if (t.dtype !== 'float32') throw new Error(`${name}: ${t.dtype} input, expected float32`);
-      return run(named, backend as WasmHeapBackend, attrs ?? {}) as never;
-    },
-  } as never);
-}
 
 const ensureBiasAdd = kernelAlias(BIAS_ADD, 'Add');
 let registered = false;

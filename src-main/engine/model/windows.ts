@@ -8,6 +8,7 @@
  */
 import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { matMulOnHeap } from './heap-products';
 import { maxPoolOnHeap } from './layer-kernels';
 
 type Tensor4D = ReturnType<typeof tf.tensor4d>;
@@ -231,10 +232,9 @@ function filterGradientByProduct(
   for (let a = 0; a < kh; a++)
     for (let b = 0; b < kw; b++)
       offsets.push(tf.reshape(offsetSlice(padded, [a, b], strides, rows, cols), [inChannels, pixels]));
-  const product = tf.matMul(
-    (offsets.length === 1 ? offsets[0] : tf.concat(offsets, 0)) as Tensor2D,
-    tf.reshape(dy, [pixels, outChannels]) as Tensor2D,
-  );
+  const windowPixels = (offsets.length === 1 ? offsets[0] : tf.concat(offsets, 0)) as Tensor2D;
+  const outGrads = tf.reshape(dy, [pixels, outChannels]) as Tensor2D;
+  const product = matMulOnHeap(windowPixels, outGrads, {}) ?? tf.matMul(windowPixels, outGrads);
   return tf.reshape(product, filterShape);
 }
 
