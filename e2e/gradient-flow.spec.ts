@@ -15,6 +15,7 @@ import {
   heatmaps,
   openExample,
   readCell,
+  stopRun,
   trainButton,
   trainingState,
   waitForRecords,
@@ -34,8 +35,7 @@ async function openDesignFile(page: Page, file: string): Promise<void> {
 async function trainAndStop(page: Page, records: number): Promise<void> {
   await trainButton(page).click();
   await waitForRecords(page, records, 0, 90_000);
-  await page.getByRole('button', { name: /Stop$/ }).click();
-  await expect(trainingState(page)).toHaveText(/stopped|finished/);
+  await stopRun(page);
 }
 
 /** The alpha of every row of the heatmap's column `column`: 255 painted, less for a missing value. */

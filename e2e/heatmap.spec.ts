@@ -8,7 +8,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/fixtures';
-import { heatmaps, openExample, trainButton, trainingState, waitForRecords } from './helpers/training';
+import { heatmaps, openExample, stopRun, trainButton, waitForRecords } from './helpers/training';
 
 /** RGBA of every row in the heatmap's column `column` (data resolution: one pixel per cell). */
 async function columnColours(page: Page, column: number): Promise<number[][]> {
@@ -19,11 +19,6 @@ async function columnColours(page: Page, column: number): Promise<number[][]> {
       const data = c.getContext('2d')!.getImageData(x, 0, 1, c.height).data;
       return Array.from({ length: c.height }, (_, y) => Array.from(data.subarray(y * 4, y * 4 + 4)));
     }, column);
-}
-
-async function stopRun(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /Stop$/ }).click();
-  await expect(trainingState(page)).toHaveText(/stopped|finished/);
 }
 
 test('56 layers: every label legible, a step axis, the scale labelled', async ({ page, shot }) => {

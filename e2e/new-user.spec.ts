@@ -4,7 +4,7 @@
  * the design will train before it has trained, and stay on one line.
  */
 import { expect, test } from './helpers/fixtures';
-import { openExample, trainButton } from './helpers/training';
+import { openExample, stopRun, trainButton } from './helpers/training';
 
 test.use({ viewport: { width: 1024, height: 640 } });
 test.use(process.env.BACKFLOW_SERVE_URL ? { baseURL: process.env.BACKFLOW_SERVE_URL } : {});
@@ -57,7 +57,7 @@ test('while training in a 1024-px window the progress line shows the loss, and d
   expect(l.y).toBeLessThan(box.y + box.height);
   expect(l.x + l.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
   await shot('new-user-progress-running-1024');
-  await page.getByRole('button', { name: /Stop$/ }).click();
+  await stopRun(page);
 });
 
 test('the .zip an export downloads imports back as it is, without unpacking it first', async ({

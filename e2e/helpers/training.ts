@@ -76,3 +76,16 @@ export async function rowCount(page: Page, index = 0): Promise<number> {
     .getByTestId('heatmap-canvas')
     .evaluate((c: HTMLCanvasElement) => c.height);
 }
+
+/**
+ * Ends the run in view: clicks Stop, unless the run has already finished (the
+ * examples train for a few hundred steps, which a fast engine completes
+ * before a click lands; Stop is then disabled).
+ */
+export async function stopRun(page: Page): Promise<void> {
+  await expect(async () => {
+    if (/stopped|finished/.test((await trainingState(page).textContent()) ?? '')) return;
+    await page.getByRole('button', { name: /Stop$/ }).click({ timeout: 1000 });
+    await expect(trainingState(page)).toHaveText(/stopped|finished/, { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+}
