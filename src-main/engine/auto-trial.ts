@@ -13,7 +13,7 @@ import {
   type BackendPreference,
 } from './backend/backend';
 import type { LoadedData } from './data/types';
-import { chooseWasmThreads } from './backend/thread-choice';
+import { chooseWasmThreads, convolutional } from './backend/thread-choice';
 import { checkRunMemory, type PreparedRun } from './prepare-run';
 import { createTrainer } from './train/trainer';
 
@@ -67,7 +67,11 @@ async function chooseBackendForRun(
 
 /** The trial `auto` runs for one design (see initAutoBackend). */
 export function designTrial(design: Design, data: LoadedData, analysis: GraphAnalysis): AutoTrial {
-  return { signature: shapeSignature(design, data), time: () => timeSteps(design, data, analysis) };
+  return {
+    signature: shapeSignature(design, data),
+    time: () => timeSteps(design, data, analysis),
+    convolutional: convolutional(design),
+  };
 }
 
 /** Median milliseconds per step over {@link TRIAL_STEPS} steps after the first, on the active backend. */

@@ -22,6 +22,8 @@ import {
 } from '../../engine/bench/preview-latency';
 import { runWorkload, type BenchOptions, type WorkloadResult } from '../../engine/bench/run-bench';
 import { threadPool } from '../../engine/backend/wasm-threads';
+import { convolutional, useThreads } from '../../engine/backend/thread-choice';
+import type { Design } from '../../../src-shared/design/types';
 import { tf } from '../../engine/backend/tf';
 import { WORKLOADS } from '../../engine/bench/workloads';
 import { statsImplementation } from '../../engine/telemetry/stats-kernel';
@@ -81,8 +83,8 @@ export async function benchCommand(values: Record<string, unknown>, io: CliIO): 
   const results: WorkloadResult[] = [];
   let pytorch: PytorchRun | undefined;
   for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
-    const result = await runWorkload(workload, { steps, windows, ...threadSweep() });
-    pool?.useAll(poolStartedAll);
+    const result = await runWorkload(workload, { steps, windows, ...threadSweep(workload.design) });
+    if (pool) useThreads(pool, poolStartedAll, {});
     results.push(result);
     if (!json) log(formatRow(result));
     if (!pytorchSession) continue;
@@ -192,17 +194,20 @@ function formatRow(r: WorkloadResult): string {
 }
 
 /**
- * On the threaded WebAssembly backend every workload is timed on one thread and on the
- * whole pool, and the better kept (as PyTorch gets the best of 1..N), unless
- * BACKFLOW_WASM_THREADS fixed the count. The pool is put back as it was after each workload.
+ * On the threaded WebAssembly backend every workload is timed on one thread and on all
+ * (XNNPACK's pool for a CNN, gemm.wat's helpers for an MLP: useThreads), and the better
+ * kept (as PyTorch gets the best of 1..N), unless BACKFLOW_WASM_THREADS fixed the count.
+ * The threads are put back as they were after each workload.
  */
-function threadSweep(): Pick<BenchOptions, 'threadCounts' | 'setThreads'> {
+function threadSweep(design: Design): Pick<BenchOptions, 'threadCounts' | 'setThreads'> {
   const pool = threadPool();
-  if (tf.getBackend() !== 'wasm' || !pool || pool.size === 1 || threadsSetByHand()) return {};
-  return {
-    threadCounts: [1, pool.size],
-    setThreads: (threads) => pool.useAll(threads > 1),
-  };
+  if (tf.getBackend() !== 'wasm' || !pool || pool.size === 1) return {};
+  const trial = { convolutional: convolutional(design) };
+  if (threadsSetByHand()) {
+    useThreads(pool, true, trial);
+    return {};
+  }
+  return { threadCounts: [1, pool.size], setThreads: (threads) => useThreads(pool, threads > 1, trial) };
 }
 
 function formatPytorchRow(r: WorkloadResult, p: PytorchResult, torch: string): string {

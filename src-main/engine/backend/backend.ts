@@ -109,6 +109,11 @@ export interface AutoTrial {
   signature: string;
   /** Milliseconds per step of the design on the active backend, from a few timed steps. */
   time: () => Promise<number>;
+  /**
+   * Whether the design has convolutions (XNNPACK's threads then split them) or
+   * is made of products (gemm.wat's helper threads split those); unknown: the former.
+   */
+  convolutional?: boolean;
 }
 
 const autoDecisions = new Map<string, AutoDecision>();

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BackendChoice } from './backend';
+import { productsSplit, splitProducts } from '../model/heap-products';
 import { chooseWasmThreads, decideThreads } from './thread-choice';
 import type { ThreadPool } from './wasm-threads';
 
@@ -135,5 +136,30 @@ describe('chooseWasmThreads', () => {
     expect(failed.why).toBe(
       'no GPU to time against wasm; 1 thread: the threaded WebAssembly build failed to start: ENOSPC',
     );
+  });
+
+  it('runs a network of products on gemm.wat’s helper threads, with XNNPACK’s pool off', async () => {
+    const pool = fakePool(2);
+    const timed: string[] = [];
+    const wide = {
+      signature: 'wide-mlp',
+      convolutional: false,
+      time: async () => {
+        timed.push(`${pool.threads()} ${productsSplit() ? 'split' : 'whole'}`);
+        return productsSplit() ? 60 : 100;
+      },
+    };
+    try {
+      const chosen = await chooseWasmThreads(wasm, wide, {}, pool);
+      // "All threads" for products is the helpers, never XNNPACK's pool beside them.
+      expect(timed).toEqual(['1 split', '1 whole', '1 whole', '1 split']);
+      expect(chosen.threads).toBe(2);
+      expect([pool.threads(), productsSplit()]).toEqual([1, true]);
+      // A CNN after it: XNNPACK's pool, the products whole.
+      await chooseWasmThreads(wasm, trial('cnn-3', pool, 60, 100).trial, {}, pool);
+      expect([pool.threads(), productsSplit()]).toEqual([2, false]);
+    } finally {
+      splitProducts(false);
+    }
   });
 });

@@ -8,8 +8,10 @@
  * The numbers do not depend on it: each output tile is computed whole by one
  * thread with the same kernel (wasm-threads.test.ts compares whole runs).
  */
+import type { Design } from '../../../src-shared/design/types';
 import { ms } from './auto-choice';
 import { threadedWasmFailure, threadsSetByHand, type AutoTrial, type BackendChoice } from './backend';
+import { productsSplit, splitProducts } from '../model/heap-products';
 import { threadPool, type ThreadPool } from './wasm-threads';
 
 /** All threads must take at most this share of one thread's time per step to be used. */
@@ -42,7 +44,7 @@ export async function chooseWasmThreads(
     return { ...choice, threads: 1, ...(why ? { why } : {}) };
   }
   if (threadsSetByHand(env)) {
-    pool.useAll(true);
+    useThreads(pool, true, trial);
     return { ...choice, threads: pool.size };
   }
   let decision = decisions.get(trial.signature);
@@ -50,12 +52,12 @@ export async function chooseWasmThreads(
     // Timed A, B, B, A (A the pool as it is), each side's faster trial kept: the engine is
     // still warming up in its first trials (V8 and the wasm tiers), which would otherwise
     // handicap whichever went first.
-    const before = pool.threads() > 1;
+    const before = pool.threads() > 1 || productsSplit();
     const order = [before, !before, !before, before];
     const ms = new Map<boolean, number>();
     try {
       for (const all of order) {
-        pool.useAll(all);
+        useThreads(pool, all, trial);
         const time = await trial.time();
         ms.set(all, Math.min(time, ms.get(all) ?? Infinity));
         // Four trials of a long step would hold the run's start for many seconds, and steps
@@ -71,15 +73,32 @@ export async function chooseWasmThreads(
     } catch {
       // A trial that fails (the heap outgrown, a trap) decides nothing: the run itself then
       // meets the failure on its first step and reports it the way a run does.
-      pool.useAll(before);
-      return { ...choice, threads: pool.threads() };
+      useThreads(pool, before, trial);
+      return { ...choice, threads: before ? pool.size : 1 };
     }
     decision ??= decideThreads(pool.size, ms.get(true)!, ms.get(false)!);
     decisions.set(trial.signature, decision);
   }
-  pool.useAll(decision.all);
+  useThreads(pool, decision.all, trial);
   const why = choice.why ? `${choice.why}; ${decision.why}` : decision.why;
   return { ...choice, threads: decision.all ? pool.size : 1, why };
+}
+
+/** Whether `design` has convolutions (see {@link useThreads}). */
+export function convolutional(design: Pick<Design, 'graph'>): boolean {
+  return design.graph.nodes.some((n) => n.type === 'conv2d');
+}
+
+/**
+ * Every thread of `pool` (`all`) or one, for `trial`'s design: a network with
+ * convolutions on XNNPACK's pool (which splits each convolution); a network of
+ * products on gemm.wat's helper threads (heap-products.ts), with XNNPACK's pool
+ * off. Not both at once: a pool thread spins after each operation it ran and
+ * would take a helper's core.
+ */
+export function useThreads(pool: ThreadPool, all: boolean, trial: Pick<AutoTrial, 'convolutional'>): void {
+  pool.useAll(all && trial.convolutional !== false);
+  splitProducts(all && trial.convolutional === false);
 }
 
 /** All `size` threads when they take at most {@link THREADS_MARGIN} of one thread's time. */

@@ -21,6 +21,8 @@ import { STATS_WASM_BASE64 } from '../telemetry/stats-wasm.generated';
 import { importingSharedMemory } from './heap-module';
 import { initBackend, threadedWasmFailure, wasmThreads } from './backend';
 import { tf } from './tf';
+import { productHelperThreads } from '../model/heap-products';
+import { convolutional, useThreads } from './thread-choice';
 import { threadPool, threadpoolAddress } from './wasm-threads';
 
 const wasmFolder = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
@@ -115,8 +117,8 @@ describe('the threaded backend', () => {
     expect(statsImplementation()).toBe('wasm-simd');
   });
 
-  // The CNN (convolutions, pooling: XNNPACK's threaded kernels) and the wide MLP (threaded
-  // products) on their real data, and the reference networks with merges and normalization.
+  // The CNN (convolutions, pooling: XNNPACK's threaded kernels) and the wide MLP (products
+  // split over gemm.wat's helper thread) on their real data, and the reference networks with merges and normalization.
   const workloads = WORKLOADS.filter((w) => w.name === 'W2' || w.name === 'W4');
   const references = NETWORKS.filter(([name]) => /add|concatenate|batch norm|layer norm|pool/.test(name));
 
@@ -124,11 +126,14 @@ describe('the threaded backend', () => {
     'trains %s to the same bits on one thread as on two',
     async (_name, design) => {
       const data = await workloadData(design);
-      pool!.useAll(true);
+      const trial = { convolutional: convolutional(design) };
+      useThreads(pool!, true, trial);
       const two = await trainRecords(design, data, 3);
-      pool!.useAll(false);
+      // On two threads the CNN ran on XNNPACK's pool, the MLP's products on gemm.wat's helper.
+      expect(pool!.threads()).toBe(trial.convolutional ? 2 : 1);
+      if (!trial.convolutional) expect(productHelperThreads()).toBe(1);
+      useThreads(pool!, false, trial);
       const one = await trainRecords(design, data, 3);
-      pool!.useAll(true);
       expect(two).toHaveLength(3);
       expect(one).toEqual(two);
     },
@@ -137,9 +142,10 @@ describe('the threaded backend', () => {
   it('trains the reference networks with merges, pooling and normalization to the same bits on both', async () => {
     expect(references.length).toBeGreaterThanOrEqual(8);
     for (const [name, design, data] of references) {
-      pool!.useAll(true);
+      const trial = { convolutional: convolutional(design) };
+      useThreads(pool!, true, trial);
       const two = await trainRecords(design, data, 2);
-      pool!.useAll(false);
+      useThreads(pool!, false, trial);
       const one = await trainRecords(design, data, 2);
       expect(one, name).toEqual(two);
     }

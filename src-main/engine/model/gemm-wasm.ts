@@ -2,8 +2,9 @@
  * gemm.wat's products over a WebAssembly memory (tfjs-wasm's heap, or a test's),
  * taking byte offsets.
  */
-import { instantiateOnHeap } from '../backend/heap-module';
+import { compiledForHeap, instantiateOnHeap } from '../backend/heap-module';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated';
+import type { GemmArgs, GemmExport } from './gemm-threads';
 
 /** Where a product's operands and result are, and their sizes. */
 export interface Product {
@@ -23,27 +24,16 @@ export interface Product {
 }
 
 export interface Gemm {
-  /** out = A·B (+ bias) (max 0 with `relu`), each value summed in float32 in the order p = 0…k−1. */
-  product(p: Product): void;
+  /**
+   * out = A·B (+ bias) (max 0 with `relu`), each value summed in float32 in the
+   * order p = 0…k−1; by `split` (gemm-threads.ts) when given.
+   */
+  product(p: Product, split?: (gemm: GemmExport, args: GemmArgs) => void): void;
   /** dst (cols×rows) = srcᵀ for a row-major rows×cols src. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
-type Exports = {
-  gemm(
-    a: number,
-    b: number,
-    bias: number,
-    out: number,
-    m: number,
-    k: number,
-    n: number,
-    aRow: number,
-    aCol: number,
-    relu: number,
-  ): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
-};
+type Exports = { gemm: GemmExport; transpose(src: number, dst: number, rows: number, cols: number): void };
 
 const instances = new WeakMap<WebAssembly.Memory, Gemm | null>();
 
@@ -58,13 +48,24 @@ export function gemmOn(memory: WebAssembly.Memory): Gemm | undefined {
   return found ?? undefined;
 }
 
+/** gemm.wat compiled for `memory` (for helper threads to instantiate over a shared one). */
+export function gemmModule(memory: WebAssembly.Memory): WebAssembly.Module | undefined {
+  return compiledForHeap(GEMM_WASM_BASE64, memory);
+}
+
 function wrap(exports: Exports): Gemm {
   return {
-    product: ({ a, b, bias, out, m, k, n, transposeA, relu }) =>
-      // Byte strides of A[i, p]: row-major m×k, or row-major k×m read transposed.
-      transposeA
-        ? exports.gemm(a, b, bias, out, m, k, n, 4, m * 4, relu ? 1 : 0)
-        : exports.gemm(a, b, bias, out, m, k, n, k * 4, 4, relu ? 1 : 0),
+    product: (p, split) => {
+      const args = gemmArgs(p);
+      if (split) split(exports.gemm, args);
+      else exports.gemm(...args);
+    },
     transpose: (src, dst, rows, cols) => exports.transpose(src, dst, rows, cols),
   };
+}
+
+/** gemm.wat's arguments for `p`: byte strides of A (row-major m×k, or k×m read transposed), B and out. */
+function gemmArgs({ a, b, bias, out, m, k, n, transposeA, relu }: Product): GemmArgs {
+  const [aRow, aCol] = transposeA ? [4, m * 4] : [k * 4, 4];
+  return [a, b, bias, out, m, k, n, aRow, aCol, n * 4, n * 4, relu ? 1 : 0];
 }

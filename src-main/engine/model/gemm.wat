@@ -10,7 +10,7 @@
 ;; needed two Transpose ops besides.
 ;;
 ;; out = A·B (+ bias) (max 0 for a ReLU), A an m×k matrix read through any
-;; strides (so Aᵀ costs nothing), B a row-major k×n matrix, out row-major m×n.
+;; strides (so Aᵀ costs nothing), B and out read and written row by row.
 ;; Every output value is summed the same way whichever loop computes it: the
 ;; bias (or +0), then + A[i,p]·B[p,j] for p = 0, 1, …, k − 1 in float32, a
 ;; rounded product and a rounded sum each time (no fused multiply-add). So the
@@ -27,9 +27,9 @@
   (import "tfjs" "memory" (memory 0))
 
   ;; Byte offset of out[i, j].
-  (func $at (param $out i32) (param $i i32) (param $j i32) (param $n i32) (result i32)
-    (i32.add (local.get $out)
-      (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
+  (func $at (param $out i32) (param $i i32) (param $j i32) (param $outRow i32) (result i32)
+    (i32.add (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $outRow)))
+             (i32.shl (local.get $j) (i32.const 2))))
 
   ;; The four bias values from column j on (zeros without a bias).
   (func $biasVector (param $bias i32) (param $j i32) (result v128)
@@ -45,14 +45,13 @@
   ;; Rows i..i+3, columns j..j+7. $floor is 0 for a ReLU, else −∞ (a no-op max
   ;; that keeps NaN and −0).
   (func $tile4x8 (param $a i32) (param $b i32) (param $bias i32) (param $out i32)
-                 (param $i i32) (param $j i32) (param $k i32) (param $n i32)
+                 (param $i i32) (param $j i32) (param $k i32) (param $bRow i32) (param $outRow i32)
                  (param $aRow i32) (param $aCol i32) (param $floor v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $av v128)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32)
-    (local $p i32) (local $rowBytes i32) (local $po i32)
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local $p i32) (local $po i32)
     (local.set $c00 (call $biasVector (local.get $bias) (local.get $j)))
     (local.set $c01 (call $biasVector (local.get $bias) (i32.add (local.get $j) (i32.const 4))))
     (local.set $c10 (local.get $c00)) (local.set $c11 (local.get $c01))
@@ -84,29 +83,28 @@
       (local.set $pa1 (i32.add (local.get $pa1) (local.get $aCol)))
       (local.set $pa2 (i32.add (local.get $pa2) (local.get $aCol)))
       (local.set $pa3 (i32.add (local.get $pa3) (local.get $aCol)))
-      (local.set $pb (i32.add (local.get $pb) (local.get $rowBytes)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
       (local.set $p (i32.sub (local.get $p) (i32.const 1)))
       (br $next)))
-    (local.set $po (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $n)))
+    (local.set $po (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $outRow)))
     (v128.store align=4 (local.get $po) (f32x4.max (local.get $c00) (local.get $floor)))
     (v128.store offset=16 align=4 (local.get $po) (f32x4.max (local.get $c01) (local.get $floor)))
-    (local.set $po (i32.add (local.get $po) (local.get $rowBytes)))
+    (local.set $po (i32.add (local.get $po) (local.get $outRow)))
     (v128.store align=4 (local.get $po) (f32x4.max (local.get $c10) (local.get $floor)))
     (v128.store offset=16 align=4 (local.get $po) (f32x4.max (local.get $c11) (local.get $floor)))
-    (local.set $po (i32.add (local.get $po) (local.get $rowBytes)))
+    (local.set $po (i32.add (local.get $po) (local.get $outRow)))
     (v128.store align=4 (local.get $po) (f32x4.max (local.get $c20) (local.get $floor)))
     (v128.store offset=16 align=4 (local.get $po) (f32x4.max (local.get $c21) (local.get $floor)))
-    (local.set $po (i32.add (local.get $po) (local.get $rowBytes)))
+    (local.set $po (i32.add (local.get $po) (local.get $outRow)))
     (v128.store align=4 (local.get $po) (f32x4.max (local.get $c30) (local.get $floor)))
     (v128.store offset=16 align=4 (local.get $po) (f32x4.max (local.get $c31) (local.get $floor))))
 
   ;; Row i, columns j..j+7 (the rows after the last whole group of four).
   (func $tile1x8 (param $a i32) (param $b i32) (param $bias i32) (param $out i32)
-                 (param $i i32) (param $j i32) (param $k i32) (param $n i32)
+                 (param $i i32) (param $j i32) (param $k i32) (param $bRow i32) (param $outRow i32)
                  (param $aRow i32) (param $aCol i32) (param $floor v128)
     (local $c0 v128) (local $c1 v128) (local $av v128)
-    (local $pa i32) (local $pb i32) (local $p i32) (local $rowBytes i32) (local $po i32)
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local $pa i32) (local $pb i32) (local $p i32) (local $po i32)
     (local.set $c0 (call $biasVector (local.get $bias) (local.get $j)))
     (local.set $c1 (call $biasVector (local.get $bias) (i32.add (local.get $j) (i32.const 4))))
     (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
@@ -118,21 +116,20 @@
       (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $av) (v128.load align=4 (local.get $pb)))))
       (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $av) (v128.load offset=16 align=4 (local.get $pb)))))
       (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
-      (local.set $pb (i32.add (local.get $pb) (local.get $rowBytes)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
       (local.set $p (i32.sub (local.get $p) (i32.const 1)))
       (br $next)))
-    (local.set $po (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $n)))
+    (local.set $po (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $outRow)))
     (v128.store align=4 (local.get $po) (f32x4.max (local.get $c0) (local.get $floor)))
     (v128.store offset=16 align=4 (local.get $po) (f32x4.max (local.get $c1) (local.get $floor))))
 
   ;; Rows i..i+3, column j (the columns after the last whole group of eight):
   ;; four independent sums, so no one waits for another's additions.
   (func $column4 (param $a i32) (param $b i32) (param $bias i32) (param $out i32)
-                 (param $i i32) (param $j i32) (param $k i32) (param $n i32)
+                 (param $i i32) (param $j i32) (param $k i32) (param $bRow i32) (param $outRow i32)
                  (param $aRow i32) (param $aCol i32) (param $floor v128)
     (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32) (local $bv f32)
-    (local $pa i32) (local $pb i32) (local $p i32) (local $rowBytes i32) (local $po i32)
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local $pa i32) (local $pb i32) (local $p i32) (local $po i32)
     (local.set $s0 (call $biasValue (local.get $bias) (local.get $j)))
     (local.set $s1 (local.get $s0)) (local.set $s2 (local.get $s0)) (local.set $s3 (local.get $s0))
     (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
@@ -149,24 +146,23 @@
       (local.set $s3 (f32.add (local.get $s3)
         (f32.mul (f32.load (i32.add (local.get $pa) (i32.mul (local.get $aRow) (i32.const 3)))) (local.get $bv))))
       (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
-      (local.set $pb (i32.add (local.get $pb) (local.get $rowBytes)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
       (local.set $p (i32.sub (local.get $p) (i32.const 1)))
       (br $next)))
-    (local.set $po (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $n)))
+    (local.set $po (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $outRow)))
     (f32.store (local.get $po) (call $floored (local.get $s0) (local.get $floor)))
-    (local.set $po (i32.add (local.get $po) (local.get $rowBytes)))
+    (local.set $po (i32.add (local.get $po) (local.get $outRow)))
     (f32.store (local.get $po) (call $floored (local.get $s1) (local.get $floor)))
-    (local.set $po (i32.add (local.get $po) (local.get $rowBytes)))
+    (local.set $po (i32.add (local.get $po) (local.get $outRow)))
     (f32.store (local.get $po) (call $floored (local.get $s2) (local.get $floor)))
-    (local.set $po (i32.add (local.get $po) (local.get $rowBytes)))
+    (local.set $po (i32.add (local.get $po) (local.get $outRow)))
     (f32.store (local.get $po) (call $floored (local.get $s3) (local.get $floor))))
 
   ;; One value (the last rows' last columns).
   (func $single (param $a i32) (param $b i32) (param $bias i32) (param $out i32)
-                (param $i i32) (param $j i32) (param $k i32) (param $n i32)
+                (param $i i32) (param $j i32) (param $k i32) (param $bRow i32) (param $outRow i32)
                 (param $aRow i32) (param $aCol i32) (param $floor v128)
-    (local $s f32) (local $pa i32) (local $pb i32) (local $p i32) (local $rowBytes i32)
-    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local $s f32) (local $pa i32) (local $pb i32) (local $p i32) 
     (local.set $s (call $biasValue (local.get $bias) (local.get $j)))
     (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
     (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
@@ -175,21 +171,24 @@
       (br_if $done (i32.eqz (local.get $p)))
       (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
       (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
-      (local.set $pb (i32.add (local.get $pb) (local.get $rowBytes)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
       (local.set $p (i32.sub (local.get $p) (i32.const 1)))
       (br $next)))
-    (f32.store (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $n))
+    (f32.store (call $at (local.get $out) (local.get $i) (local.get $j) (local.get $outRow))
       (call $floored (local.get $s) (local.get $floor))))
 
   ;; The same max as the vector lanes take (f32x4.max: NaN wins, −0 < +0).
   (func $floored (param $s f32) (param $floor v128) (result f32)
     (f32x4.extract_lane 0 (f32x4.max (f32x4.splat (local.get $s)) (local.get $floor))))
 
-  ;; out (m×n) = A·B + bias, max 0 when $relu. A[i, p] is at a + i·aRow + p·aCol
-  ;; (byte strides), B is row-major k×n, bias is n values or 0 for none.
+  ;; out (m×n) = A·B + bias, max 0 when $relu. A[i, p] is at a + i·aRow + p·aCol,
+  ;; B[p, j] at b + p·bRow + 4j, out[i, j] at out + i·outRow + 4j (strides in
+  ;; bytes, so a band of a larger product's rows or columns is a product too);
+  ;; bias is n values, or 0 for none.
   (func (export "gemm") (param $a i32) (param $b i32) (param $bias i32) (param $out i32)
                         (param $m i32) (param $k i32) (param $n i32)
-                        (param $aRow i32) (param $aCol i32) (param $relu i32)
+                        (param $aRow i32) (param $aCol i32) (param $bRow i32) (param $outRow i32)
+                        (param $relu i32)
     (local $i i32) (local $j i32) (local $m4 i32) (local $n8 i32) (local $floor v128)
     (local.set $floor
       (select (v128.const f32x4 0 0 0 0) (v128.const f32x4 -inf -inf -inf -inf) (local.get $relu)))
@@ -202,14 +201,14 @@
       (block $colsDone (loop $cols
         (br_if $colsDone (i32.ge_u (local.get $j) (local.get $n8)))
         (call $tile4x8 (local.get $a) (local.get $b) (local.get $bias) (local.get $out)
-          (local.get $i) (local.get $j) (local.get $k) (local.get $n)
+          (local.get $i) (local.get $j) (local.get $k) (local.get $bRow) (local.get $outRow)
           (local.get $aRow) (local.get $aCol) (local.get $floor))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $cols)))
       (block $lastDone (loop $last
         (br_if $lastDone (i32.ge_u (local.get $j) (local.get $n)))
         (call $column4 (local.get $a) (local.get $b) (local.get $bias) (local.get $out)
-          (local.get $i) (local.get $j) (local.get $k) (local.get $n)
+          (local.get $i) (local.get $j) (local.get $k) (local.get $bRow) (local.get $outRow)
           (local.get $aRow) (local.get $aCol) (local.get $floor))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $last)))
@@ -222,14 +221,14 @@
       (block $colsDone (loop $cols
         (br_if $colsDone (i32.ge_u (local.get $j) (local.get $n8)))
         (call $tile1x8 (local.get $a) (local.get $b) (local.get $bias) (local.get $out)
-          (local.get $i) (local.get $j) (local.get $k) (local.get $n)
+          (local.get $i) (local.get $j) (local.get $k) (local.get $bRow) (local.get $outRow)
           (local.get $aRow) (local.get $aCol) (local.get $floor))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $cols)))
       (block $lastDone (loop $last
         (br_if $lastDone (i32.ge_u (local.get $j) (local.get $n)))
         (call $single (local.get $a) (local.get $b) (local.get $bias) (local.get $out)
-          (local.get $i) (local.get $j) (local.get $k) (local.get $n)
+          (local.get $i) (local.get $j) (local.get $k) (local.get $bRow) (local.get $outRow)
           (local.get $aRow) (local.get $aCol) (local.get $floor))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $last)))

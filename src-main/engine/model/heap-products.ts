@@ -14,13 +14,20 @@
 import { heapMemory, type WasmHeapBackend } from '../backend/heap-module';
 import { tf, type Tensor } from '../backend/tf';
 import { threadPool } from '../backend/wasm-threads';
-import { gemmOn, type Gemm } from './gemm-wasm';
+import { GemmThreads } from './gemm-threads';
+import { gemmModule, gemmOn, type Gemm } from './gemm-wasm';
 import { heapOffset, onHeap, type TensorInfo } from './heap-kernel';
 
 const MAT_MUL = 'BackflowMatMul';
 
 /** Multiply-adds from which XNNPACK on a pool of threads beats gemm.wat on one (see above). */
 const THREADED_PRODUCT_SIZE = 1 << 24;
+/**
+ * Multiply-adds from which a product is split over gemm.wat's helper threads:
+ * handing a band over costs microseconds (measured, one helper: 64³ 17 µs whole,
+ * 24–40 split; 128³ 124–147 whole, 73–116 split; 256³ 960–1100, 495–545).
+ */
+const SPLIT_PRODUCT_SIZE = 1 << 20;
 
 export interface ProductOptions {
   transposeA?: boolean;
@@ -42,6 +49,49 @@ function productShape(a: number[], b: number[], { transposeA, transposeB }: Prod
   if (a.length !== 2 || b.length !== 2 || k !== kb)
     throw new Error(`product of [${a}] and [${b}]: not two matrices with a shared dimension`);
   return [m, k, n];
+}
+
+const splitters = new WeakMap<WebAssembly.Memory, GemmThreads | null>();
+let splitting = false;
+
+/**
+ * Whether products are split over gemm.wat's helper threads: thread-choice.ts
+ * decides per design (a network without convolutions, on all threads, with
+ * XNNPACK's pool off: its threads spin after each operation and would take
+ * the helpers' cores).
+ */
+export function splitProducts(on: boolean): void {
+  splitting = on;
+}
+
+/** Whether products are split over gemm.wat's helper threads now. */
+export function productsSplit(): boolean {
+  return splitting;
+}
+
+/**
+ * gemm.wat's helper threads while products are split: as many as XNNPACK's pool
+ * has besides the caller, on the threaded build's shared heap; undefined otherwise.
+ */
+function splitterOf(wasm: WasmHeapBackend): GemmThreads | undefined {
+  const pool = threadPool();
+  const memory = heapMemory(wasm);
+  if (!splitting || !pool || pool.size < 2 || !memory || !(memory.buffer instanceof SharedArrayBuffer))
+    return undefined;
+  let splitter = splitters.get(memory);
+  if (splitter === undefined) {
+    const module = gemmModule(memory);
+    splitter = module ? new GemmThreads(module, memory, pool.size - 1) : null;
+    splitters.set(memory, splitter);
+  }
+  return splitter?.usable ? splitter : undefined;
+}
+
+/** Helper threads gemm.wat's products have started (0 until a product is split, or where none can be). */
+export function productHelperThreads(): number {
+  const memory =
+    tf.getBackend() === 'wasm' ? heapMemory(tf.backend() as unknown as WasmHeapBackend) : undefined;
+  return (memory && splitters.get(memory)?.started) || 0;
 }
 
 /**
@@ -75,17 +125,21 @@ export function productOnHeap(
   const out = wasm.makeOutput([m, n], 'float32');
   const rightRows = options.transposeB ? wasm.makeOutput([k, n], 'float32') : b;
   if (options.transposeB) gemm.transpose(heapOffset(wasm, b), heapOffset(wasm, rightRows), n, k);
-  gemm.product({
-    a: heapOffset(wasm, a),
-    b: heapOffset(wasm, rightRows),
-    bias: bias ? heapOffset(wasm, bias) : 0,
-    out: heapOffset(wasm, out),
-    m,
-    k,
-    n,
-    transposeA: options.transposeA ?? false,
-    relu: options.relu ?? false,
-  });
+  const splitter = m * k * n >= SPLIT_PRODUCT_SIZE ? splitterOf(wasm) : undefined;
+  gemm.product(
+    {
+      a: heapOffset(wasm, a),
+      b: heapOffset(wasm, rightRows),
+      bias: bias ? heapOffset(wasm, bias) : 0,
+      out: heapOffset(wasm, out),
+      m,
+      k,
+      n,
+      transposeA: options.transposeA ?? false,
+      relu: options.relu ?? false,
+    },
+    splitter && ((run, args) => splitter.run(run, args)),
+  );
   if (rightRows !== b) wasm.disposeData(rightRows.dataId);
   return out;
 }
