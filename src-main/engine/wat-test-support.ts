@@ -60,3 +60,10 @@ export function testHeap(bytes: number) {
   };
   return { memory, allocate, place };
 }
+
+/** `n` values in [−1, 1) from a linear congruential generator seeded with `seed` (the same every run). */
+export function randomValues(n: number, seed: number): Float32Array {
+  let state = seed;
+  const next = () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  return Float32Array.from({ length: n }, () => next() * 2 - 1);
+}

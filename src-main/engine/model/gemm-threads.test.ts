@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importingSharedMemory } from '../backend/heap-module';
 import { STATS_WASM_BASE64 } from '../telemetry/stats-wasm.generated';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated';
+import { randomValues } from '../wat-test-support';
 import { GemmThreads, type GemmArgs, type GemmExport } from './gemm-threads';
 
 const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
@@ -27,12 +28,6 @@ function place(values: ArrayLike<number> | number) {
   if (typeof values === 'number') view.fill(12345);
   else view.set(values);
   return { at, bits: () => Array.from(new Uint32Array(memory.buffer, at, length)) };
-}
-
-function randomValues(n: number, seed: number): Float32Array {
-  let state = seed;
-  const next = () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  return Float32Array.from({ length: n }, () => next() * 2 - 1);
 }
 
 /** The product m×k×n (with a bias and a ReLU) unsplit and through `threads`: both results' bits. */

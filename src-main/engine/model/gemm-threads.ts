@@ -20,20 +20,20 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** gemm.wat's `gemm` export: (a, b, bias, out, m, k, n, aRow, aCol, bRow, outRow, relu), strides in bytes. */
+/** gemm.wat's `gemm` arguments: offsets, sizes, then strides in bytes (see gemm.wat). */
 export type GemmArgs = [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
+  a: number,
+  b: number,
+  bias: number,
+  out: number,
+  m: number,
+  k: number,
+  n: number,
+  aRow: number,
+  aCol: number,
+  bRow: number,
+  outRow: number,
+  relu: number,
 ];
 export type GemmExport = (...args: GemmArgs) => void;
 

@@ -6,7 +6,7 @@
  * so the comparison is bit for bit, over shapes that reach every loop.
  */
 import { describe, expect, it } from 'vitest';
-import { compileWat, generatedModule, testHeap } from '../wat-test-support';
+import { compileWat, generatedModule, randomValues, testHeap } from '../wat-test-support';
 import { gemmOn, type Gemm } from './gemm-wasm';
 
 function heap(bytes: number) {
@@ -14,12 +14,6 @@ function heap(bytes: number) {
   const gemm = gemmOn(memory);
   if (!gemm) throw new Error('WebAssembly SIMD is not available in this Node');
   return { gemm, place };
-}
-
-function randomValues(n: number, seed: number): Float32Array {
-  let state = seed;
-  const next = () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  return Float32Array.from({ length: n }, () => next() * 2 - 1);
 }
 
 /** The definition: A m×k row-major (or k×m read transposed), B k×n row-major. */

@@ -7,7 +7,7 @@
  * values (integers, mostly zero, as after a ReLU), NaN and ±∞.
  */
 import { describe, expect, it } from 'vitest';
-import { compileWat, generatedModule, testHeap } from '../wat-test-support';
+import { compileWat, generatedModule, randomValues, testHeap } from '../wat-test-support';
 import { layerKernels, type PoolGeometry } from './layer-kernels-wasm';
 import { axisGeometry, type Padding } from './windows';
 
@@ -84,12 +84,6 @@ function tiedValues(n: number, seed: number): Float32Array {
   let state = seed;
   const next = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
   return Float32Array.from({ length: n }, () => (next() < 0.5 ? 0 : Math.floor(next() * 5) - 2));
-}
-
-function randomValues(n: number, seed: number): Float32Array {
-  let state = seed;
-  const next = () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  return Float32Array.from({ length: n }, () => next() * 2 - 1);
 }
 
 const CASES: [string, number[], [number, number], [number, number], Padding][] = [
