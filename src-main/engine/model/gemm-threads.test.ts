@@ -65,10 +65,29 @@ describe('products split over helper threads', () => {
 
   it('does a silent helper’s band itself, then stops using helpers', () => {
     // A module without `gemm`: the helper fails on its first job and never answers.
+    // 300 ms base patience, plus 64·16·32 / 10⁵ ms for the product's size.
     const threads = new GemmThreads(sharedModule(STATS_WASM_BASE64), memory, 1, 300);
     open.push(threads);
     const { whole, split } = bothWays(threads, [64, 16, 32]);
     expect(split).toEqual(whole);
     expect(threads.usable).toBe(false);
+  });
+
+  it('sees the heap grow: a product placed beyond the memory the helper started with', () => {
+    const threads = new GemmThreads(module, memory, 1);
+    open.push(threads);
+    expect(bothWays(threads, [16, 16, 16]).split).toEqual(bothWays(threads, [16, 16, 16]).whole);
+    const pagesBefore = memory.grow(32);
+    // Everything of this product lies past the old end (tfjs's heap grows the same way mid-run).
+    next = pagesBefore * 65536 + 64;
+    const [m, k, n] = [64, 48, 40];
+    const a = place(randomValues(m * k, 7)).at;
+    const b = place(randomValues(k * n, 8)).at;
+    const [whole, split] = [place(m * n), place(m * n)];
+    const args = (out: number): GemmArgs => [a, b, 0, out, m, k, n, k * 4, 4, n * 4, n * 4, 0];
+    gemm(...args(whole.at));
+    threads.run(gemm, args(split.at));
+    expect(split.bits()).toEqual(whole.bits());
+    expect(threads.usable).toBe(true);
   });
 });

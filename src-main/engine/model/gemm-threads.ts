@@ -46,8 +46,13 @@ const CONTROL_WORDS = ARGS + 12;
 
 /** How long a helper keeps spinning for the next job before it sleeps. */
 const HELPER_SPIN_MS = 0.3;
-/** How long the caller waits for a helper before it gives up on helpers altogether (a band takes milliseconds). */
+/**
+ * How long the caller waits for a helper before it gives up on helpers altogether: 10 s
+ * (a layer's band takes milliseconds), plus a millisecond per 10⁵ multiply-adds of the
+ * product, far slower than any machine, so that a huge product is never cut short.
+ */
 const HELPER_TIMEOUT_MS = 10_000;
+const PATIENCE_MACS_PER_MS = 1e5;
 
 // The helper's whole code (a worker evaluated from this text: there is no file
 // to find in the built bundles).
@@ -149,8 +154,9 @@ export class GemmThreads {
     }
     // The caller takes every band no helper took (the last one, or all without helpers).
     gemm(...band(args, rows, starts[handed.length], starts[starts.length - 1]));
+    const patience = this.timeoutMs + (args[4] * args[5] * args[6]) / PATIENCE_MACS_PER_MS;
     for (const [i, helper] of handed.entries()) {
-      if (this.waitFor(helper)) continue;
+      if (this.waitFor(helper, patience)) continue;
       // A helper that does not answer: its band is done here and helpers are not used again.
       this.broken = true;
       gemm(...band(args, rows, starts[i], starts[i + 1]));
@@ -183,13 +189,13 @@ export class GemmThreads {
     });
   }
 
-  /** Spins, then sleeps, until `helper` has finished its job: false if it never does. */
-  private waitFor(helper: Helper): boolean {
+  /** Spins, then sleeps, until `helper` has finished its job: false if it has not within `patienceMs`. */
+  private waitFor(helper: Helper, patienceMs: number): boolean {
     const { control, sequence } = helper;
     const spinUntil = performance.now() + 1;
     while (Atomics.load(control, DONE) !== sequence) {
       if (performance.now() < spinUntil) continue;
-      if (Atomics.wait(control, DONE, sequence - 1, this.timeoutMs) === 'timed-out') return false;
+      if (Atomics.wait(control, DONE, sequence - 1, patienceMs) === 'timed-out') return false;
     }
     return true;
   }
