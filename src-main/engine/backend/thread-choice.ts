@@ -1,12 +1,13 @@
 /**
- * How many threads the WebAssembly backend trains a design on: all of the
- * pool, or one. XNNPACK splits each product and convolution across the pool,
- * which pays where operations are large (a CNN, a wide MLP on a big batch)
- * and loses where they are small: waking a thread costs more than a
+ * How many threads the WebAssembly backend trains a design on: all of them,
+ * or one. All threads split each convolution (XNNPACK's pool) or each large
+ * product (gemm.wat's helpers, for a network without convolutions; see
+ * useThreads), which pays where operations are large (a CNN, a wide MLP on a
+ * big batch) and loses where they are small: waking a thread costs more than a
  * 64×64 product. So, as `auto` does for a GPU, the design is timed both ways
  * at the start of its first run, and the decision is kept for its shape.
- * The numbers do not depend on it: each output tile is computed whole by one
- * thread with the same kernel (wasm-threads.test.ts compares whole runs).
+ * The numbers do not depend on it: each output tile or band is computed whole
+ * by one thread with the same kernel (wasm-threads.test.ts compares whole runs).
  */
 import type { Design } from '../../../src-shared/design/types';
 import { ms } from './auto-choice';

@@ -12,7 +12,7 @@
  * The numbers do not depend on the split: gemm.wat sums every value in the
  * same order whichever loop, band or thread computes it.
  *
- * Hand-off: a job is ten integers in a small SharedArrayBuffer per helper and a
+ * Hand-off: a job is twelve integers in a small SharedArrayBuffer per helper and a
  * sequence number; the helper spins on the sequence for a while after each job
  * (a training step asks for the next product within tens of microseconds,
  * where waking a sleeping thread costs about as much), then sleeps in

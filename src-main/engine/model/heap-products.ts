@@ -4,8 +4,10 @@
  * nor needs a Transpose op for a transposed left operand: a dense layer's
  * forward product and both products of its backward pass.
  *
- * XNNPACK stays the choice for large products while a pool of threads is in
- * use: gemm.wat runs on one thread. Measured here, fresh right operand, µs,
+ * XNNPACK stays the choice for large products while its pool of threads is in
+ * use (a design with convolutions, thread-choice.ts), when gemm.wat runs on one
+ * thread; a network of products splits them over gemm.wat's own helpers
+ * instead (gemm-threads.ts). Measured here, fresh right operand, µs,
  * tfjs's product / gemm.wat's on one thread, then with XNNPACK on two:
  * 64³ 85 / 17 (2 threads: 149 / 16), 128³ 212 / 124 (182 / 121),
  * 64×784×256 1593 / 780 (1401 / 802), 256×784×256 4054 / 3465 (2583 / 3517),
