@@ -5,6 +5,7 @@
 import type { LossName } from '../../../src-shared/layers';
 import { customBinaryOp } from '../backend/scope';
 import { tf, type Tensor } from '../backend/tf';
+import { accuracyOnHeap, softmaxCrossEntropyOnHeap } from './loss-kernels';
 
 /**
  * Batch-mean loss of `logits` against `targets` (one-hot rows for the
@@ -26,7 +27,7 @@ export function computeLoss(loss: LossName, logits: Tensor, targets: Tensor): Te
   }
 }
 
-const softmaxCrossEntropy = customBinaryOp((z, y) => {
+const softmaxCrossEntropyChain = customBinaryOp((z, y) => {
   const logProbabilities = tf.logSoftmax(z);
   const batch = z.shape[0];
   return {
@@ -35,6 +36,10 @@ const softmaxCrossEntropy = customBinaryOp((z, y) => {
     gradient: (dy, [logP, ys]) => [tf.mul(tf.sub(tf.exp(logP), ys), tf.div(dy, batch)), tf.zerosLike(ys)],
   };
 });
+
+/** One kernel on WASM (loss-kernels.ts), the op chain elsewhere. */
+const softmaxCrossEntropy = (z: Tensor, y: Tensor): Tensor =>
+  softmaxCrossEntropyOnHeap(z, y) ?? softmaxCrossEntropyChain(z, y);
 
 const sigmoidCrossEntropy = customBinaryOp((z, y) => {
   const perElement = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
@@ -50,5 +55,8 @@ export function accuracy(logits: Tensor, targets: Tensor): Tensor {
   if (logits.shape[1] === 1) {
     return tf.mean(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(targets, 0.5)), 'float32'));
   }
-  return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(targets, 1)), 'float32'));
+  return (
+    accuracyOnHeap(logits, targets) ??
+    tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(targets, 1)), 'float32'))
+  );
 }
