@@ -81,7 +81,7 @@ describe('products on the heap', () => {
     await initBackend('wasm');
   });
 
-  it('run a layer’s products in gemm.wat, with no Transpose op', async () => {
+  it('run a layer’s products in gemm.wat, with no Transpose op, and its bias gradient with dz', async () => {
     expect(heapProductPays(64, 64, 64)).toBe(true);
     const profile = await tf.profile(() => {
       run((x, w, b) => dense(x, w, b, 'sigmoid', 0), [8, 16, 8]);
@@ -91,6 +91,9 @@ describe('products on the heap', () => {
     expect(kernels).not.toContain('Transpose');
     expect(kernels).not.toContain('BatchMatMul');
     expect(kernels).not.toContain('_FusedMatMul');
+    // The bias's gradient comes with the activation's, from the same op.
+    expect(kernels).toContain('BackflowActivationGrad');
+    expect(kernels).not.toContain('BackflowChannelSums');
   });
 
   it('multiply transposed operands as tf.matMul does', () => {

@@ -13,7 +13,11 @@ import { tf, type Tensor } from '../backend/tf';
 import type { TensorInfo } from './heap-kernel';
 import { matMulOnHeap, heapProductPays, productOnHeap } from './heap-products';
 import { throwIfInterrupted } from './interrupt';
-import { activationGradientOnHeap, channelSumsOnHeap } from './layer-kernels';
+import {
+  activationAndBiasGradientOnHeap,
+  activationGradientOnHeap,
+  channelSumsOnHeap,
+} from './layer-kernels';
 import { notifyObserver, observerId } from './observers';
 
 export const DENSE_KERNEL = 'BackflowDense';
@@ -125,11 +129,16 @@ tf.registerGradient({
     const activation = attrs!.activation as FusedActivation;
     notifyObserver(attrs!.observer, dy as Tensor);
     const alpha = attrs!.alpha as number;
-    const dz = throughActivation(dy as Tensor, y, activation, alpha) as Tensor2D;
+    // On WASM dz and the bias's gradient come from one dispatched op (one kernel fewer per layer).
+    const both =
+      activation === 'linear'
+        ? undefined
+        : activationAndBiasGradientOnHeap(dy as Tensor, y, activation, alpha);
+    const dz = (both?.dz ?? throughActivation(dy as Tensor, y, activation, alpha)) as Tensor2D;
     return {
       x: () => matMulOnHeap(dz, w, { transposeB: true }) ?? tf.matMul(dz, tf.transpose(w)),
       w: () => matMulOnHeap(x, dz, { transposeA: true }) ?? tf.matMul(tf.transpose(x), dz),
-      bias: () => channelSumsOnHeap(dz) ?? tf.sum(dz, 0),
+      bias: () => both?.biasGrad ?? channelSumsOnHeap(dz) ?? tf.sum(dz, 0),
     };
   },
 });

@@ -89,18 +89,18 @@ function ensureRegistered(): boolean {
     kernelsOf(wasm).channelSums(offset(wasm, x), offset(wasm, out), rows, channels);
     return out;
   });
+  // With `withSums`, also the per-channel sums of the result (a bias's gradient) as a second output.
   onHeap(ACTIVATION_GRAD, ({ dy, y }, wasm, attrs) => {
     const out = wasm.makeOutput(y.shape, 'float32');
+    const channels = y.shape[y.shape.length - 1];
+    const sums = attrs.withSums ? wasm.makeOutput([channels], 'float32') : undefined;
     const { activation, alpha } = attrs as { activation: OutputDerivative; alpha: number };
-    kernelsOf(wasm).activationGradient(
-      offset(wasm, dy),
-      offset(wasm, y),
-      offset(wasm, out),
-      sizeOf(y.shape),
-      activation,
-      alpha,
-    );
-    return out;
+    const kernels = kernelsOf(wasm);
+    const size = sizeOf(y.shape);
+    kernels.activationGradient(offset(wasm, dy), offset(wasm, y), offset(wasm, out), size, activation, alpha);
+    if (!sums) return out;
+    kernels.channelSums(offset(wasm, out), offset(wasm, sums), size / channels, channels);
+    return [out, sums];
   });
   // Inputs w0, g0, w1, g1, …; outputs every step, then every new value.
   onHeap(SGD_STEP, (inputs, wasm, attrs) => {
@@ -217,6 +217,25 @@ export function activationGradientOnHeap(
 ): Tensor | undefined {
   if (!ensureRegistered()) return undefined;
   return tf.engine().runKernel(ACTIVATION_GRAD, { dy, y } as never, { activation, alpha } as never) as Tensor;
+}
+
+/**
+ * dy · f′ as {@link activationGradientOnHeap} and its per-channel sums (the
+ * bias's gradient) in the same dispatched op, or undefined where these kernels
+ * cannot run.
+ */
+export function activationAndBiasGradientOnHeap(
+  dy: Tensor,
+  y: Tensor,
+  activation: OutputDerivative,
+  alpha: number,
+): { dz: Tensor; biasGrad: Tensor } | undefined {
+  if (!ensureRegistered()) return undefined;
+  const attrs = { activation, alpha, withSums: true };
+  const [dz, biasGrad] = tf
+    .engine()
+    .runKernel(ACTIVATION_GRAD, { dy, y } as never, attrs as never) as Tensor[];
+  return { dz, biasGrad };
 }
 
 /** Max pooling of NHWC `x` on WASM's heap, or undefined where these kernels cannot run. */
