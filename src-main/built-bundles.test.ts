@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineHostEvent } from '../src-shared/bridge';
 import type { EngineEvent, EngineRequest } from '../src-shared/protocol';
 import { loadedModules, tfjs } from './cli/test-fixtures/loaded-modules';
+import { WORKLOADS } from './engine/bench/workloads';
 import { createEngineHost, type EngineHost } from './engine/worker/host';
 import { openSocket } from './server/test-support';
 
@@ -108,6 +109,37 @@ describe('the built bundles', () => {
       expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4]);
       expect(steps.every((s) => Number.isFinite(s.loss) && s.stats !== null)).toBe(true);
       expect(events.at(-1)).toMatchObject({ type: 'train.onState', state: 'finished' });
+    });
+
+    it('splits a wide MLP’s products over helper threads it starts from the bundle', async () => {
+      // The helpers are worker threads evaluated from a string in the bundle (gemm-threads.ts).
+      const before = process.env.BACKFLOW_WASM_THREADS;
+      process.env.BACKFLOW_WASM_THREADS = '2';
+      const threaded = createEngineHost(new URL(`file://${workerFile}`));
+      if (before === undefined) delete process.env.BACKFLOW_WASM_THREADS;
+      else process.env.BACKFLOW_WASM_THREADS = before;
+      try {
+        const wide = WORKLOADS.find((w) => w.name === 'W2')!.design;
+        const began = performance.now();
+        const events = await runToEnd(threaded, {
+          type: 'train.start',
+          runId: 2,
+          designText: JSON.stringify(wide),
+          designDir: root,
+          backend: 'wasm',
+          telemetryEvery: 1,
+          maxSteps: 5,
+        });
+        const started = events.find((e): e is Of<'train.onStarted'> => e.type === 'train.onStarted');
+        expect(started?.backend.threads).toBe(2);
+        const steps = events.filter((e): e is Of<'train.onStep'> => e.type === 'train.onStep');
+        expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3, 4]);
+        expect(steps.every((s) => Number.isFinite(s.loss))).toBe(true);
+        // A helper that failed to start would cost the 10 s its caller waits before doing the band itself.
+        expect(performance.now() - began).toBeLessThan(8000);
+      } finally {
+        threaded.terminate();
+      }
     });
 
     it('trains on a CSV file beside the design, and names the folder when it is missing', async () => {
