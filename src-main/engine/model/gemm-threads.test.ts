@@ -10,7 +10,8 @@ import { importingSharedMemory } from '../backend/heap-module';
 import { STATS_WASM_BASE64 } from '../telemetry/stats-wasm.generated';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated';
 import { randomValues } from '../wat-test-support';
-import { GemmThreads, type GemmArgs, type GemmExport } from './gemm-threads';
+import { GemmThreads } from './gemm-threads';
+import type { GemmArgs, GemmExport } from './gemm-wasm';
 
 const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
 const sharedModule = (base64: string) =>

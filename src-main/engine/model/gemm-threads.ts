@@ -19,23 +19,7 @@
  * Atomics.wait. The calling thread waits for the helpers the same way.
  */
 import { Worker } from 'node:worker_threads';
-
-/** gemm.wat's `gemm` arguments: offsets, sizes, then strides in bytes (see gemm.wat). */
-export type GemmArgs = [
-  a: number,
-  b: number,
-  bias: number,
-  out: number,
-  m: number,
-  k: number,
-  n: number,
-  aRow: number,
-  aCol: number,
-  bRow: number,
-  outRow: number,
-  relu: number,
-];
-export type GemmExport = (...args: GemmArgs) => void;
+import type { GemmArgs, GemmExport } from './gemm-wasm';
 
 // Control words of each helper, as Int32Array indices.
 const JOB = 0; // sequence number of the latest job (the caller writes it)

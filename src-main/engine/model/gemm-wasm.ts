@@ -4,7 +4,23 @@
  */
 import { compiledForHeap, instantiateOnHeap } from '../backend/heap-module';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated';
-import type { GemmArgs, GemmExport } from './gemm-threads';
+
+/** gemm.wat's `gemm` arguments: offsets, sizes, then strides in bytes (see gemm.wat). */
+export type GemmArgs = [
+  a: number,
+  b: number,
+  bias: number,
+  out: number,
+  m: number,
+  k: number,
+  n: number,
+  aRow: number,
+  aCol: number,
+  bRow: number,
+  outRow: number,
+  relu: number,
+];
+export type GemmExport = (...args: GemmArgs) => void;
 
 /** Where a product's operands and result are, and their sizes. */
 export interface Product {
