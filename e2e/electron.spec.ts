@@ -68,7 +68,7 @@ test.describe('Electron app', () => {
 
   test.beforeAll(() => {
     if (!existsSync(join(root, 'out/main/index.js')))
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
+      execFileSync('npm', ['run', 'build:desktop'], { cwd: root, stdio: 'inherit' });
   });
 
   test('build a network, save, reopen from the command line: identical', async () => {

@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 const run = (command, args, options = {}) =>
   spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', ...options });
 
-const built = run('npx', ['electron-vite', 'build']);
+const built = run('npm', ['run', 'build:desktop']);
 if (built.status !== 0) process.exit(built.status ?? 1);
 
 let binary = findElectronBinary(root);

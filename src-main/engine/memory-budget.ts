@@ -35,7 +35,7 @@ const HOLDER: Record<Exclude<BackendName, 'wasm'>, string> = {
 };
 
 /** The budget for a run on `backend`, on this machine. */
-export function memoryBudget(backend: BackendName, machineBytes = totalmem()): MemoryBudget {
+export function memoryBudget(backend: BackendName, machineBytes = machineMemory()): MemoryBudget {
   const machine = MACHINE_USABLE * machineBytes;
   if (backend === 'wasm') {
     return {
@@ -49,4 +49,18 @@ export function memoryBudget(backend: BackendName, machineBytes = totalmem()): M
     holder: `the ${HOLDER[backend]} backend (half of this machine's memory)`,
     includesData: true,
   };
+}
+
+let toldMachineBytes: number | undefined;
+
+/**
+ * Tells the engine the machine's memory where it cannot ask the system: in the
+ * GPU engine's browser page, whose host (main) reads it with `os.totalmem()`.
+ */
+export function setMachineMemory(bytes: number): void {
+  if (Number.isFinite(bytes) && bytes > 0) toldMachineBytes = bytes;
+}
+
+function machineMemory(): number {
+  return toldMachineBytes ?? totalmem();
 }

@@ -5,7 +5,6 @@
  * (Dawn through the `webgpu` package) is tried only when asked for. Every
  * attempt is reported, so the UI can say why the GPU was not used.
  */
-import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { nativeAddonProblem } from './native-addon';
@@ -16,6 +15,7 @@ import { chooseFastest, type AutoDecision, type Trial } from './auto-choice';
 import { describeAdapter, loadWebGpu, noGpuDevice, prepareWebGpu } from './webgpu';
 
 import type { BackendPreference } from '../../../src-shared/protocol';
+import { requireFromEngine } from '../require-from-engine';
 
 /** What a user may ask for on the command line or in the UI. */
 export type { BackendPreference };
@@ -43,9 +43,6 @@ export interface BackendChoice {
   /** On wasm: the threads its products and convolutions run on for the design at hand. */
   threads?: number;
 }
-
-// Not named `require`: electron-vite's ESM shim declares that name at the top of the bundle.
-const requireFromEngine = createRequire(import.meta.url);
 
 /** Candidates tried for each preference, best first. */
 const CANDIDATES: Record<BackendPreference, string[]> = {
@@ -307,7 +304,9 @@ export function threadedWasmFailure(): string | undefined {
  * `asarUnpack`); tfjs-wasm looks next to its own module, so it is pointed at the
  * unpacked copy (this also holds in worker threads, whatever their asar support).
  */
-export function unpackedWasmFolder(moduleFile = requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm')) {
+export function unpackedWasmFolder(
+  moduleFile = requireFromEngine().resolve('@tensorflow/tfjs-backend-wasm'),
+) {
   const marker = `${sep}app.asar${sep}`;
   const folder = dirname(moduleFile);
   return `${folder}${sep}`.includes(marker)
@@ -320,7 +319,7 @@ async function loadNative(packageName: string): Promise<string | undefined> {
   const missing = nativeAddonProblem(packageName);
   if (missing) return missing;
   try {
-    requireFromEngine(packageName);
+    requireFromEngine()(packageName);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     const hint = packageName.endsWith('-gpu') ? ' (it needs CUDA 11.2 and cuDNN 8.1)' : '';

@@ -4,12 +4,9 @@
  * which backend `auto` would pick without paying for loading it.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { BackendName } from './backend';
-
-// Not named `require`: electron-vite's ESM shim declares that name at the top of the bundle.
-const requireFromEngine = createRequire(import.meta.url);
+import { requireFromEngine } from '../require-from-engine';
 
 /** The native bindings `auto` tries first, best first. */
 export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -24,7 +21,7 @@ export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-n
 export function nativeAddonProblem(packageName: string): string | undefined {
   let packageJson: string;
   try {
-    packageJson = requireFromEngine.resolve(`${packageName}/package.json`);
+    packageJson = requireFromEngine().resolve(`${packageName}/package.json`);
   } catch {
     return `${packageName} is not installed (it is optional; its install downloads libtensorflow)`;
   }

@@ -23,12 +23,9 @@
  * checks whole runs' telemetry for equality).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-
-// Not named `require`: electron-vite's ESM shim declares that name at the top of the bundle.
-const requireFromEngine = createRequire(import.meta.url);
+import { requireFromEngine } from '../require-from-engine';
 
 /** The stock backend class and its thread setting (from the package the engine imported). */
 export interface WasmPackage {
@@ -67,10 +64,10 @@ const THREADED = 'tfjs-backend-wasm-threaded-simd';
 
 /** The factory and worker script of the threaded build, as installed beside the package. */
 function threadedBuild(): { factory: Factory; workerScript: string } {
-  const loaded = requireFromEngine(`@tensorflow/tfjs-backend-wasm/wasm-out/${THREADED}.js`) as
+  const loaded = requireFromEngine()(`@tensorflow/tfjs-backend-wasm/wasm-out/${THREADED}.js`) as
     Factory | { default: Factory };
   const factory = typeof loaded === 'function' ? loaded : loaded.default;
-  const { wasmWorkerContents } = requireFromEngine(
+  const { wasmWorkerContents } = requireFromEngine()(
     `@tensorflow/tfjs-backend-wasm/wasm-out/${THREADED}.worker.js`,
   ) as { wasmWorkerContents: string };
   // The contents sit in a template literal, which turned the script's own "\n" escapes into
@@ -108,7 +105,7 @@ function writeScripts(factory: Factory, workerScript: string, threads: number) {
     folders.set(threads, folder);
   }
   const main = join(folder, 'main.cjs');
-  return { worker: join(folder, 'worker.cjs'), main, factory: requireFromEngine(main) as Factory };
+  return { worker: join(folder, 'worker.cjs'), main, factory: requireFromEngine()(main) as Factory };
 }
 
 /**
@@ -119,12 +116,12 @@ function writeScripts(factory: Factory, workerScript: string, threads: number) {
 export async function createThreadedWasmBackend(
   wasm: WasmPackage,
   threads: number,
-  wasmFolder = dirname(requireFromEngine.resolve('@tensorflow/tfjs-backend-wasm')),
+  wasmFolder = dirname(requireFromEngine().resolve('@tensorflow/tfjs-backend-wasm')),
 ): Promise<object> {
   const built = threadedBuild();
   const scripts = writeScripts(built.factory, built.workerScript, threads);
   const factory = scripts.factory;
-  const os = requireFromEngine('node:os') as { cpus: () => unknown[] };
+  const os = requireFromEngine()('node:os') as { cpus: () => unknown[] };
   const realCpus = os.cpus;
   const restore = () => {
     os.cpus = realCpus;

@@ -26,6 +26,7 @@ import { designTrial, initBackendForRun, shapeSignature } from '../auto-trial';
 import { initAutoBackend, initBackend } from './backend';
 import { tf } from './tf';
 import { describeAdapter, isSoftwareAdapter, noGpuDevice } from './webgpu';
+import { webgpuDifferences as differences, type Trained } from './webgpu-agreement';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // Read by the Vulkan loader when Dawn creates its instance, so set before the first initBackend('webgpu').
@@ -40,14 +41,6 @@ const webgpu = await initBackend('webgpu').then(
 if (!webgpu.ok) console.warn(`webgpu.test.ts skipped: ${webgpu.reason}`);
 
 const STEPS = 2;
-const RTOL = 1e-4;
-/** Activation means of normalised layers are ~1e-8 on both: relative error means nothing there. */
-const ACTIVATION_ATOL = 1e-6;
-
-interface Trained {
-  records: StepRecord[];
-  moving: Map<string, number[]>;
-}
 
 async function train(backend: 'cpu' | 'webgpu', design: Design, data: LoadedData): Promise<Trained> {
   await initBackend(backend);
@@ -75,35 +68,6 @@ async function train(backend: 'cpu' | 'webgpu', design: Design, data: LoadedData
   } finally {
     trainer.dispose();
   }
-}
-
-function differences(cpu: Trained, gpu: Trained): string[] {
-  const problems: string[] = [];
-  const check = (what: string, a: number | null | undefined, b: number | null | undefined, atol = 1e-9) => {
-    if (a === null || a === undefined || b === null || b === undefined) {
-      if (a !== b) problems.push(`${what}: cpu ${a}, webgpu ${b}`);
-    } else if (!(Math.abs(a - b) <= atol + RTOL * Math.abs(a))) {
-      problems.push(`${what}: cpu ${a}, webgpu ${b}`);
-    }
-  };
-  if (gpu.records.length !== cpu.records.length)
-    problems.push(`steps: cpu ${cpu.records.length}, webgpu ${gpu.records.length}`);
-  cpu.records.forEach((record, step) => {
-    const other = gpu.records[step];
-    if (!other) return;
-    check(`step ${step} loss`, record.loss, other.loss);
-    record.layers.forEach((layer, i) => {
-      const at = `step ${step} ${layer.id}`;
-      check(`${at} gradNorm`, layer.gradNorm, other.layers[i].gradNorm);
-      check(`${at} outGradNorm`, layer.outGradNorm, other.layers[i].outGradNorm);
-      check(`${at} activationMean`, layer.activationMean, other.layers[i].activationMean, ACTIVATION_ATOL);
-      check(`${at} activationStd`, layer.activationStd, other.layers[i].activationStd, ACTIVATION_ATOL);
-    });
-  });
-  for (const [key, values] of cpu.moving) {
-    values.forEach((v, i) => check(`${key}[${i}]`, v, gpu.moving.get(key)?.[i], ACTIVATION_ATOL));
-  }
-  return problems;
 }
 
 // Skipped only where Dawn finds no WebGPU adapter (no `webgpu` package, no Vulkan loader or no SwiftShader ICD); .ci/run installs them and webgpu.reason says which is missing.

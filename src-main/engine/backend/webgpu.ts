@@ -4,6 +4,8 @@
  * is an optional dependency (about 130 MB of prebuilt Dawn for every
  * platform) loaded only when this candidate is tried, so a machine without it
  * gets a clear attempt failure instead of an engine that does not start.
+ * In a browser page (the desktop app's GPU engine, engine/browser/) the same
+ * code uses Chromium's own `navigator.gpu` instead of Dawn.
  */
 import { readdirSync } from 'node:fs';
 import { tf } from './tf';
@@ -57,10 +59,14 @@ interface DawnAdapterInfo {
   description?: string;
   isFallbackAdapter?: boolean;
 }
+interface DawnAdapter {
+  info?: DawnAdapterInfo;
+  isFallbackAdapter?: boolean;
+}
 interface DawnGpu {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{
-    info: DawnAdapterInfo;
-  } | null>;
+  requestAdapter(options?: {
+    powerPreference?: 'high-performance' | 'low-power';
+  }): Promise<DawnAdapter | null>;
 }
 interface Dawn {
   create(options: string[]): DawnGpu;
@@ -105,29 +111,28 @@ export async function loadedAdapter(): Promise<AdapterSummary | undefined> {
 }
 
 async function setUp(): Promise<WebGpuLoad> {
-  let dawn: Dawn;
-  try {
-    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as Dawn;
-  } catch (error) {
-    const message = firstLine(error);
-    return {
-      ok: false,
-      reason: /Cannot find (package|module)/.test(message)
-        ? 'the webgpu package is not installed (it is optional: npm install webgpu)'
-        : `the webgpu package failed to load: ${message}`,
-    };
-  }
-  // tfjs-backend-webgpu reads navigator.gpu and the GPU* constants (GPUBufferUsage, …) as globals.
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  let adapter: Awaited<ReturnType<DawnGpu['requestAdapter']>>;
+  // In a browser page (the desktop app's GPU engine, engine/browser/) Chromium's own WebGPU is
+  // there already, and the page imported tfjs-backend-webgpu itself: no Dawn.
+  const browserGpu = (globalThis as { navigator?: { gpu?: DawnGpu } }).navigator?.gpu;
+  const gpu = browserGpu ?? (await createDawnGpu());
+  if (typeof gpu === 'string') return { ok: false, reason: gpu };
+  let adapter: DawnAdapter | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
     return { ok: false, reason: `no WebGPU adapter: ${firstLine(error)}` };
   }
-  if (!adapter) return { ok: false, reason: `no WebGPU adapter: ${noAdapterHint()}` };
-  const info = adapter.info;
+  if (!adapter) return { ok: false, reason: `no WebGPU adapter: ${noAdapterHint(Boolean(browserGpu))}` };
+  // Read field by field: a browser's GPUAdapterInfo keeps them as prototype getters, which a
+  // spread would not copy. Chromium before 127 and Dawn differ on where isFallbackAdapter lives.
+  const given = adapter.info;
+  const info = {
+    vendor: given?.vendor,
+    architecture: given?.architecture,
+    device: given?.device,
+    description: given?.description,
+    isFallbackAdapter: given?.isFallbackAdapter ?? adapter.isFallbackAdapter,
+  };
   const summary: AdapterSummary = {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
@@ -135,19 +140,39 @@ async function setUp(): Promise<WebGpuLoad> {
     description: info.description ?? '',
     software: isSoftwareAdapter(info),
   };
-  // Node 20 has no navigator; Node 21+ has one without `gpu`. Set it before the backend module
-  // loads: tfjs-backend-webgpu registers itself at import only where navigator.gpu exists.
-  const nav = ((globalThis as { navigator?: object }).navigator ??= {});
-  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
-  try {
-    await import(/* @vite-ignore */ TFJS_WEBGPU_PACKAGE);
-  } catch (error) {
-    return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(error)}` };
+  if (!browserGpu) {
+    // Node 20 has no navigator; Node 21+ has one without `gpu`. Set it before the backend module
+    // loads: tfjs-backend-webgpu registers itself at import only where navigator.gpu exists.
+    const nav = ((globalThis as { navigator?: object }).navigator ??= {});
+    Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
+  }
+  if (!tf.findBackendFactory('webgpu')) {
+    try {
+      await import(/* @vite-ignore */ TFJS_WEBGPU_PACKAGE);
+    } catch (error) {
+      return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(error)}` };
+    }
   }
   if (!tf.findBackendFactory('webgpu')) {
     return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing)' };
   }
   return { ok: true, adapter: summary };
+}
+
+/** Dawn's GPU from the optional `webgpu` package, its globals installed; or why not. */
+async function createDawnGpu(): Promise<DawnGpu | string> {
+  let dawn: Dawn;
+  try {
+    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as Dawn;
+  } catch (error) {
+    const message = firstLine(error);
+    return /Cannot find (package|module)/.test(message)
+      ? 'the webgpu package is not installed (it is optional: npm install webgpu)'
+      : `the webgpu package failed to load: ${message}`;
+  }
+  // tfjs-backend-webgpu reads navigator.gpu and the GPU* constants (GPUBufferUsage, …) as globals.
+  Object.assign(globalThis, dawn.globals);
+  return dawn.create([]);
 }
 
 /**
@@ -176,8 +201,9 @@ function listOrNothing(folder: string): string[] {
   }
 }
 
-/** What a user can do when Dawn finds no adapter, by platform. */
-function noAdapterHint(): string {
+/** What a user can do when Dawn (or Chromium's WebGPU, `inBrowser`) finds no adapter, by platform. */
+function noAdapterHint(inBrowser: boolean): string {
+  if (inBrowser) return "Chromium's WebGPU found no GPU (its GPU blocklist or driver; see chrome://gpu)";
   if (process.platform === 'linux') {
     return (
       'Dawn found no Vulkan device (a GPU driver with Vulkan and libvulkan1 are needed; ' +

@@ -4,12 +4,10 @@
  * JSON is about 21 MB on disk and takes a few hundred milliseconds to parse,
  * which no spiral user should pay. Nothing is fetched from the network.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { permutation } from './random';
 import type { Random } from './random';
 import type { RawData } from './types';
+import { readPackagedFile } from './packaged-files';
 
 const IRIS_FEATURES = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'];
 
@@ -85,10 +83,9 @@ export async function loadMnist(samples: number, random: Random): Promise<RawDat
  * image) for each digit, one file at a time so only one parsed copy is alive.
  */
 async function readMnistDigits(): Promise<Float32Array[]> {
-  const packageDir = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
   const digits: Float32Array[] = [];
   for (let digit = 0; digit < 10; digit++) {
-    const text = await readFile(join(packageDir, 'src', 'digits', `${digit}.json`), 'utf8');
+    const text = await readPackagedFile(`mnist-digit-${digit}`);
     const parsed = JSON.parse(text) as { data?: unknown };
     if (!Array.isArray(parsed.data) || parsed.data.length % MNIST_PIXELS !== 0) {
       throw new Error(`the mnist package's file for digit ${digit} is not in the expected format`);

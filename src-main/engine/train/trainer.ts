@@ -380,7 +380,26 @@ const INTERRUPTED = Symbol('interrupted');
  */
 const SETTLE_LIMIT_MS = 1000;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * A macrotask turn, so messages (pause, stop) are handled between steps. Node's setImmediate;
+ * in a browser page (the GPU engine) a MessageChannel message, which, unlike a nested
+ * setTimeout(0), is not clamped to 4 ms.
+ */
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise<void>((resolve) => setImmediate(resolve))
+    : pageTurns();
+
+function pageTurns(): () => Promise<void> {
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
+}
 
 type Evaluation = ReturnType<typeof evaluate>;
 
