@@ -24,7 +24,11 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/preload/index.ts') },
+        input: {
+          index: resolve(__dirname, 'src-main/preload/index.ts'),
+          // The hidden GPU engine window's: it only hands the page its MessagePort.
+          'gpu-engine': resolve(__dirname, 'src-main/preload/gpu-engine.ts'),
+        },
         // A sandboxed preload must be a single CommonJS file.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

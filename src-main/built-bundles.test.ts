@@ -78,14 +78,22 @@ describe('the built bundles', () => {
     expect(() => execFileSync(process.execPath, ['--check', file], { stdio: 'pipe' })).not.toThrow();
   });
 
-  it('has the main process, the engine worker and a CommonJS preload', () => {
+  it('has the main process, the engine worker, the GPU engine page and CommonJS preloads', () => {
     const names = bundles.map((file) => relative(out, file));
     expect(names).toEqual(
-      expect.arrayContaining(['main/index.js', 'main/engine-worker.js', 'preload/index.cjs']),
+      expect.arrayContaining([
+        'main/index.js',
+        'main/engine-worker.js',
+        'preload/index.cjs',
+        'preload/gpu-engine.cjs',
+      ]),
     );
+    expect(existsSync(join(out, 'gpu-engine/index.html'))).toBe(true);
     // A sandboxed preload cannot load modules: it must be one file with no imports but electron.
-    const preload = readFileSync(join(out, 'preload/index.cjs'), 'utf8');
-    expect([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
+    for (const file of ['preload/index.cjs', 'preload/gpu-engine.cjs']) {
+      const preload = readFileSync(join(out, file), 'utf8');
+      expect([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
+    }
   });
 
   describe('the engine worker in a plain Node Worker', () => {

@@ -101,6 +101,11 @@ export type EngineRequest =
       /** As in `train.start`: the output layer's width depends on the data (a CSV's classes). */
       designDir?: string | null;
       dataFile?: FilePayload;
+      /**
+       * True when `initialWeights` are a run's trained weights: the export says so. Electron's
+       * main exports a run trained on the GPU page this way (main/engine-router.ts).
+       */
+      trained?: boolean;
     }
   /**
    * Export the weights of run `runId` as they are now (trained, or mid-run).
@@ -126,6 +131,23 @@ export type EngineRequest =
       seed?: number;
       initialWeights?: Uint8Array;
       /** As in `train.start`. */
+      designDir?: string | null;
+      dataFile?: FilePayload;
+    }
+  /**
+   * Time a few training steps of the design on `backend` (after one that compiles kernels or
+   * shaders), telemetry every step as the app trains. Electron's main uses it to choose, for
+   * `auto`, between the worker's CPU backend and Chromium's GPU (main/engine-router.ts); a
+   * software WebGPU adapter is refused, not timed. Answered by `trial.onResult`.
+   */
+  | {
+      type: 'trial.time';
+      requestId: number;
+      designText: string;
+      backend: BackendPreference;
+      /** As in `train.start`: the trial trains what the run would. */
+      seed?: number;
+      initialWeights?: Uint8Array;
       designDir?: string | null;
       dataFile?: FilePayload;
     }
@@ -171,7 +193,10 @@ export type DesignRequest = Extract<EngineRequest, { designDir?: string | null }
 /** True for a {@link DesignRequest}. */
 export function carriesDesign(request: EngineRequest): request is DesignRequest {
   return (
-    request.type === 'train.start' || request.type === 'export.initial' || request.type === 'preview.init'
+    request.type === 'train.start' ||
+    request.type === 'export.initial' ||
+    request.type === 'preview.init' ||
+    request.type === 'trial.time'
   );
 }
 
@@ -246,7 +271,15 @@ export type EngineEvent =
   | { type: 'train.onError'; runId: number | null; error: EngineError }
   | { type: 'export.onResult'; requestId: number; result: EngineResult<ExportedModel> }
   | { type: 'import.onResult'; requestId: number; result: EngineResult<ImportedDesign> }
-  | { type: 'preview.onResult'; requestId: number; result: EngineResult<InitPreview> };
+  | { type: 'preview.onResult'; requestId: number; result: EngineResult<InitPreview> }
+  | { type: 'trial.onResult'; requestId: number; result: EngineResult<DesignTiming> };
+
+/** A `trial.time`'s answer: what a step of the design costs on the backend it ran on. */
+export interface DesignTiming {
+  /** Median milliseconds per step. */
+  msPerStep: number;
+  backend: BackendReport;
+}
 
 /** Events that belong to one run (tagged with its id). */
 export type RunEvent = Extract<EngineEvent, { runId: number }>;
@@ -316,10 +349,12 @@ const FIELDS: Record<EngineRequestType, readonly string[]> = {
     'initialWeights',
     'designDir',
     'dataFile',
+    'trained',
   ],
   'export.run': ['type', 'requestId', 'runId', 'format'],
   'import.model': ['type', 'requestId', 'files'],
   'preview.init': ['type', 'requestId', 'designText', 'seed', 'initialWeights', 'designDir', 'dataFile'],
+  'trial.time': ['type', 'requestId', 'designText', 'backend', 'seed', 'initialWeights', 'designDir', 'dataFile'],
   'engine.warmUp': ['type', 'requestId'],
 };
 
@@ -364,6 +399,12 @@ const field =
   (r) =>
     (optional && r[name] === undefined) || ok(r[name]) ? null : message;
 
+const backend = field(
+  'backend',
+  (v) => BACKENDS.includes(v as BackendPreference),
+  `backend must be one of ${BACKENDS.join(', ')}`,
+);
+
 const designText = field(
   'designText',
   (v) => typeof v === 'string' && v.length <= MAX_DESIGN_TEXT,
@@ -399,11 +440,7 @@ const CHECKS: Record<EngineRequestType, readonly Check[]> = {
   'train.start': [
     designText,
     designDir(false),
-    field(
-      'backend',
-      (v) => BACKENDS.includes(v as BackendPreference),
-      `backend must be one of ${BACKENDS.join(', ')}`,
-    ),
+    backend,
     field('telemetryEvery', (v) => isWhole(v, 0, 1_000_000), 'telemetryEvery must be a whole number from 0'),
     seed,
     field('maxSteps', (v) => isWhole(v, 1, 100_000_000), 'maxSteps must be a whole number from 1', true),
@@ -420,13 +457,22 @@ const CHECKS: Record<EngineRequestType, readonly Check[]> = {
   'train.resume': [],
   'train.step': [],
   'train.stop': [],
-  'export.initial': [designText, format, seed, initialWeights, designDir(true), dataFile],
+  'export.initial': [
+    designText,
+    format,
+    seed,
+    initialWeights,
+    designDir(true),
+    dataFile,
+    field('trained', (v) => typeof v === 'boolean', 'trained must be true or false', true),
+  ],
   'export.run': [
     field('runId', (v) => isWhole(v, 0, Number.MAX_SAFE_INTEGER), 'runId must be a whole number'),
     format,
   ],
   'import.model': [(r) => filesProblem(r.files)],
   'preview.init': [designText, seed, initialWeights, designDir(true), dataFile],
+  'trial.time': [designText, backend, seed, initialWeights, designDir(true), dataFile],
   'engine.warmUp': [],
 };
 
@@ -443,6 +489,7 @@ export function refusal(raw: unknown, error: EngineError): EngineEvent {
   if (requestId !== null && type.startsWith('export.')) return { type: 'export.onResult', requestId, result };
   if (requestId !== null && type === 'import.model') return { type: 'import.onResult', requestId, result };
   if (requestId !== null && type === 'preview.init') return { type: 'preview.onResult', requestId, result };
+  if (requestId !== null && type === 'trial.time') return { type: 'trial.onResult', requestId, result };
   return { type: 'train.onError', runId: typeof record.runId === 'number' ? record.runId : null, error };
 }
 

@@ -129,6 +129,10 @@ class App extends EventEmitter {
     if (!(name in paths)) throw new Error(`electron double: app.getPath('${name}') is not implemented`);
     return paths[name];
   }
+  /** As this Chromium reports it: launched with --disable-gpu, so no WebGPU (main then opens no GPU window). */
+  getGPUFeatureStatus() {
+    return { webgpu: 'unavailable_off', gpu_compositing: 'disabled_software', webgl: 'enabled' };
+  }
   getAppPath() {
     return packagedResources ? join(packagedResources, 'app.asar') : appRoot;
   }
@@ -349,6 +353,17 @@ export class BrowserWindow extends EventEmitter {
   }
 }
 
+/**
+ * Named so the built main process links; main creates one only for the hidden GPU engine
+ * window, which it never opens here (getGPUFeatureStatus reports no WebGPU).
+ */
+export class MessageChannelMain {
+  constructor() {
+    refused.push('MessageChannelMain');
+    throw new Error('electron double: MessageChannelMain is not implemented (add it to e2e/electron-double)');
+  }
+}
+
 // ---- IPC ----
 
 type Frame = { url(): string; parentFrame(): unknown };
@@ -463,4 +478,13 @@ function currentState(): DoubleState {
   };
 }
 
-export default strict('electron', { app, BrowserWindow, ipcMain, dialog, Menu, nativeTheme, session });
+export default strict('electron', {
+  app,
+  BrowserWindow,
+  MessageChannelMain,
+  ipcMain,
+  dialog,
+  Menu,
+  nativeTheme,
+  session,
+});

@@ -3,6 +3,7 @@
  * backend, telemetry every step as the app asks for, and the signature under
  * which the decision is kept (designs that cost the same per step share it).
  */
+import { costSignature } from '../../src-shared/design/cost-signature';
 import type { Design } from '../../src-shared/design/types';
 import type { GraphAnalysis } from '../../src-shared/graph';
 import {
@@ -24,20 +25,11 @@ export const TRIAL_STEPS = 3;
 export const TRIAL_BUDGET_MS = 3000;
 
 /**
- * The design's shape for the decision cache: layer types and parameters,
- * wiring, batch size, optimizer and the data's shapes, with node ids replaced
- * by positions (renaming a node does not change what a step costs).
+ * The design's shape for the decision cache (see costSignature), with the data's
+ * loaded shapes: renaming a node does not change what a step costs.
  */
 export function shapeSignature(design: Design, data: Pick<LoadedData, 'inputShape' | 'outputUnits'>): string {
-  const index = new Map(design.graph.nodes.map((n, i) => [n.id, i]));
-  return JSON.stringify({
-    nodes: design.graph.nodes.map((n) => [n.type, n.params]),
-    edges: design.graph.edges.map((e) => [index.get(e.source), index.get(e.target), e.targetHandle ?? null]),
-    batchSize: design.training.batchSize,
-    optimizer: design.training.optimizer,
-    inputShape: data.inputShape,
-    outputUnits: data.outputUnits,
-  });
+  return costSignature(design, { inputShape: data.inputShape, outputUnits: data.outputUnits });
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type EngineRequest,
   type EngineResult,
   type DesignRequest,
+  type DesignTiming,
   type InitPreview,
 } from '../../src-shared/protocol';
 import type { Design } from '../../src-shared/design/types';
@@ -22,7 +23,8 @@ import { currentBackend, initBackend, type BackendChoice } from './backend/backe
 import type { LoadedData } from './data';
 import type { InterruptSource } from './model/interrupt';
 import { buildNetwork, readWeightsAhead, snapshotWeights, type WeightValues } from './model/network';
-import { initBackendForRun } from './auto-trial';
+import { initBackendForRun, timeSteps } from './auto-trial';
+import { loadedAdapter } from './backend/webgpu';
 import { checkRunMemory, prepareRun, type PreparedRun } from './prepare-run';
 import { previewAtInit, previewAtInitAsync } from './train/init-preview';
 import { readsAsync } from './backend/readback';
@@ -149,7 +151,7 @@ export function createEngineService(
     const seed = request.seed ?? design.training.seed;
     const network = buildNetwork(design, analysis, seed, { initialWeights: weights });
     try {
-      const info = { designName: design.name, seed, trained: false };
+      const info = { designName: design.name, seed, trained: request.trained === true };
       return { ok: true as const, value: await exportAsFiles(network, request.format, info) };
     } finally {
       network.dispose();
@@ -166,6 +168,23 @@ export function createEngineService(
     const previewOptions = { design, data, analysis, seed: request.seed, initialWeights: weights };
     const preview = readsAsync() ? await previewAtInitAsync(previewOptions) : previewAtInit(previewOptions);
     return { ok: true, value: preview };
+  };
+
+  const trialTime = async (request: Request<'trial.time'>): Promise<EngineResult<DesignTiming>> => {
+    let backend: BackendChoice | undefined;
+    const ready = await prepare(request, async (run) => {
+      backend = await initBackendForRun(request.backend, run);
+    });
+    if (!ready.ok) return ready;
+    const tooLarge = checkRunMemory(ready.value, backend!.name);
+    if (tooLarge) return { ok: false, error: tooLarge };
+    // A software rasteriser is never faster than the CPU backends: not worth the seconds.
+    if (backend!.name === 'webgpu' && (await loadedAdapter())?.software) {
+      const message = `software adapter (${backend!.device ?? 'unknown'}): not a GPU worth timing`;
+      return { ok: false, error: { type: 'backend', message } };
+    }
+    const { design, data, analysis } = ready.value;
+    return { ok: true, value: { msPerStep: await timeSteps(design, data, analysis), backend: backend! } };
   };
 
   const exportRun = async (request: Request<'export.run'>) => {
@@ -209,6 +228,12 @@ export function createEngineService(
           request.type === 'export.initial' ? await exportInitial(request) : await exportRun(request);
         return emit({ type: 'export.onResult', requestId: request.requestId, result });
       }
+      case 'trial.time':
+        return emit({
+          type: 'trial.onResult',
+          requestId: request.requestId,
+          result: await trialTime(request),
+        });
       case 'preview.init':
         return emit({
           type: 'preview.onResult',

@@ -17,6 +17,7 @@ import {
   type EngineRequestType,
 } from '../../src-shared/protocol';
 import { createEngineHost, type EngineHost } from '../engine/worker/host';
+import { createEngineRouter, type GpuEngineHost } from './engine-router';
 
 export interface EngineBridgeOptions {
   workerUrl: URL;
@@ -30,21 +31,20 @@ export interface EngineBridgeOptions {
   designDir(): string | null;
   /** For tests: how to start an engine. */
   createHost?: (url: URL) => EngineHost;
+  /** How to start the GPU page (main/gpu-window-host.ts); without it every run trains in the worker. */
+  createGpuHost?: () => GpuEngineHost;
+  /** Why there is no GPU to start the GPU page for, if Chromium already says so. */
+  noGpu?: () => string | undefined;
 }
 
 export function createEngineBridge(options: EngineBridgeOptions) {
   const createHost = options.createHost ?? createEngineHost;
-  let host: EngineHost | undefined;
-  const ensureHost = () => {
-    if (host) return host;
-    const started = createHost(options.workerUrl);
-    started.onEvent((event) => {
-      if (event.type === 'engine.onExit') host = undefined;
-      options.send(ENGINE_EVENT_CHANNEL, event);
-    });
-    host = started;
-    return started;
-  };
+  const router = createEngineRouter({
+    startWorker: () => createHost(options.workerUrl),
+    startGpuPage: options.createGpuHost,
+    noGpu: options.noGpu,
+    emit: (event) => options.send(ENGINE_EVENT_CHANNEL, event),
+  });
   const handle = (type: EngineRequestType) => (event: IpcMainEvent, payload: unknown) => {
     if (!options.isTrustedSender(event)) return;
     const request = parseEngineRequest(payload);
@@ -56,7 +56,7 @@ export function createEngineBridge(options: EngineBridgeOptions) {
       return;
     }
     const value = request.value;
-    ensureHost().send(carriesDesign(value) ? { ...value, designDir: options.designDir() } : value);
+    router.send(carriesDesign(value) ? { ...value, designDir: options.designDir() } : value);
   };
   return {
     attach(ipc: Pick<IpcMain, 'on'>) {
@@ -64,9 +64,6 @@ export function createEngineBridge(options: EngineBridgeOptions) {
     },
     /** Exposed for tests: the handler of one channel. */
     handler: handle,
-    async dispose() {
-      await host?.terminate();
-      host = undefined;
-    },
+    dispose: () => router.dispose(),
   };
 }

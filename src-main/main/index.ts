@@ -25,6 +25,8 @@ import { createAutosave } from './autosave';
 import { createFileDialogs } from './dialogs';
 import { sweepStaleTempDirs } from '../engine/transfer/temp-dir';
 import { createEngineBridge } from './engine-bridge';
+import { noChromiumGpu } from './gpu-feature';
+import { createGpuWindowHost } from './gpu-window-host';
 import { createFileService, type FileService } from './file-service';
 import { sweepOrphanedTemporaries } from './files';
 import { createFilesIpc } from './files-ipc';
@@ -159,8 +161,13 @@ async function start(): Promise<void> {
       if (!window.isDestroyed()) window.webContents.send(channel, payload);
     },
     designDir: () => (service.currentPath ? dirname(service.currentPath) : null),
+    // Runs on the GPU train on Chromium's WebGPU in a hidden window (engine-router.ts says why).
+    createGpuHost: () => createGpuWindowHost({ bundleDir: here }),
+    noGpu: () => noChromiumGpu(app.getGPUFeatureStatus() as unknown as Record<string, string>),
   });
   bridge.attach(ipcMain);
+  // The hidden GPU engine window would keep the app running once the user closed this one.
+  window.on('closed', () => void bridge.dispose());
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     if (window.isMinimized()) window.restore();

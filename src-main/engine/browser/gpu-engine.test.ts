@@ -207,6 +207,37 @@ describe.skipIf(!adapter)(`the GPU engine page on Chromium's WebGPU (${adapter |
     }, 300_000);
   }
 
+  it('tells its host the adapter, and times a design for auto on a hardware GPU only', async () => {
+    const asked = await inPage(
+      { type: 'gpuHost.askAdapter' },
+      (event) => event.type === ('gpuPage.adapter' as never),
+    );
+    expect(asked.at(-1)).toMatchObject({
+      ok: true,
+      software: true,
+      device: expect.stringContaining('swiftshader'),
+    });
+    const designText = exampleText('deep-sigmoid');
+    const requestId = nextId++;
+    const onGpu = await inPage(
+      { type: 'trial.time', requestId, designText, backend: 'webgpu' },
+      answered(requestId),
+    );
+    expect(onGpu.at(-1)).toMatchObject({
+      type: 'trial.onResult',
+      result: { ok: false, error: { type: 'backend', message: expect.stringMatching(/^software adapter/) } },
+    });
+    // The timing itself, on the page's cpu backend: a few steps, in milliseconds.
+    const cpuId = nextId++;
+    const onCpu = await inPage(
+      { type: 'trial.time', requestId: cpuId, designText, backend: 'cpu' },
+      answered(cpuId),
+    );
+    const result = (onCpu.at(-1) as Extract<EngineEvent, { type: 'trial.onResult' }>).result;
+    expect(result.ok && result.value.backend.name).toBe('cpu');
+    expect(result.ok && result.value.msPerStep).toBeGreaterThan(0);
+  }, 120_000);
+
   it('fails a run whose data file the host cannot give, with the reason', async () => {
     refuseFiles = 'no such file: mnist/src/digits/0.json';
     try {

@@ -15,7 +15,13 @@ import { readPackagedFilesWith, type PackagedFileName } from '../data/packaged-f
 import { setMachineMemory } from '../memory-budget';
 import { createEngineService } from '../service';
 import { backendFailure, type WorkerExitNotice } from '../worker/backend-failure';
-import { isGpuHostMessage, type GpuHostFile, type GpuPageReadFile } from './host-messages';
+import { describeAdapter, prepareWebGpu } from '../backend/webgpu';
+import {
+  isGpuHostMessage,
+  type GpuHostFile,
+  type GpuPageAdapter,
+  type GpuPageReadFile,
+} from './host-messages';
 
 /** The page's end of the channel (a DOM MessagePort; a test may pass its own). */
 export interface EnginePort {
@@ -61,6 +67,7 @@ export function startGpuEngine(port: EnginePort, onEnd: () => void = () => undef
     if (ended) return;
     if (isGpuHostMessage(data)) {
       if (data.type === 'gpuHost.hello') setMachineMemory(data.machineBytes);
+      else if (data.type === 'gpuHost.askAdapter') void reportAdapter(port);
       else fileArrived(data);
       return;
     }
@@ -68,4 +75,21 @@ export function startGpuEngine(port: EnginePort, onEnd: () => void = () => undef
     void service.handle(data);
   });
   port.start();
+}
+
+/** Tells the host what adapter this page's WebGPU has (loading tfjs's webgpu backend on the way). */
+async function reportAdapter(port: EnginePort): Promise<void> {
+  const loaded = await prepareWebGpu().catch((error: unknown) => ({
+    ok: false as const,
+    reason: error instanceof Error ? error.message : String(error),
+  }));
+  const report: GpuPageAdapter = loaded.ok
+    ? {
+        type: 'gpuPage.adapter',
+        ok: true,
+        device: describeAdapter(loaded.adapter),
+        software: loaded.adapter.software,
+      }
+    : { type: 'gpuPage.adapter', ok: false, reason: loaded.reason };
+  port.postMessage(report);
 }

@@ -5,7 +5,7 @@
  * engine starts on it. Nothing else on the page listens.
  */
 import '@tensorflow/tfjs-backend-webgpu'; // registers `webgpu`: navigator.gpu exists in this page
-import { GPU_ENGINE_PORT_MESSAGE } from './port-message';
+import { GPU_ENGINE_PORT_MESSAGE } from '../../../src-shared/gpu-engine-port';
 import { startGpuEngine } from './gpu-engine';
 
 let started = false;

@@ -25,11 +25,27 @@ export interface GpuPageReadFile {
 /** Host → page: the answer to {@link GpuPageReadFile}. */
 export type GpuHostFile = { type: 'gpuHost.file'; id: number } & ({ text: string } | { error: string });
 
-export type GpuHostMessage = GpuHostHello | GpuHostFile;
+/** Host → page: which WebGPU adapter is there? Answered by {@link GpuPageAdapter}. */
+export interface GpuHostAskAdapter {
+  type: 'gpuHost.askAdapter';
+}
+
+/** What the page's WebGPU offers: `auto` considers a hardware adapter only. */
+export type GpuAdapterReport =
+  { ok: true; device: string; software: boolean } | { ok: false; reason: string };
+
+/** Page → host: the answer to {@link GpuHostAskAdapter}. */
+export type GpuPageAdapter = { type: 'gpuPage.adapter' } & GpuAdapterReport;
+
+export type GpuHostMessage = GpuHostHello | GpuHostFile | GpuHostAskAdapter;
 
 export function isGpuHostMessage(message: unknown): message is GpuHostMessage {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === 'gpuHost.hello' || type === 'gpuHost.file';
+  return type === 'gpuHost.hello' || type === 'gpuHost.file' || type === 'gpuHost.askAdapter';
+}
+
+export function isGpuPageAdapter(message: unknown): message is GpuPageAdapter {
+  return (message as { type?: unknown } | null)?.type === 'gpuPage.adapter';
 }
 
 export function isGpuPageReadFile(message: unknown): message is GpuPageReadFile {

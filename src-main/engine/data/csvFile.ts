@@ -21,16 +21,26 @@ export { CSV_LIMITS, MAX_INTEGER_CLASSES };
  * caller turns them into data.
  */
 export async function readCsvData(spec: CsvDataSpec, designDir: string): Promise<RawData | DataError> {
-  const file = spec.path;
-  const located = await locate(file, designDir);
+  const bytes = await readCsvFileBytes(spec.path, designDir);
+  return bytes instanceof Uint8Array ? readCsvBytes(spec, bytes) : bytes;
+}
+
+/**
+ * The bytes of `path`, relative to `designDir`, under the same rules as
+ * {@link readCsvData} (inside the folder, at most 50 MB), or why not. For a run
+ * whose engine cannot read files (the GPU page): main reads them and sends them
+ * as a picked file's bytes.
+ */
+export async function readCsvFileBytes(path: string, designDir: string): Promise<Uint8Array | DataError> {
+  const located = await locate(path, designDir);
   if (typeof located !== 'string') return located;
   const info = await stat(located);
-  if (!info.isFile()) return { type: 'missingFile', file, message: `${file} is not a file` };
+  if (!info.isFile()) return { type: 'missingFile', file: path, message: `${path} is not a file` };
   if (info.size > CSV_LIMITS.bytes) {
     const mb = (info.size / 1024 / 1024).toFixed(1);
-    return { type: 'tooLarge', file, message: `${file} is ${mb} MB; the limit is 50 MB` };
+    return { type: 'tooLarge', file: path, message: `${path} is ${mb} MB; the limit is 50 MB` };
   }
-  return tabulateText(await readFile(located, 'utf8'), spec);
+  return new Uint8Array(await readFile(located));
 }
 
 /**

@@ -335,6 +335,7 @@ export class TrainingSession {
       case 'export.onResult':
       case 'import.onResult':
       case 'preview.onResult':
+      case 'trial.onResult':
         return; // answers to File → Export / Import and the preview (lib/engine/calls.ts), not part of a run
     }
     if (event.runId !== this.#runId) return; // a stale run
