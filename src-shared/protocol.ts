@@ -354,7 +354,16 @@ const FIELDS: Record<EngineRequestType, readonly string[]> = {
   'export.run': ['type', 'requestId', 'runId', 'format'],
   'import.model': ['type', 'requestId', 'files'],
   'preview.init': ['type', 'requestId', 'designText', 'seed', 'initialWeights', 'designDir', 'dataFile'],
-  'trial.time': ['type', 'requestId', 'designText', 'backend', 'seed', 'initialWeights', 'designDir', 'dataFile'],
+  'trial.time': [
+    'type',
+    'requestId',
+    'designText',
+    'backend',
+    'seed',
+    'initialWeights',
+    'designDir',
+    'dataFile',
+  ],
   'engine.warmUp': ['type', 'requestId'],
 };
 
