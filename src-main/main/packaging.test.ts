@@ -37,15 +37,25 @@ function packs(path: string): boolean {
 }
 
 describe('electron-builder.yml', () => {
-  it('packs the desktop bundles and not the command line or the browser-mode renderer', () => {
+  it('packs the desktop bundles and the GPU engine page, not the command line, the browser-mode renderer or Dawn', () => {
     for (const path of [
       'out/main/index.js',
       'out/main/engine-worker.js',
       'out/preload/index.cjs',
       'out/renderer/index.html',
+      'out/preload/gpu-engine.cjs',
+      'out/gpu-engine/index.html',
+      'out/gpu-engine/assets/index.js',
     ])
       expect(packs(path), path).toBe(true);
-    for (const path of ['out/cli/backflow.js', 'out/renderer-web/index.html', 'out/main/index.js.map'])
+    for (const path of [
+      'out/cli/backflow.js',
+      'out/renderer-web/index.html',
+      'out/main/index.js.map',
+      // Dawn: the app's WebGPU is Chromium's own (its GPU engine window).
+      'node_modules/webgpu/dist/linux-x64.dawn.node',
+      'node_modules/webgpu/package.json',
+    ])
       expect(packs(path), path).toBe(false);
   });
 
