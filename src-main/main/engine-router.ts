@@ -5,9 +5,9 @@
  * the Node engine's WebGPU, may not run inside Electron (its mapped buffers
  * trip the V8 memory cage), and every Electron renderer has a WebGPU of its own.
  *
- * - A `train.start` for `webgpu` goes to the GPU page; any other to the worker.
- *   One run trains at a time, as in one engine: starting on one engine stops
- *   the other's run (which stays held, for its export).
+ * - A `train.start` for `webgpu` goes to the GPU page; for `auto`, see below;
+ *   any other to the worker. One run trains at a time, as in one engine:
+ *   starting on one engine stops the other's run (which stays held, for its export).
  * - A run's pause, resume, step and stop go where it trains.
  * - Exporting a GPU run: the page gives its weights file; a format other than
  *   `weights` is then made by the worker from the run's design, seed, data and
@@ -266,21 +266,19 @@ export function createEngineRouter(options: EngineRouterOptions): EngineRouter {
   };
 
   const startOnGpu = (request: Request<'train.start'>) => {
-    {
-      stopOtherRuns('gpu');
-      gpuRun = request;
-      gpuRunLive = true;
-      sendToGpuPage(async () => {
-        const prepared = await withCsvBytes(request);
-        if (prepared.ok) {
-          if (gpuRun === request) gpuRun = prepared.request; // its exports need the same data
-          return prepared.request;
-        }
-        if (gpuRun === request) gpuRunLive = false;
-        options.emit({ type: 'train.onError', runId: request.runId, error: prepared.error });
-        return undefined;
-      });
-    }
+    stopOtherRuns('gpu');
+    gpuRun = request;
+    gpuRunLive = true;
+    sendToGpuPage(async () => {
+      const prepared = await withCsvBytes(request);
+      if (prepared.ok) {
+        if (gpuRun === request) gpuRun = prepared.request; // its exports need the same data
+        return prepared.request;
+      }
+      if (gpuRun === request) gpuRunLive = false;
+      options.emit({ type: 'train.onError', runId: request.runId, error: prepared.error });
+      return undefined;
+    });
   };
 
   const control = (request: Control) => {

@@ -1,6 +1,6 @@
 /** Chromium's GPU feature status, read for "is a GPU page worth opening?". */
 import { describe, expect, it } from 'vitest';
-import { noChromiumGpu } from './gpu-feature';
+import { noChromiumGpu, webGpuSwitches } from './gpu-feature';
 
 describe('noChromiumGpu', () => {
   it('trusts the webgpu entry where Chromium gives one', () => {
@@ -16,5 +16,14 @@ describe('noChromiumGpu', () => {
     expect(noChromiumGpu({ gpu_compositing: 'disabled_software' })).toMatch(/no GPU acceleration/);
     expect(noChromiumGpu({ gpu_compositing: 'enabled' })).toBeUndefined();
     expect(noChromiumGpu({})).toBeUndefined();
+  });
+
+  it('asks Chromium for WebGPU on Linux only when the user does', () => {
+    expect(webGpuSwitches('linux', {})).toEqual([]);
+    expect(webGpuSwitches('win32', { BACKFLOW_WEBGPU: '1' })).toEqual([]);
+    expect(webGpuSwitches('linux', { BACKFLOW_WEBGPU: '1' })).toEqual([
+      ['enable-unsafe-webgpu'],
+      ['enable-features', 'Vulkan'],
+    ]);
   });
 });

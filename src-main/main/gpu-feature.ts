@@ -15,3 +15,15 @@ export function noChromiumGpu(status: Record<string, string | undefined>): strin
     return `Chromium has no GPU acceleration (GPU compositing: ${compositing})`;
   return undefined;
 }
+
+/**
+ * Chromium does not enable WebGPU on Linux yet (Windows and macOS have it): there it takes
+ * `--enable-unsafe-webgpu` and Vulkan, which also moves Chromium's own drawing to Vulkan,
+ * still experimental there. So the desktop app asks for them only when the user does, with
+ * `BACKFLOW_WEBGPU=1`; without, its runs stay on the CPU on Linux (the command line and
+ * `serve` have Dawn's WebGPU there).
+ */
+export function webGpuSwitches(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): [string, string?][] {
+  if (platform !== 'linux' || env.BACKFLOW_WEBGPU !== '1') return [];
+  return [['enable-unsafe-webgpu'], ['enable-features', 'Vulkan']];
+}

@@ -25,7 +25,7 @@ import { createAutosave } from './autosave';
 import { createFileDialogs } from './dialogs';
 import { sweepStaleTempDirs } from '../engine/transfer/temp-dir';
 import { createEngineBridge } from './engine-bridge';
-import { noChromiumGpu } from './gpu-feature';
+import { noChromiumGpu, webGpuSwitches } from './gpu-feature';
 import { createGpuWindowHost } from './gpu-window-host';
 import { createFileService, type FileService } from './file-service';
 import { sweepOrphanedTemporaries } from './files';
@@ -64,6 +64,9 @@ app.on('open-file', (event, path) => {
 });
 
 app.enableSandbox();
+// Before ready, as command-line switches must be (gpu-feature.ts says why these are opt-in).
+for (const [name, value] of webGpuSwitches(process.platform, process.env))
+  app.commandLine.appendSwitch(name, value);
 if (!app.requestSingleInstanceLock()) app.quit();
 else {
   designPathsFromArgv(process.argv, process.cwd()).slice(0, 1).forEach(openFromOutside);
