@@ -32,6 +32,16 @@ import type { DialogMethod, DoubleMessage, DoubleState, SpecMessage } from './co
 import { rendererInitScript } from './renderer-init';
 import { singleInstanceLock } from './single-instance';
 import { trackWorkers } from './workers';
+import { fromPage, MessageChannelMain, transferToPage, type MessagePortMain } from './message-ports';
+
+export { MessageChannelMain };
+
+/**
+ * ELECTRON_DOUBLE_WEBGPU=1: Chromium with its WebGPU on SwiftShader, as a machine with a GPU
+ * would have it, so main opens its GPU engine window. Otherwise the GPU is off (--disable-gpu)
+ * and getGPUFeatureStatus says so, and main opens none.
+ */
+const webGpu = process.env.ELECTRON_DOUBLE_WEBGPU === '1';
 
 const refused: string[] = [];
 /** Wraps `target` so that reading a member it lacks throws, naming it, instead of yielding undefined. */
@@ -129,9 +139,11 @@ class App extends EventEmitter {
     if (!(name in paths)) throw new Error(`electron double: app.getPath('${name}') is not implemented`);
     return paths[name];
   }
-  /** As this Chromium reports it: launched with --disable-gpu, so no WebGPU (main then opens no GPU window). */
+  /** As this Chromium reports it (see `webGpu`). */
   getGPUFeatureStatus() {
-    return { webgpu: 'unavailable_off', gpu_compositing: 'disabled_software', webgl: 'enabled' };
+    return webGpu
+      ? { webgpu: 'enabled', gpu_compositing: 'enabled', webgl: 'enabled' }
+      : { webgpu: 'unavailable_off', gpu_compositing: 'disabled_software', webgl: 'enabled' };
   }
   getAppPath() {
     return packagedResources ? join(packagedResources, 'app.asar') : appRoot;
@@ -180,7 +192,17 @@ function launchBrowser() {
     const launched = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       // file:// pages may load their own module scripts, as Electron's file protocol allows.
-      args: [...CHROMIUM_ARGS, '--allow-file-access-from-files', `--remote-debugging-port=${port}`],
+      args: [
+        ...(webGpu
+          ? [
+              ...CHROMIUM_ARGS.filter((arg) => arg !== '--disable-gpu'),
+              '--enable-unsafe-webgpu',
+              '--use-webgpu-adapter=swiftshader',
+            ]
+          : CHROMIUM_ARGS),
+        '--allow-file-access-from-files',
+        `--remote-debugging-port=${port}`,
+      ],
     });
     return { browser: launched, cdpUrl: `http://127.0.0.1:${port}` };
   })();
@@ -245,6 +267,41 @@ class WebContents extends EventEmitter {
     }
     this.flushing = false;
   }
+  /** Electron's: `transfer` ports arrive in the page as `event.ports` of the preload's listener. */
+  postMessage(channel: string, message: unknown, transfer: MessagePortMain[] = []) {
+    if (this.destroyed)
+      throw new Error('electron double: webContents.postMessage after the window was destroyed');
+    const toPage = (id: number, data: unknown) =>
+      void this.page.then((page) =>
+        page
+          .evaluate(
+            ([id, data]) => {
+              const deliver = (
+                window as unknown as { __electronDoublePortDeliver?: (i: number, d: unknown) => void }
+              ).__electronDoublePortDeliver;
+              deliver?.(id as number, data);
+            },
+            [id, data] as const,
+          )
+          .catch(() => {}),
+      );
+    const ids = transfer.map((port) => transferToPage(port, toPage));
+    void this.page.then((page) =>
+      page
+        .evaluate(
+          ([channel, message, ids]) => {
+            const post = (
+              window as unknown as {
+                __electronDoublePostMessage?: (c: string, m: unknown, i: number[]) => void;
+              }
+            ).__electronDoublePostMessage;
+            post?.(channel as string, message, ids as number[]);
+          },
+          [channel, message, ids] as const,
+        )
+        .catch(() => {}),
+    );
+  }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler;
   }
@@ -295,6 +352,9 @@ export class BrowserWindow extends EventEmitter {
   private async openPage(context: BrowserContext, preload: string): Promise<Page> {
     await context.exposeBinding('__electronDoubleIpc', (source, kind: 'send' | 'invoke', channel, payload) =>
       ipcMain.fromPage(this.webContents, source.frame, kind, channel as string, payload as unknown[]),
+    );
+    await context.exposeBinding('__electronDoublePort', (_source, id: number, data: unknown) =>
+      fromPage(id, data),
     );
     await context.addInitScript({ content: rendererInitScript(readFileSync(preload, 'utf8')) });
     const page = await context.newPage();
@@ -350,17 +410,6 @@ export class BrowserWindow extends EventEmitter {
       if (app.listenerCount('window-all-closed') > 0) app.emit('window-all-closed');
       else app.quit();
     }
-  }
-}
-
-/**
- * Named so the built main process links; main creates one only for the hidden GPU engine
- * window, which it never opens here (getGPUFeatureStatus reports no WebGPU).
- */
-export class MessageChannelMain {
-  constructor() {
-    refused.push('MessageChannelMain');
-    throw new Error('electron double: MessageChannelMain is not implemented (add it to e2e/electron-double)');
   }
 }
 

@@ -28,6 +28,22 @@ export function rendererInitScript(preloadSource: string): string {
       return ipcRenderer;
     },
   });
+  // webContents.postMessage with ports: each arrives as a MessagePort whose partner is relayed to main.
+  const relays = new Map();
+  Object.defineProperty(window, '__electronDoublePostMessage', {
+    value: (channel, message, ids) => {
+      const ports = ids.map((id) => {
+        const { port1, port2 } = new MessageChannel();
+        relays.set(id, port1);
+        port1.onmessage = (event) => void window.__electronDoublePort(id, event.data);
+        return port2;
+      });
+      for (const listener of [...(listeners.get(channel) ?? [])]) listener({ sender: ipcRenderer, ports }, message);
+    },
+  });
+  Object.defineProperty(window, '__electronDoublePortDeliver', {
+    value: (id, data) => relays.get(id)?.postMessage(data),
+  });
   Object.defineProperty(window, '__electronDoubleDeliver', {
     value: (channel, args) => {
       for (const listener of [...(listeners.get(channel) ?? [])]) listener({ sender: ipcRenderer }, ...args);
