@@ -27,6 +27,7 @@ import {
 import { isPackagedFileName, readPackagedFileFromDisk } from '../engine/data/packaged-files';
 import { backendFailureMessage, isWorkerExitNotice } from '../engine/worker/backend-failure';
 import type { GpuEngineHost } from './engine-router';
+import { lockedDown } from './window';
 
 export interface GpuWindowOptions {
   /** out/main, where the bundles sit side by side (preload, gpu-engine). */
@@ -44,16 +45,7 @@ export function createGpuWindowHost({ bundleDir }: GpuWindowOptions): GpuEngineH
     show: false,
     title: 'Backflow GPU engine',
     webPreferences: {
-      preload: join(bundleDir, '../preload/gpu-engine.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
+      ...lockedDown(join(bundleDir, '../preload/gpu-engine.cjs')),
       // A hidden window's timers are throttled (to once a second after a few minutes):
       // the engine paces its steps by macrotasks and would crawl.
       backgroundThrottling: false,
