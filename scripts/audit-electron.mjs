@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const INPUTS = ['src-main/main', 'src-main/preload', 'src-renderer/index.html'];
+// The GPU engine page is a window of the app too: its HTML (with its CSP) is scanned as the renderer's.
+const INPUTS = [
+  'src-main/main',
+  'src-main/preload',
+  'src-renderer/index.html',
+  'src-main/engine/browser/index.html',
+];
 
 /**
  * Checks excluded, each with the reason. Every other HIGH or MEDIUM finding

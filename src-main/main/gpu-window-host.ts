@@ -27,7 +27,6 @@ import {
 import { isPackagedFileName, readPackagedFileFromDisk } from '../engine/data/packaged-files';
 import { backendFailureMessage, isWorkerExitNotice } from '../engine/worker/backend-failure';
 import type { GpuEngineHost } from './engine-router';
-import { lockedDown } from './window';
 
 export interface GpuWindowOptions {
   /** out/main, where the bundles sit side by side (preload, gpu-engine). */
@@ -44,8 +43,22 @@ export function createGpuWindowHost({ bundleDir }: GpuWindowOptions): GpuEngineH
   const window = new BrowserWindow({
     show: false,
     title: 'Backflow GPU engine',
+    // Written out as in window.ts, not shared: the Electron audit (scripts/audit-electron.mjs)
+    // reads each window's options literally.
     webPreferences: {
-      ...lockedDown(join(bundleDir, '../preload/gpu-engine.cjs')),
+      preload: join(bundleDir, '../preload/gpu-engine.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      // A middle click on a link would otherwise open a window (the page has none).
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
       // A hidden window's timers are throttled (to once a second after a few minutes):
       // the engine paces its steps by macrotasks and would crawl.
       backgroundThrottling: false,

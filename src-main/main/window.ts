@@ -11,23 +11,6 @@ export interface WindowOptions {
   bundleDir: string;
 }
 
-/** What every window of the app's runs with: its preload, isolated and sandboxed, and no Node, webviews or experiments. */
-export function lockedDown(preload: string) {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    spellcheck: false,
-  };
-}
-
 export function createWindow({ bundleDir }: WindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1400,
@@ -37,10 +20,20 @@ export function createWindow({ bundleDir }: WindowOptions): BrowserWindow {
     title: 'Backflow',
     show: false,
     webPreferences: {
-      ...lockedDown(join(bundleDir, '../preload/index.cjs')),
+      preload: join(bundleDir, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
       navigateOnDragDrop: false,
       // A middle click on a link would otherwise open a window, bypassing the handler below.
       disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
     },
   });
   window.once('ready-to-show', () => window.show());
