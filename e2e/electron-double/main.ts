@@ -271,15 +271,18 @@ class WebContents extends EventEmitter {
   postMessage(channel: string, message: unknown, transfer: MessagePortMain[] = []) {
     if (this.destroyed)
       throw new Error('electron double: webContents.postMessage after the window was destroyed');
+    // The page's ends of the ports exist once this evaluate has run; messages wait for it.
+    let created: () => void = () => {};
+    const inPage = new Promise<void>((resolve) => (created = resolve));
     const toPage = (id: number, data: unknown) =>
-      void this.page.then((page) =>
+      void Promise.all([this.page, inPage]).then(([page]) =>
         page
           .evaluate(
             ([id, data]) => {
-              const deliver = (
-                window as unknown as { __electronDoublePortDeliver?: (i: number, d: unknown) => void }
-              ).__electronDoublePortDeliver;
-              deliver?.(id as number, data);
+              const relay = window as unknown as {
+                __electronDoublePortDeliver?: (i: number, d: unknown) => void;
+              };
+              relay.__electronDoublePortDeliver?.(id as number, data);
             },
             [id, data] as const,
           )
@@ -290,16 +293,15 @@ class WebContents extends EventEmitter {
       page
         .evaluate(
           ([channel, message, ids]) => {
-            const post = (
-              window as unknown as {
-                __electronDoublePostMessage?: (c: string, m: unknown, i: number[]) => void;
-              }
-            ).__electronDoublePostMessage;
-            post?.(channel as string, message, ids as number[]);
+            const relay = window as unknown as {
+              __electronDoublePostMessage?: (c: string, m: unknown, i: number[]) => void;
+            };
+            relay.__electronDoublePostMessage?.(channel as string, message, ids as number[]);
           },
           [channel, message, ids] as const,
         )
-        .catch(() => {}),
+        .catch(() => {})
+        .finally(created),
     );
   }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
@@ -346,8 +348,10 @@ export class BrowserWindow extends EventEmitter {
     );
     const page = this.context.then((context) => this.openPage(context, preferences.preload!));
     this.webContents = strict('webContents', new WebContents(page, this));
-    BrowserWindow.all.add(this);
-    return strict('BrowserWindow', this);
+    // The proxy is what main holds, and what `destroy()` (called on it) removes from the list.
+    const window = strict('BrowserWindow', this);
+    BrowserWindow.all.add(window);
+    return window;
   }
   private async openPage(context: BrowserContext, preload: string): Promise<Page> {
     await context.exposeBinding('__electronDoubleIpc', (source, kind: 'send' | 'invoke', channel, payload) =>

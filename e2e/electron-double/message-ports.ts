@@ -28,6 +28,10 @@ export class MessagePortMain extends EventEmitter {
     if (this.started) this.emit('message', { data, ports: [] });
     else this.queued.push(data);
   }
+  /** What arrived before the port was started (or transferred), handed over once. */
+  takeQueued(): unknown[] {
+    return this.queued.splice(0);
+  }
   start() {
     this.started = true;
     for (const data of this.queued.splice(0)) this.emit('message', { data, ports: [] });
@@ -60,6 +64,8 @@ export function transferToPage(port: MessagePortMain, toPage: (id: number, data:
   const id = nextPortId++;
   inPages.set(id, port);
   port.receive = (data) => toPage(id, data);
+  // Posted before the transfer: the page's port gets them first, as Electron's would.
+  for (const data of port.takeQueued()) toPage(id, data);
   return id;
 }
 
