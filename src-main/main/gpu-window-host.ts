@@ -83,7 +83,8 @@ export function createGpuWindowHost({ bundleDir }: GpuWindowOptions): GpuEngineH
       const { type: _type, ...report } = data;
       return askedAdapter.splice(0).forEach((answer) => answer(report));
     }
-    emit(data as EngineEvent);
+    // The page runs only the app's own code, but it is a renderer: pass on engine events only.
+    if (isEngineEventShaped(data)) emit(data);
   });
   port.start();
   port.postMessage({ type: 'gpuHost.hello', machineBytes: totalmem() } satisfies GpuHostHello);
@@ -141,4 +142,10 @@ async function answerFileRead(port: MessagePortMain, id: unknown, name: unknown)
     );
   }
   port.postMessage(answer);
+}
+
+/** An object whose `type` names an engine event family (protocol.ts): what the page may send on. */
+function isEngineEventShaped(data: unknown): data is EngineEvent {
+  const type = (data as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && /^(train|export|import|preview|trial)\.on[A-Z]\w*$/.test(type);
 }
