@@ -63,7 +63,7 @@ export async function launchDesktop(options: LaunchOptions): Promise<DesktopApp>
   const child = startMain(options);
   const { handle, waitForWindow } = wire(child);
   const { cdpUrl, url } = await waitForWindow;
-  const browser = await chromium.connectOverCDP(cdpUrl);
+  const browser = await connect(cdpUrl);
   const page = await findPage(browser, url);
   const kill = handle.kill;
   // Disconnect first: Playwright must not look for pages in a browser that dies with main.
@@ -73,6 +73,19 @@ export async function launchDesktop(options: LaunchOptions): Promise<DesktopApp>
   };
   child.once('exit', () => void browser.close().catch(() => {}));
   return { ...handle, page };
+}
+
+/**
+ * Attaches over CDP. Attaching lists every context, and one that closes meanwhile (main's
+ * hidden GPU window, opened and closed at start) fails the attach: then it is tried again.
+ */
+async function connect(cdpUrl: string, attempts = 3): Promise<Browser> {
+  try {
+    return await chromium.connectOverCDP(cdpUrl);
+  } catch (error) {
+    if (attempts <= 1 || !/has been closed/.test(String(error))) throw error;
+    return connect(cdpUrl, attempts - 1);
+  }
 }
 
 /** A second launch while one runs: it hands its arguments to the first and exits. */

@@ -118,15 +118,9 @@ export function createEngineService(
   const start = async (request: Request<'train.start'>) => {
     const { runId } = request;
     release();
-    let backend: BackendChoice | undefined;
-    const ready = await prepare(request, async (run) => {
-      backend = await initBackendForRun(request.backend, run);
-    });
+    const ready = await prepareOnBackend(request);
     if (!ready.ok) return fail(runId, ready.error);
-    // Past the backend's memory a run aborts WebAssembly instead of failing: refuse it with the numbers.
-    const tooLarge = checkRunMemory(ready.value, backend!.name);
-    if (tooLarge) return fail(runId, tooLarge);
-    const { design, analysis, data, weights, weightNotes } = ready.value;
+    const { design, analysis, data, weights, weightNotes, backend } = ready.value;
     const trainer = createTrainer({
       design,
       data,
@@ -138,7 +132,7 @@ export function createEngineService(
       boundaryMaxShare: BOUNDARY_TIME_SHARE,
       initialWeights: weights,
       interruptRequested: options.interruptRequested,
-      onEvent: forward(runId, backend!, emit, weightNotes),
+      onEvent: forward(runId, backend, emit, weightNotes),
     });
     run = { runId, trainer, design, analysis, seed: request.seed ?? design.training.seed };
     await trainer.start();
@@ -171,20 +165,15 @@ export function createEngineService(
   };
 
   const trialTime = async (request: Request<'trial.time'>): Promise<EngineResult<DesignTiming>> => {
-    let backend: BackendChoice | undefined;
-    const ready = await prepare(request, async (run) => {
-      backend = await initBackendForRun(request.backend, run);
-    });
+    const ready = await prepareOnBackend(request);
     if (!ready.ok) return ready;
-    const tooLarge = checkRunMemory(ready.value, backend!.name);
-    if (tooLarge) return { ok: false, error: tooLarge };
+    const { design, data, analysis, backend } = ready.value;
     // A software rasteriser is never faster than the CPU backends: not worth the seconds.
-    if (backend!.name === 'webgpu' && (await loadedAdapter())?.software) {
-      const message = `software adapter (${backend!.device ?? 'unknown'}): not a GPU worth timing`;
+    if (backend.name === 'webgpu' && (await loadedAdapter())?.software) {
+      const message = `software adapter (${backend.device ?? 'unknown'}): not a GPU worth timing`;
       return { ok: false, error: { type: 'backend', message } };
     }
-    const { design, data, analysis } = ready.value;
-    return { ok: true, value: { msPerStep: await timeSteps(design, data, analysis), backend: backend! } };
+    return { ok: true, value: { msPerStep: await timeSteps(design, data, analysis), backend } };
   };
 
   const exportRun = async (request: Request<'export.run'>) => {
@@ -314,6 +303,24 @@ async function prepare(
     ok: true,
     value: { design, analysis, data, weights: fit.value.usable, weightNotes: fit.value.notes },
   };
+}
+
+/**
+ * {@link prepare} on the backend the request asks for (a run's, or a trial's), refused with the
+ * numbers when the design is past that backend's memory: there a step aborts WebAssembly
+ * instead of failing.
+ */
+async function prepareOnBackend(
+  request: Extract<EngineRequest, { type: 'train.start' | 'trial.time' }>,
+): Promise<EngineResult<Ready & { backend: BackendChoice }>> {
+  let backend: BackendChoice | undefined;
+  const ready = await prepare(request, async (run) => {
+    backend = await initBackendForRun(request.backend, run);
+  });
+  if (!ready.ok) return ready;
+  const tooLarge = checkRunMemory(ready.value, backend!.name);
+  if (tooLarge) return { ok: false, error: tooLarge };
+  return { ok: true, value: { ...ready.value, backend: backend! } };
 }
 
 /** Export, import and the preview need tfjs ready; a run may not have chosen a backend yet. */

@@ -89,8 +89,13 @@ export function createEngineRouter(options: EngineRouterOptions): EngineRouter {
   let nextOwnId = OWN_REQUEST_IDS;
   /** The router's `trial.time` requests waiting for their answer, on each engine. */
   const trials = { worker: new Map<number, Answer>(), gpu: new Map<number, Answer>() };
-  /** How `auto` chose for each run it started, for the run's report. */
-  const choices = new Map<number, EngineChoice>();
+  /** How `auto` chose for the last run it started, for that run's report. */
+  let chosen: { runId: number; choice: EngineChoice } | undefined;
+  /** A run's start as the page hears it: with how `auto` chose, for the run it chose for. */
+  const reported = (event: EngineEvent): EngineEvent =>
+    event.type === 'train.onStarted' && chosen?.runId === event.runId
+      ? { ...event, backend: withChoice(event.backend, chosen.choice) }
+      : event;
   /** A run `auto` is still choosing an engine for, and the controls that came meanwhile. */
   let choosing: { request: Request<'train.start'>; controls: Control[]; stopped: boolean } | undefined;
   /**
@@ -115,17 +120,15 @@ export function createEngineRouter(options: EngineRouterOptions): EngineRouter {
       if (event.type === 'trial.onResult' && trials.worker.has(event.requestId)) {
         return settleTrial(trials.worker, event.requestId, event.result);
       }
-      if (event.type === 'train.onStarted' && choices.has(event.runId)) {
-        return options.emit({ ...event, backend: withChoice(event.backend, choices.get(event.runId)!) });
-      }
       if (event.type === 'engine.onExit') {
         worker = undefined;
         workerRunId = undefined;
         settleAllTrials(trials.worker, event.message);
         // The page hears "the engine stopped" and ends the run it shows: end it for real.
         if (gpuRun && gpuRunLive && gpuPage) sendToGpuPage({ type: 'train.stop', runId: gpuRun.runId });
+        return options.emit(event);
       }
-      options.emit(event);
+      options.emit(reported(event));
     });
     worker = started;
     return started;
@@ -146,10 +149,8 @@ export function createEngineRouter(options: EngineRouterOptions): EngineRouter {
     if (event.type === 'trial.onResult' && trials.gpu.has(event.requestId)) {
       return settleTrial(trials.gpu, event.requestId, event.result);
     }
-    if (event.type === 'train.onStarted' && choices.has(event.runId)) {
-      return options.emit({ ...event, backend: withChoice(event.backend, choices.get(event.runId)!) });
-    }
-    if (event.type !== 'export.onResult' || !gpuExports.has(event.requestId)) return options.emit(event);
+    if (event.type !== 'export.onResult' || !gpuExports.has(event.requestId))
+      return options.emit(reported(event));
     const pending = gpuExports.get(event.requestId)!;
     gpuExports.delete(event.requestId);
     const { request, start } = pending;
@@ -233,8 +234,7 @@ export function createEngineRouter(options: EngineRouterOptions): EngineRouter {
       choosing = undefined;
       if (pending.stopped)
         return options.emit({ type: 'train.onState', runId: request.runId, state: 'stopped' });
-      choices.clear(); // only the newest run's start is still to come
-      choices.set(request.runId, choice);
+      chosen = { runId: request.runId, choice };
       if (choice.engine === 'gpu') startOnGpu({ ...request, backend: 'webgpu' });
       else startOnWorker(request);
       pending.controls.forEach(control);

@@ -24,7 +24,7 @@ import {
   type GpuHostFile,
   type GpuHostHello,
 } from '../engine/browser/host-messages';
-import { isPackagedFileName, readPackagedFileFromDisk } from '../engine/data/packaged-files';
+import { readPackagedFileFromDisk, type PackagedFileName } from '../engine/data/packaged-files';
 import { backendFailureMessage, isWorkerExitNotice } from '../engine/worker/backend-failure';
 import type { GpuEngineHost } from './engine-router';
 
@@ -129,21 +129,18 @@ export function createGpuWindowHost({ bundleDir }: GpuWindowOptions): GpuEngineH
   };
 }
 
-/** Reads a packaged file the page asked for, by name only (a name never becomes a path here). */
+/**
+ * Reads a packaged file the page asked for. By name only: readPackagedFileFromDisk refuses any
+ * other name, so what the page sends never becomes a path.
+ */
 async function answerFileRead(port: MessagePortMain, id: unknown, name: unknown): Promise<void> {
   if (typeof id !== 'number') return;
-  let answer: GpuHostFile;
-  if (!isPackagedFileName(name)) {
-    answer = { type: 'gpuHost.file', id, error: `no packaged data file is called ${JSON.stringify(name)}` };
-  } else {
-    answer = await readPackagedFileFromDisk(name).then(
-      (text): GpuHostFile => ({ type: 'gpuHost.file', id, text }),
-      (error: Error): GpuHostFile => ({ type: 'gpuHost.file', id, error: error.message }),
-    );
-  }
+  const answer = await readPackagedFileFromDisk(name as PackagedFileName).then(
+    (text): GpuHostFile => ({ type: 'gpuHost.file', id, text }),
+    (error: Error): GpuHostFile => ({ type: 'gpuHost.file', id, error: error.message }),
+  );
   port.postMessage(answer);
 }
-
 /** An object whose `type` names an engine event family (protocol.ts): what the page may send on. */
 function isEngineEventShaped(data: unknown): data is EngineEvent {
   const type = (data as { type?: unknown } | null)?.type;
